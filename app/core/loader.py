@@ -1,0 +1,279 @@
+"""A file, a folder tree or several files -> (immutable base frame, load report).
+
+Fast path: Polars' NDJSON reader with a strict schema, chunk by chunk. Any chunk Polars
+rejects (a shape it would otherwise coerce, a BOM, invalid UTF-8, a truncated line...)
+is re-read line by line with the stdlib, so every good line is kept and every bad one
+is reported with its file, line and reason.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+import polars as pl
+import xxhash
+
+from . import rawfile
+from .report import BadLine, FileInfo, LoadReport, SkippedFile
+from .schema import BASE_SCHEMA, RAW_SCHEMA, line_hash, normalise_raw, raw_values, row_ids
+
+CHUNK_BYTES = 32 << 20  # progress and cancel granularity; also the fallback unit
+DATA_SUFFIXES = (".jsonl",)
+# A real (odd-backslash) \uD800-\uDFFF escape. A lone one is silently mangled by
+# Polars and kept unencodable by json.loads: such chunks go line by line, with U+FFFD.
+_SURROGATE_ESC = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _lone_surrogate_spans(piece: bytes) -> list[tuple[int, int]]:
+    """Byte spans of surrogate escapes that are not a high+low pair."""
+    found = []
+    for prefix in (b"\\ud", b"\\uD"):
+        s = piece.find(prefix)
+        while s >= 0:
+            if _SURROGATE_ESC.match(piece, s):
+                j = s
+                while j > 0 and piece[j - 1] == 0x5C:
+                    j -= 1
+                if (s - j) % 2 == 0:  # after an even run of backslashes it is literal text
+                    found.append((s, s + 6))
+            s = piece.find(prefix, s + 1)
+    found.sort()
+    lone, i = [], 0
+    while i < len(found):
+        s, e = found[i]
+        high = piece[s + 3 : s + 4].lower() in b"89ab"
+        if high and i + 1 < len(found) and found[i + 1][0] == e and piece[e + 3 : e + 4].lower() in b"cdef":
+            i += 2
+            continue
+        lone.append((s, e))
+        i += 1
+    return lone
+
+
+class ReleaseError(Exception):
+    """The release cannot be opened at all (missing path, no readable row)."""
+
+
+class LoadCancelled(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Progress:
+    bytes_done: int
+    bytes_total: int
+    files_done: int
+    files_total: int
+    current_file: str = ""
+
+
+@dataclass(frozen=True)
+class Release:
+    root: Path  # the folder opened, or the parent folder of the opened file(s)
+    paths: tuple[Path, ...]  # what the user opened
+    frame: pl.DataFrame
+    report: LoadReport = field(compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.paths[0].name if len(self.paths) == 1 else self.root.name
+
+    def identity(self) -> dict:
+        """Which bytes this frame came from: files, sizes and content hashes."""
+        files = [{"file": f.rel, "size": f.size, "xxh3": f.xxh3, "rows": f.rows} for f in self.report.file_infos]
+        combined = xxhash.xxh3_64_hexdigest("\n".join(f"{f['file']}:{f['xxh3']}" for f in files).encode())
+        return {"files": files, "rows": self.frame.height, "hash": combined}
+
+
+def discover(paths: str | Path | Sequence[str | Path]) -> tuple[Path, list[tuple[Path, str]], bool]:
+    """(root, [(absolute path, path relative to root)], single_file) for what was opened."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    resolved = [Path(p).expanduser().resolve() for p in paths]
+    if not resolved:
+        raise ReleaseError("nothing to open")
+    for p in resolved:
+        if not p.exists():
+            raise ReleaseError(f"path not found: {p}")
+    if len(resolved) == 1 and resolved[0].is_dir():
+        root = resolved[0]
+    else:
+        parents = [p if p.is_dir() else p.parent for p in resolved]
+        root = Path(os.path.commonpath(parents))
+    found: dict[Path, None] = {}
+    for p in resolved:
+        for f in _data_files(p) if p.is_dir() else [p]:
+            found.setdefault(f, None)
+    files = sorted(((f, f.relative_to(root).as_posix()) for f in found), key=lambda x: x[1])
+    single = len(resolved) == 1 and resolved[0].is_file()
+    return root, files, single
+
+
+def _data_files(folder: Path) -> Iterable[Path]:
+    for dirpath, dirnames, names in os.walk(folder):
+        # Skip hidden folders (.git) and our own curation projects.
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not d.endswith(".curation"))
+        for name in sorted(names):
+            if name.endswith(DATA_SUFFIXES):
+                yield Path(dirpath) / name
+
+
+def _default_source(rel: str, single: bool) -> str:
+    parts = rel.split("/")
+    return parts[0] if len(parts) > 1 and not single else Path(rel).stem
+
+
+def load_release(
+    paths: str | Path | Sequence[str | Path],
+    *,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> Release:
+    root, files, single = discover(paths)
+    if not files:
+        raise ReleaseError(f"no .jsonl files under {root}")
+    sizes = [f.stat().st_size for f, _ in files]
+    total = sum(sizes)
+    report = LoadReport()
+    frames: list[pl.DataFrame] = []
+    hashes: list[np.ndarray] = []
+    done = 0
+    for i, (path, rel) in enumerate(files):
+        if progress:
+            progress(Progress(done, total, i, len(files), rel))
+
+        def chunk_done(nbytes: int, _base=done, _i=i, _rel=rel) -> None:
+            if cancel and cancel():
+                raise LoadCancelled()
+            if progress:
+                progress(Progress(_base + nbytes, total, _i, len(files), _rel))
+
+        part = _load_file(path, rel, _default_source(rel, single), report, chunk_done)
+        if part is not None:
+            frames.append(part[0])
+            hashes.append(part[1])
+        done += sizes[i]
+    if progress:
+        progress(Progress(total, total, len(files), len(files), ""))
+    if not frames or sum(f.height for f in frames) == 0:
+        reasons = "; ".join(f"{s.file}: {s.reason}" for s in report.skipped_files[:3])
+        raise ReleaseError(f"no readable row under {root}" + (f" ({reasons})" if reasons else ""))
+    body = pl.concat(frames, how="vertical", rechunk=True)
+    rid = row_ids(pl.Series(np.concatenate(hashes), dtype=pl.UInt64))
+    frame = body.insert_column(0, rid).select(BASE_SCHEMA.names())
+    report.rows = frame.height
+    report.bad_lines.sort(key=lambda b: (b.file, b.line))
+    return Release(root=root, paths=tuple(Path(p).resolve() for p in ([paths] if isinstance(paths, (str, Path)) else paths)), frame=frame, report=report)
+
+
+def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done: Callable[[int], None]):
+    stat = path.stat()
+    data = rawfile.read_bytes(path)
+    if rawfile.is_lfs_pointer(data):
+        size = re.search(rb"^size (\d+)", data, re.M)
+        note = f" of {int(size.group(1)):,} bytes" if size else ""
+        report.skipped_files.append(SkippedFile(rel, f"Git LFS pointer{note}, not data: run `git lfs pull`"))
+        return None
+    table = rawfile.line_table(data)
+    if len(table) == 0:
+        report.skipped_files.append(SkippedFile(rel, "empty file" if not data.strip() else "blank lines only"))
+        return None
+    subset = Path(rel).stem
+    frames, hashes = [], []
+    for lo, hi in _chunks(table):
+        sub = rawfile.LineTable(table.starts[lo:hi], table.ends[lo:hi], table.numbers[lo:hi])
+        raw, keep = _parse_chunk(data, sub, rel, report)
+        if raw.height:
+            numbers = pl.Series(sub.numbers[keep])
+            frames.append(normalise_raw(raw, rel, numbers, source, subset))
+            view = memoryview(data)
+            hashes.append(
+                np.fromiter(
+                    (line_hash(view[s:e]) for s, e in zip(sub.starts[keep].tolist(), sub.ends[keep].tolist())),
+                    dtype=np.uint64,
+                    count=raw.height,
+                )
+            )
+        chunk_done(int(sub.ends[-1]))
+    rows = sum(f.height for f in frames)
+    report.file_infos.append(FileInfo(rel, stat.st_size, stat.st_mtime_ns, xxhash.xxh3_64_hexdigest(data), rows))
+    if not frames:
+        return None
+    return pl.concat(frames), np.concatenate(hashes)
+
+
+def _chunks(table: rawfile.LineTable) -> list[tuple[int, int]]:
+    """Line-index ranges of about CHUNK_BYTES each."""
+    if len(table) == 0:
+        return []
+    cuts = np.searchsorted(table.starts, np.arange(CHUNK_BYTES, int(table.ends[-1]), CHUNK_BYTES))
+    bounds = [0, *sorted(set(int(c) for c in cuts if 0 < c < len(table))), len(table)]
+    return list(zip(bounds, bounds[1:]))
+
+
+def _parse_chunk(data: bytes, sub: rawfile.LineTable, rel: str, report: LoadReport) -> tuple[pl.DataFrame, np.ndarray]:
+    """(RAW_SCHEMA frame, boolean mask of the chunk's lines that became rows)."""
+    lo, hi = int(sub.starts[0]), int(sub.ends[-1])
+    piece = data[lo:hi]
+    if not _lone_surrogate_spans(piece):
+        try:
+            raw = pl.read_ndjson(piece, schema=RAW_SCHEMA)
+        except Exception:  # noqa: BLE001 - any refusal means: go line by line
+            raw = None
+        if raw is not None and raw.height == len(sub):
+            return raw, np.ones(len(sub), dtype=bool)
+    return _parse_lines(data, sub, rel, report)
+
+
+def _parse_lines(data: bytes, sub: rawfile.LineTable, rel: str, report: LoadReport) -> tuple[pl.DataFrame, np.ndarray]:
+    rows: list[dict] = []
+    keep = np.zeros(len(sub), dtype=bool)
+    for i, (n, s, e) in enumerate(zip(sub.numbers.tolist(), sub.starts.tolist(), sub.ends.tolist())):
+        obj, reason = parse_line(data[s:e])
+        if reason:
+            report.bad_lines.append(BadLine(rel, n, reason))
+            continue
+        rows.append(raw_values(obj))
+        keep[i] = True
+    return pl.from_dicts(rows, schema=RAW_SCHEMA) if rows else pl.DataFrame(schema=RAW_SCHEMA), keep
+
+
+def parse_line(line: bytes) -> tuple[dict | None, str | None]:
+    """(object, None) for a good line, (None, reason) for a bad one."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"invalid UTF-8 at byte {exc.start + 1}"
+    spans = _lone_surrogate_spans(line)
+    if spans:
+        for s, e in reversed(spans):
+            line = line[:s] + b"\\ufffd" + line[e:]
+        text = line.decode("utf-8")
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()) - 1 or "Unterminated string" in exc.msg:
+            return None, f"truncated JSON (ends at column {len(text)})"
+        return None, f"invalid JSON: {exc.msg} at column {exc.colno}"
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply"
+    if not isinstance(obj, dict):
+        return None, f"not a JSON object (a {_json_kind(obj)})"
+    return obj, None
+
+
+def _json_kind(value) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if value is None:
+        return "null"
+    return "number"

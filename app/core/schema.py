@@ -1,0 +1,179 @@
+"""Canonical columns of a loaded release, and the normalisation every loader path shares.
+
+The base frame (one row per good JSONL line) has exactly the columns of BASE_SCHEMA,
+in that order. It is never mutated after loading; curation state lives in an overlay
+keyed by ``rid``.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+import xxhash
+
+# Fields of a COIG-CQIA row that we normalise. Anything else is an "extra" field:
+# not shown as a column, but kept byte-for-byte because export re-reads the raw line.
+TEXT_FIELDS = ("instruction", "input", "output")
+LIST_FIELDS = ("task_major", "task_minor", "domain")
+LENGTH_COLUMNS = {f: f"len_{f}" for f in TEXT_FIELDS}
+
+# What the fast path asks Polars for. A row whose nested shape disagrees makes Polars
+# raise (SchemaError/ComputeError) instead of silently coercing, which sends that one
+# file down the line-by-line path. Verified against polars 2.1 in tests/core/test_loader.py.
+RAW_SCHEMA = pl.Schema(
+    {
+        "instruction": pl.String,
+        "input": pl.String,
+        "output": pl.String,
+        "task_type": pl.Struct({"major": pl.List(pl.String), "minor": pl.List(pl.String)}),
+        "domain": pl.List(pl.String),
+        "metadata": pl.String,
+        "answer_from": pl.String,
+        "human_verified": pl.Boolean,
+        "copyright": pl.String,
+        "source": pl.String,
+    }
+)
+
+BASE_SCHEMA = pl.Schema(
+    {
+        "rid": pl.UInt64,  # stable row id (see row_ids)
+        "file": pl.String,  # path relative to the opened root, '/' separated
+        "line": pl.UInt32,  # 1-based line number in that file
+        "source": pl.String,
+        "subset": pl.String,
+        "instruction": pl.String,
+        "input": pl.String,
+        "output": pl.String,
+        "task_major": pl.List(pl.String),
+        "task_minor": pl.List(pl.String),
+        "domain": pl.List(pl.String),
+        "metadata": pl.String,
+        "answer_from": pl.String,
+        "human_verified": pl.Boolean,
+        "copyright": pl.String,
+        "len_instruction": pl.UInt32,
+        "len_input": pl.UInt32,
+        "len_output": pl.UInt32,
+    }
+)
+
+# Facet columns as the CLI's `stats` and the facet panel name them.
+FACET_COLUMNS = ("source", "subset", "task_major", "task_minor", "domain", "answer_from", "human_verified")
+
+
+def normalise_raw(raw: pl.DataFrame, file: str, first_line: pl.Series, default_source: str, subset: str) -> pl.DataFrame:
+    """Turn a frame shaped like RAW_SCHEMA into BASE_SCHEMA columns (minus rid).
+
+    ``first_line`` holds the 1-based line number of every row.
+    """
+    empty_list = pl.lit([], dtype=pl.List(pl.String))
+    text = [pl.col(f).fill_null("") for f in TEXT_FIELDS]
+    return raw.select(
+        pl.lit(file, pl.String).alias("file"),
+        first_line.cast(pl.UInt32).alias("line"),
+        pl.col("source").fill_null(default_source).alias("source"),
+        pl.lit(subset, pl.String).alias("subset"),
+        *text,
+        pl.col("task_type").struct.field("major").fill_null(empty_list).alias("task_major"),
+        pl.col("task_type").struct.field("minor").fill_null(empty_list).alias("task_minor"),
+        pl.col("domain").fill_null(empty_list),
+        pl.col("metadata").fill_null(""),
+        pl.col("answer_from").fill_null(""),
+        pl.col("human_verified"),
+        pl.col("copyright").fill_null(""),
+        *[pl.col(f).fill_null("").str.len_chars().cast(pl.UInt32).alias(LENGTH_COLUMNS[f]) for f in TEXT_FIELDS],
+    )
+
+
+# ---- the line-by-line path: one Python dict -> RAW_SCHEMA values -------------------
+
+def _as_text(value: Any) -> str | None:
+    """Strings stay; other JSON values become compact JSON text, as Polars renders them."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _as_list(value: Any) -> list[str] | None:
+    """A string becomes a one-element list; a list's items become text; null stays null."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in value if v is not None]
+    return [_as_text(value)]
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in ("true", "1", "yes", "是"):
+            return True
+        if low in ("false", "0", "no", "否", ""):
+            return False
+        return None
+    if isinstance(value, (int, float)):
+        return bool(value)
+    return None
+
+
+def raw_values(obj: dict[str, Any]) -> dict[str, Any]:
+    """Map one parsed JSON object onto RAW_SCHEMA's fields, whatever shapes it uses."""
+    task = obj.get("task_type")
+    if isinstance(task, dict):
+        major, minor = _as_list(task.get("major")), _as_list(task.get("minor"))
+    elif task is None:
+        major = minor = None
+    else:  # a bare string or list means the major type
+        major, minor = _as_list(task), None
+    return {
+        "instruction": _as_text(obj.get("instruction")),
+        "input": _as_text(obj.get("input")),
+        "output": _as_text(obj.get("output")),
+        "task_type": None if major is None and minor is None else {"major": major, "minor": minor},
+        "domain": _as_list(obj.get("domain")),
+        "metadata": _as_text(obj.get("metadata")),
+        "answer_from": _as_text(obj.get("answer_from")),
+        "human_verified": _as_bool(obj.get("human_verified")),
+        "copyright": _as_text(obj.get("copyright")),
+        "source": _as_text(obj.get("source")),
+    }
+
+
+# ---- row ids -------------------------------------------------------------------------
+
+def line_hash(line: bytes | memoryview) -> int:
+    """XXH3-64 of a row's raw line (BOM, CR and surrounding white space removed).
+
+    XXH3's output is frozen by its spec, so ids agree across machines and versions,
+    unlike Polars' own ``hash()``.
+    """
+    return xxhash.xxh3_64_intdigest(line)
+
+
+def row_ids(hashes: pl.Series) -> pl.Series:
+    """Stable ids from content hashes: the k-th repeat of identical content (k >= 1)
+    gets hash(content-hash, k), so exact duplicates get distinct, order-free ids."""
+    frame = pl.DataFrame({"h": hashes.cast(pl.UInt64)}).with_columns(
+        occ=pl.int_range(pl.len(), dtype=pl.UInt32).over("h")
+    )
+    dup = frame["occ"] > 0
+    if not dup.any():
+        return frame["h"].alias("rid")
+    ids = frame["h"].to_list()
+    occ = frame["occ"].to_list()
+    for i in dup.arg_true().to_list():  # duplicates only: a handful of rows
+        ids[i] = xxhash.xxh3_64_intdigest(ids[i].to_bytes(8, "little") + occ[i].to_bytes(4, "little"))
+    return pl.Series("rid", ids, dtype=pl.UInt64)
+
+
+def rid_hex(rid: int) -> str:
+    """The text form of a row id used in every file we write (JSON has no uint64)."""
+    return f"{rid:016x}"
+
+
+def rid_from_hex(text: str) -> int:
+    return int(text, 16)

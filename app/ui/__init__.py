@@ -1,0 +1,1 @@
+"""Qt widgets and models: translate between Qt and app.core, decide nothing."""

@@ -1,0 +1,45 @@
+"""Shared fixtures: where the real COIG-CQIA sample lives, and small releases made on the fly."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+
+
+def _sample_root() -> Path | None:
+    env = os.environ.get("CQIA_SAMPLE")
+    candidates = [Path(env)] if env else []
+    candidates.append(PROJECT.parent / "shared" / "data" / "coig-cqia")
+    for c in candidates:
+        if c.is_dir():
+            return c
+    return None
+
+
+@pytest.fixture(scope="session")
+def sample_root() -> Path:
+    """The real part of the public release (17,971 rows, 39 files, 4 LFS pointers)."""
+    root = _sample_root()
+    if root is None:
+        pytest.skip("real COIG-CQIA sample not found: set CQIA_SAMPLE or place it at ../shared/data/coig-cqia")
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_root() -> Path:
+    root = PROJECT / "resources" / "demo"
+    if not root.is_dir():
+        pytest.skip("resources/demo is missing")
+    return root
+
+
+def write_jsonl(path: Path, lines: list[bytes | str]) -> Path:
+    """Write raw lines (no JSON encoding applied) joined by newlines."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = b"\n".join(l.encode() if isinstance(l, str) else l for l in lines) + b"\n"
+    path.write_bytes(data)
+    return path
