@@ -181,7 +181,7 @@ def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done
         return None
     table = rawfile.line_table(data)
     if len(table) == 0:
-        report.skipped_files.append(SkippedFile(rel, "empty file" if not data.strip() else "blank lines only"))
+        report.skipped_files.append(SkippedFile(rel, "empty file" if not data else "blank lines only"))
         return None
     subset = Path(rel).stem
     frames, hashes = [], []

@@ -1,0 +1,67 @@
+"""The stable CLI: validate / stats JSON shapes and exit codes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "app", *args], cwd=PROJECT, capture_output=True, text=True)
+
+
+def test_validate_json_on_the_real_sample(sample_root):
+    result = run("validate", str(sample_root), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) == {"rows", "files", "bad_lines", "skipped_files"}
+    assert report["rows"] == 17971 and report["files"] == 39 and report["bad_lines"] == []
+    assert sorted(s["file"] for s in report["skipped_files"]) == sorted(
+        ["COIG-CQIA-full.jsonl", "wikihow/wikihow.jsonl", "wiki/bkmy_medicine.jsonl", "finance/mba_baike.jsonl"]
+    )
+
+
+def test_stats_counts_equal_an_independent_count(sample_root):
+    result = run("stats", str(sample_root), "--json")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    rows = []
+    for path in sorted(sample_root.rglob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            if line.startswith("{"):
+                rows.append((path.relative_to(sample_root), json.loads(line)))
+    assert stats["rows"] == len(rows)
+    facets = stats["facets"]
+    assert facets["source"] == dict(Counter(p.parts[0] for p, _ in rows))
+    assert facets["subset"] == dict(Counter(p.stem for p, _ in rows))
+    assert facets["task_major"] == dict(Counter(v for _, r in rows for v in set(r["task_type"]["major"])))
+    assert facets["task_minor"] == dict(Counter(v for _, r in rows for v in set(r["task_type"]["minor"])))
+    assert facets["domain"] == dict(Counter(v for _, r in rows for v in set(r["domain"])))
+    assert facets["answer_from"] == dict(Counter(r["answer_from"] for _, r in rows))
+    assert facets["human_verified"] == dict(Counter(str(r["human_verified"]).lower() for _, r in rows))
+    outputs = sorted(len(r["output"]) for _, r in rows)
+    assert stats["length"]["output"]["min"] == outputs[0] and stats["length"]["output"]["max"] == outputs[-1]
+
+
+def test_bad_lines_still_exit_zero_and_missing_path_exits_two(tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"instruction": "好"}\n{"instruction": \n', encoding="utf-8")
+    ok = run("validate", str(tmp_path))
+    assert ok.returncode == 0 and "a.jsonl:2: truncated JSON" in ok.stdout
+    missing = run("validate", str(tmp_path / "missing"))
+    assert missing.returncode == 2
+    assert missing.stderr.strip().startswith("error: path not found") and "Traceback" not in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "p.jsonl").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 1\n")
+    none = run("stats", str(tmp_path / "empty"))
+    assert none.returncode == 2 and "no readable row" in none.stderr
+
+
+def test_version_names_the_libraries():
+    result = run("--version")
+    assert result.returncode == 0
+    assert "CQIA Curator" in result.stdout and "Polars" in result.stdout

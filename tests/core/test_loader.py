@@ -1,0 +1,314 @@
+"""The loader: faithful frames, every bad line reported, stable ids, nothing written."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+from collections import Counter
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from app.core import rawfile
+from app.core.loader import LoadCancelled, ReleaseError, load_release, parse_line
+from app.core.schema import BASE_SCHEMA
+from tests.conftest import write_jsonl
+
+LFS = ("COIG-CQIA-full.jsonl", "finance/mba_baike.jsonl", "wiki/bkmy_medicine.jsonl", "wikihow/wikihow.jsonl")
+
+
+def row(i: int = 0, **over) -> str:
+    base = {
+        "instruction": f"问题{i}：天为什么是蓝的？",
+        "input": "",
+        "output": f"因为瑞利散射。{i}",
+        "task_type": {"major": ["问答"], "minor": ["百科问答"]},
+        "domain": ["通用"],
+        "metadata": "",
+        "answer_from": "human",
+        "human_verified": True,
+        "copyright": "CC0",
+    }
+    base.update(over)
+    return json.dumps(base, ensure_ascii=False)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() + f":{p.stat().st_mtime_ns}"
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+# ---- the real sample ------------------------------------------------------------------
+
+def test_real_sample_rows_files_and_lfs_pointers(sample_root):
+    before = tree_digest(sample_root)
+    release = load_release(sample_root)
+    report = release.report
+    assert report.rows == release.frame.height == 17971
+    assert report.files == 39
+    assert report.bad_lines == []
+    assert sorted(s.file for s in report.lfs_pointers) == sorted(LFS)
+    assert all("git lfs pull" in s.reason for s in report.lfs_pointers)
+    assert release.frame.schema == BASE_SCHEMA
+    assert release.frame["rid"].n_unique() == release.frame.height
+    assert tree_digest(sample_root) == before, "the loader must never write under the release root"
+
+
+def test_real_sample_matches_an_independent_read(sample_root):
+    release = load_release(sample_root)
+    frame = release.frame
+    expected_rows = []
+    for path in sorted(sample_root.rglob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):  # not splitlines: U+2028 sits inside rows
+            if line.startswith("{"):
+                expected_rows.append((path.relative_to(sample_root).as_posix(), n, json.loads(line)))
+    assert len(expected_rows) == frame.height
+    got = {(f, ln): r for f, ln, r in zip(frame["file"], frame["line"], frame.iter_rows(named=True))}
+    rng = random.Random(1)
+    for file, n, obj in rng.sample(expected_rows, 400):
+        r = got[(file, n)]
+        assert r["instruction"] == obj["instruction"] and r["output"] == obj["output"] and r["input"] == obj["input"]
+        assert r["task_major"] == obj["task_type"]["major"] and r["task_minor"] == obj["task_type"]["minor"]
+        assert r["domain"] == obj["domain"] and r["human_verified"] == obj["human_verified"]
+        assert r["source"] == file.split("/")[0] and r["subset"] == Path(file).stem
+        assert r["len_output"] == len(obj["output"])
+    # Facet counts as an independent Counter sees them (a list counts a row once per distinct value).
+    domain = Counter(d for _, _, o in expected_rows for d in set(o["domain"]))
+    exploded = frame.select(pl.col("domain").list.unique()).explode("domain").drop_nulls()["domain"].value_counts()
+    assert dict(zip(exploded["domain"], exploded["count"])) == dict(domain)
+
+
+# ---- bad input -------------------------------------------------------------------------
+
+def test_every_bad_line_is_reported_and_every_good_line_kept(tmp_path):
+    lines = [
+        row(1),
+        '{"instruction": "被截断的',  # truncated
+        "[1, 2, 3]",  # not an object
+        '"只是一个字符串"',
+        "42",
+        b'{"instruction": "\xff\xfe bad utf8"}',
+        "",
+        "   ",
+        row(2),
+        '{"instruction": "a" "b"}',  # invalid JSON in the middle
+        row(3),
+    ]
+    write_jsonl(tmp_path / "zhihu" / "z.jsonl", lines)
+    release = load_release(tmp_path)
+    assert release.frame["line"].to_list() == [1, 9, 11]
+    bad = {(b.file, b.line): b.reason for b in release.report.bad_lines}
+    assert set(bad) == {("zhihu/z.jsonl", n) for n in (2, 3, 4, 5, 6, 10)}
+    assert bad[("zhihu/z.jsonl", 2)].startswith("truncated JSON")
+    assert bad[("zhihu/z.jsonl", 3)] == "not a JSON object (a list)"
+    assert bad[("zhihu/z.jsonl", 4)] == "not a JSON object (a string)"
+    assert bad[("zhihu/z.jsonl", 5)] == "not a JSON object (a number)"
+    assert bad[("zhihu/z.jsonl", 6)].startswith("invalid UTF-8 at byte")
+    assert bad[("zhihu/z.jsonl", 10)].startswith("invalid JSON")
+
+
+def test_bom_crlf_and_blank_lines(tmp_path):
+    data = rawfile.BOM + (row(1) + "\r\n\r\n" + row(2) + "\r\n   \r\n").encode()
+    (tmp_path / "a.jsonl").write_bytes(data)
+    release = load_release(tmp_path / "a.jsonl")
+    assert release.report.bad_lines == []
+    assert release.frame["line"].to_list() == [1, 3]
+    assert release.frame["output"].to_list() == ["因为瑞利散射。1", "因为瑞利散射。2"]
+    # CRLF and BOM do not change a row's id.
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "b.jsonl").write_text(row(2) + "\n" + row(1) + "\n", encoding="utf-8")
+    plain = load_release(tmp_path / "b")
+    assert sorted(plain.frame["rid"].to_list()) == sorted(release.frame["rid"].to_list())
+
+
+def test_lfs_pointer_empty_and_non_jsonl_files(tmp_path):
+    write_jsonl(tmp_path / "xhs" / "xhs.jsonl", [row(1)])
+    (tmp_path / "wikihow").mkdir()
+    (tmp_path / "wikihow" / "wikihow.jsonl").write_text(
+        "version https://git-lfs.github.com/spec/v1\noid sha256:" + "a" * 64 + "\nsize 11519024\n"
+    )
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "blank.jsonl").write_bytes(b"\n \n")
+    (tmp_path / "notes.txt").write_text("not data")
+    (tmp_path / "dataset_infos.json").write_text("{}")
+    release = load_release(tmp_path)
+    assert release.frame.height == 1
+    skipped = {s.file: s.reason for s in release.report.skipped_files}
+    assert skipped["wikihow/wikihow.jsonl"] == "Git LFS pointer of 11,519,024 bytes, not data: run `git lfs pull`"
+    assert skipped["empty.jsonl"] == "empty file"
+    assert skipped["blank.jsonl"] == "blank lines only"
+    assert "notes.txt" not in skipped and "dataset_infos.json" not in skipped
+
+
+def test_missing_path_and_no_rows_raise_release_error(tmp_path):
+    with pytest.raises(ReleaseError, match="path not found"):
+        load_release(tmp_path / "nope")
+    (tmp_path / "p.jsonl").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n")
+    with pytest.raises(ReleaseError, match="no readable row.*Git LFS pointer"):
+        load_release(tmp_path)
+    with pytest.raises(ReleaseError, match="no .jsonl files"):
+        load_release(tmp_path / "p.jsonl" if False else _empty_dir(tmp_path))
+
+
+def _empty_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "empty_dir"
+    d.mkdir()
+    return d
+
+
+def test_shapes_real_files_disagree_on_are_normalised(tmp_path):
+    lines = [
+        row(1),
+        row(2, domain="医学"),  # a string where a list is expected
+        row(3, task_type={"major": "翻译", "minor": ["文言文翻译"]}),
+        row(4, metadata={"url": "https://x", "分数": 8.5}),
+        row(5, human_verified="true"),
+        row(6, human_verified="false", answer_from=None),
+        json.dumps({"instruction": "只有指令"}, ensure_ascii=False),  # everything else missing
+        row(8, task_type="问答"),
+        row(9, output=123),
+        row(10, domain=[1, "文学"]),
+    ]
+    write_jsonl(tmp_path / "mixed.jsonl", lines)
+    f = load_release(tmp_path / "mixed.jsonl").frame
+    assert f.schema == BASE_SCHEMA and f.height == 10
+    assert f["domain"].to_list()[:2] == [["通用"], ["医学"]]
+    assert f["task_major"][2].to_list() == ["翻译"] and f["task_minor"][2].to_list() == ["文言文翻译"]
+    assert json.loads(f["metadata"][3]) == {"url": "https://x", "分数": 8.5}
+    assert f["human_verified"].to_list()[4:7] == [True, False, None]
+    assert f["answer_from"][5] == ""
+    assert f["task_major"][6].to_list() == [] and f["domain"][6].to_list() == [] and f["output"][6] == ""
+    assert f["task_major"][7].to_list() == ["问答"]
+    assert f["output"][8] == "123" and f["len_output"][8] == 3
+    assert f["domain"][9].to_list() == ["1", "文学"]
+
+
+def test_fast_and_line_by_line_paths_agree(tmp_path):
+    """The same rows through Polars' reader and through the stdlib give the same frame."""
+    good = [row(i, metadata={"k": i}, domain=["通用", "生活"], human_verified=bool(i % 2)) for i in range(30)]
+    write_jsonl(tmp_path / "fast" / "a.jsonl", good)
+    write_jsonl(tmp_path / "slow" / "a.jsonl", good + ['{"broken'])  # forces the fallback
+    fast = load_release(tmp_path / "fast").frame
+    slow = load_release(tmp_path / "slow").frame
+    assert fast.equals(slow)
+
+
+def test_lone_surrogates_become_replacement_characters(tmp_path):
+    write_jsonl(tmp_path / "s.jsonl", [
+        '{"instruction": "a\\ud800b", "output": "\\ud83d\\ude00 ok"}',
+        '{"instruction": "literal \\\\ud800 text"}',
+    ])
+    f = load_release(tmp_path / "s.jsonl").frame
+    assert f["instruction"].to_list() == ["a\ufffdb", "literal \\ud800 text"]
+    assert f["output"][0] == "😀 ok"
+
+
+def test_huge_row_loads(tmp_path):
+    big = "长" * (5 * 1024 * 1024 // 3)
+    write_jsonl(tmp_path / "big.jsonl", [row(1, output=big), row(2)])
+    f = load_release(tmp_path / "big.jsonl").frame
+    assert f["len_output"].to_list() == [len(big), len("因为瑞利散射。2")]
+
+
+# ---- ids, locators, sources -------------------------------------------------------------
+
+def test_ids_survive_shuffling_files_and_lines(tmp_path):
+    rows_a = [row(i) for i in range(40)] + [row(3), row(3)]  # exact duplicates
+    rows_b = [row(i, domain=["教育"]) for i in range(40, 60)]
+    write_jsonl(tmp_path / "one" / "zhihu" / "a.jsonl", rows_a)
+    write_jsonl(tmp_path / "one" / "douban" / "b.jsonl", rows_b)
+    rng = random.Random(7)
+    shuffled = rows_a + rows_b
+    rng.shuffle(shuffled)
+    write_jsonl(tmp_path / "two" / "x" / "all.jsonl", shuffled[:30])
+    write_jsonl(tmp_path / "two" / "y.jsonl", shuffled[30:])
+    one, two = load_release(tmp_path / "one").frame, load_release(tmp_path / "two").frame
+    assert one["rid"].n_unique() == one.height == 62
+    by_id_one = dict(zip(one["rid"], one["instruction"]))
+    by_id_two = dict(zip(two["rid"], two["instruction"]))
+    assert by_id_one == by_id_two
+    assert one.filter(pl.col("instruction") == "问题3：天为什么是蓝的？").height == 3
+
+
+def test_ids_are_fixed_values(tmp_path):
+    """XXH3 is frozen by its spec: these ids must never change across versions or machines."""
+    write_jsonl(tmp_path / "a.jsonl", ['{"instruction": "你好"}', '{"instruction": "你好"}'])
+    ids = load_release(tmp_path / "a.jsonl").frame["rid"].to_list()
+    import xxhash
+
+    first = xxhash.xxh3_64_intdigest('{"instruction": "你好"}'.encode())
+    assert ids[0] == first
+    assert ids[1] == xxhash.xxh3_64_intdigest(first.to_bytes(8, "little") + (1).to_bytes(4, "little"))
+
+
+def test_source_and_subset_rules(tmp_path):
+    write_jsonl(tmp_path / "rel" / "zhihu" / "deep" / "zhihu_v3.jsonl", [row(1)])
+    write_jsonl(tmp_path / "rel" / "top.jsonl", [row(2), row(3, source="自带来源")])
+    f = load_release(tmp_path / "rel").frame.sort("line")
+    got = {(r["file"], r["line"]): (r["source"], r["subset"]) for r in f.iter_rows(named=True)}
+    assert got[("zhihu/deep/zhihu_v3.jsonl", 1)] == ("zhihu", "zhihu_v3")
+    assert got[("top.jsonl", 1)] == ("top", "top")
+    assert got[("top.jsonl", 2)] == ("自带来源", "top")
+    single = load_release(tmp_path / "rel" / "zhihu" / "deep" / "zhihu_v3.jsonl").frame
+    assert single["source"].to_list() == ["zhihu_v3"] and single["file"].to_list() == ["zhihu_v3.jsonl"]
+
+
+def test_several_files_at_once(tmp_path):
+    a = write_jsonl(tmp_path / "xhs" / "a.jsonl", [row(1)])
+    b = write_jsonl(tmp_path / "douban" / "b.jsonl", [row(2), row(3)])
+    release = load_release([a, b])
+    assert release.root == tmp_path.resolve()
+    assert sorted(release.frame["file"].unique().to_list()) == ["douban/b.jsonl", "xhs/a.jsonl"]
+    assert sorted(release.frame["source"].unique().to_list()) == ["douban", "xhs"]
+
+
+# ---- progress, cancel, identity ----------------------------------------------------------
+
+def test_progress_reports_bytes_and_files_and_cancel_stops(tmp_path, monkeypatch):
+    for i in range(3):
+        write_jsonl(tmp_path / f"s{i}" / "f.jsonl", [row(j) for j in range(50)])
+    seen = []
+    load_release(tmp_path, progress=seen.append)
+    total = sum(p.stat().st_size for p in tmp_path.rglob("*.jsonl"))
+    assert seen[-1].bytes_done == seen[-1].bytes_total == total
+    assert seen[-1].files_done == seen[-1].files_total == 3
+    assert [p.bytes_done for p in seen] == sorted(p.bytes_done for p in seen)
+    calls = []
+    with pytest.raises(LoadCancelled):
+        load_release(tmp_path, cancel=lambda: calls.append(1) or len(calls) >= 2)
+
+
+def test_identity_changes_with_content(tmp_path):
+    write_jsonl(tmp_path / "a.jsonl", [row(1)])
+    ident = load_release(tmp_path).identity()
+    assert ident["rows"] == 1 and ident["files"][0]["file"] == "a.jsonl"
+    write_jsonl(tmp_path / "a.jsonl", [row(2)])
+    assert load_release(tmp_path).identity()["hash"] != ident["hash"]
+
+
+def test_loader_opens_files_read_only(tmp_path, monkeypatch):
+    write_jsonl(tmp_path / "a.jsonl", [row(1)])
+    os.chmod(tmp_path / "a.jsonl", 0o444)
+    opened = []
+    real_open = open
+
+    def spy(path, mode="r", *a, **k):
+        opened.append(mode)
+        return real_open(path, mode, *a, **k)
+
+    monkeypatch.setattr("builtins.open", spy)
+    load_release(tmp_path)
+    assert opened and all(m == "rb" for m in opened)
+
+
+def test_parse_line_reasons():
+    assert parse_line(b'{"a": 1}') == ({"a": 1}, None)
+    assert parse_line(b"null")[1] == "not a JSON object (a null)"
+    assert parse_line(b"true")[1] == "not a JSON object (a boolean)"
+    assert parse_line(b'{"a": ')[1].startswith("truncated JSON")
+    assert parse_line(b"[" * 100000)[1] is not None

@@ -1,0 +1,90 @@
+"""Loader fuzzing: it never raises, keeps every good line, and reports only really bad ones."""
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.core.loader import ReleaseError, load_release
+
+GOOD = json.dumps(
+    {"instruction": "把下面的句子翻译成英文", "input": "我爱北京天安门", "output": "I love Tiananmen in Beijing.",
+     "task_type": {"major": ["翻译"], "minor": ["中译英"]}, "domain": ["通用"], "metadata": "",
+     "answer_from": "human", "human_verified": True, "copyright": "CC0", "extra": [1, {"a": None}]},
+    ensure_ascii=False,
+).encode()
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+row_fields = st.fixed_dictionaries(
+    {},
+    optional={
+        "instruction": json_values, "input": json_values, "output": json_values, "domain": json_values,
+        "task_type": json_values | st.fixed_dictionaries({}, optional={"major": json_values, "minor": json_values}),
+        "metadata": json_values, "human_verified": json_values, "answer_from": json_values, "copyright": json_values,
+    },
+)
+
+
+@st.composite
+def mutated(draw) -> bytes:
+    data = bytearray(GOOD)
+    for _ in range(draw(st.integers(1, 4))):
+        pos = draw(st.integers(0, len(data)))
+        op = draw(st.sampled_from(["del", "ins", "flip"]))
+        if op == "del" and pos < len(data):
+            del data[pos : pos + draw(st.integers(1, 8))]
+        elif op == "ins":
+            data[pos:pos] = draw(st.binary(min_size=1, max_size=4))
+        elif pos < len(data):
+            data[pos] ^= draw(st.integers(1, 255))
+    return bytes(data)
+
+
+line = st.one_of(
+    row_fields.map(lambda d: json.dumps(d, ensure_ascii=draw_ascii(d)).encode()),
+    json_values.map(lambda v: json.dumps(v).encode()),
+    st.binary(max_size=40),
+    mutated(),
+    st.just(GOOD),
+).map(lambda b: b.replace(b"\n", b" "))
+
+
+def draw_ascii(d) -> bool:
+    return len(json.dumps(d)) % 2 == 0  # both escaped and raw UTF-8 shapes
+
+
+def oracle(raw: bytes) -> bool | None:
+    """True: a row; False: a bad line; None: blank (skipped silently)."""
+    stripped = raw.strip()
+    if not stripped:
+        return None
+    try:
+        return isinstance(json.loads(stripped.decode("utf-8")), dict)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(line, min_size=1, max_size=25))
+def test_loader_keeps_good_lines_and_reports_bad_ones(lines):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fuzz.jsonl"
+        path.write_bytes(b"\n".join(lines) + b"\n")
+        expected_rows = [n for n, raw in enumerate(lines, 1) if oracle(raw)]
+        expected_bad = [n for n, raw in enumerate(lines, 1) if oracle(raw) is False]
+        try:
+            release = load_release(path)
+        except ReleaseError:
+            assert not expected_rows
+            return
+        assert release.frame["line"].to_list() == expected_rows
+        assert [b.line for b in release.report.bad_lines] == expected_bad
+        assert all(b.reason for b in release.report.bad_lines)
+        assert release.frame["rid"].n_unique() == release.frame.height
