@@ -22,7 +22,6 @@ from . import rawfile
 from .report import BadLine, FileInfo, LoadReport, SkippedFile
 from .schema import BASE_SCHEMA, RAW_SCHEMA, line_hash, normalise_raw, raw_values, row_ids
 
-CHUNK_BYTES = 32 << 20  # progress and cancel granularity; also the fallback unit
 DATA_SUFFIXES = (".jsonl",)
 # A real (odd-backslash) \uD800-\uDFFF escape. A lone one is silently mangled by
 # Polars and kept unencodable by json.loads: such chunks go line by line, with U+FFFD.
@@ -163,7 +162,7 @@ def load_release(
     if not frames or sum(f.height for f in frames) == 0:
         reasons = "; ".join(f"{s.file}: {s.reason}" for s in report.skipped_files[:3])
         raise ReleaseError(f"no readable row under {root}" + (f" ({reasons})" if reasons else ""))
-    body = pl.concat(frames, how="vertical", rechunk=True)
+    body = pl.concat(frames, how="vertical", rechunk=False)
     rid = row_ids(pl.Series(np.concatenate(hashes), dtype=pl.UInt64))
     frame = body.insert_column(0, rid).select(BASE_SCHEMA.names())
     report.rows = frame.height
@@ -173,68 +172,73 @@ def load_release(
 
 def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done: Callable[[int], None]):
     stat = path.stat()
-    data = rawfile.read_bytes(path)
-    if rawfile.is_lfs_pointer(data):
-        size = re.search(rb"^size (\d+)", data, re.M)
-        note = f" of {int(size.group(1)):,} bytes" if size else ""
-        report.skipped_files.append(SkippedFile(rel, f"Git LFS pointer{note}, not data: run `git lfs pull`"))
+    with rawfile.mapped(path) as buf:
+        if rawfile.is_lfs_pointer(buf[:64]):
+            size = re.search(rb"^size (\d+)", buf[:512], re.M)
+            note = f" of {int(size.group(1)):,} bytes" if size else ""
+            report.skipped_files.append(SkippedFile(rel, f"Git LFS pointer{note}, not data: run `git lfs pull`"))
+            return None
+        subset = Path(rel).stem
+        frames, hashes = [], []
+        digest = xxhash.xxh3_64()
+        line, seen = 1, 0
+        for lo, hi in rawfile.chunks(buf):
+            piece = buf[lo:hi]  # one copy of 16 MB: Polars reads bytes, not a mapping
+            digest.update(piece)
+            table, count = rawfile.line_table(piece, first_line=line)
+            line += count
+            seen += len(table)
+            if len(table):
+                raw, keep = _parse_chunk(piece, table, rel, report)
+                if raw.height:
+                    frames.append(normalise_raw(raw, rel, pl.Series(table.numbers[keep]), source, subset))
+                    hashes.append(_hashes(piece, table, keep))
+            chunk_done(hi)
+    if not seen:
+        report.skipped_files.append(SkippedFile(rel, "empty file" if stat.st_size == 0 else "blank lines only"))
         return None
-    table = rawfile.line_table(data)
-    if len(table) == 0:
-        report.skipped_files.append(SkippedFile(rel, "empty file" if not data else "blank lines only"))
-        return None
-    subset = Path(rel).stem
-    frames, hashes = [], []
-    for lo, hi in _chunks(table):
-        sub = rawfile.LineTable(table.starts[lo:hi], table.ends[lo:hi], table.numbers[lo:hi])
-        raw, keep = _parse_chunk(data, sub, rel, report)
-        if raw.height:
-            numbers = pl.Series(sub.numbers[keep])
-            frames.append(normalise_raw(raw, rel, numbers, source, subset))
-            view = memoryview(data)
-            hashes.append(
-                np.fromiter(
-                    (line_hash(view[s:e]) for s, e in zip(sub.starts[keep].tolist(), sub.ends[keep].tolist())),
-                    dtype=np.uint64,
-                    count=raw.height,
-                )
-            )
-        chunk_done(int(sub.ends[-1]))
     rows = sum(f.height for f in frames)
-    report.file_infos.append(FileInfo(rel, stat.st_size, stat.st_mtime_ns, xxhash.xxh3_64_hexdigest(data), rows))
+    report.file_infos.append(FileInfo(rel, stat.st_size, stat.st_mtime_ns, digest.hexdigest(), rows))
     if not frames:
         return None
-    return pl.concat(frames), np.concatenate(hashes)
+    return pl.concat(frames, rechunk=False), np.concatenate(hashes)
 
 
-def _chunks(table: rawfile.LineTable) -> list[tuple[int, int]]:
-    """Line-index ranges of about CHUNK_BYTES each."""
-    if len(table) == 0:
-        return []
-    cuts = np.searchsorted(table.starts, np.arange(CHUNK_BYTES, int(table.ends[-1]), CHUNK_BYTES))
-    bounds = [0, *sorted(set(int(c) for c in cuts if 0 < c < len(table))), len(table)]
-    return list(zip(bounds, bounds[1:]))
+def _hashes(piece: bytes, table: rawfile.LineTable, keep: np.ndarray) -> np.ndarray:
+    # map() over slices keeps the per-row work in C: no Python frame per row.
+    lines = map(memoryview(piece).__getitem__, map(slice, table.starts[keep].tolist(), table.ends[keep].tolist()))
+    return np.fromiter(map(line_hash, lines), dtype=np.uint64, count=int(keep.sum()))
 
 
-def _parse_chunk(data: bytes, sub: rawfile.LineTable, rel: str, report: LoadReport) -> tuple[pl.DataFrame, np.ndarray]:
-    """(RAW_SCHEMA frame, boolean mask of the chunk's lines that became rows)."""
-    lo, hi = int(sub.starts[0]), int(sub.ends[-1])
-    piece = data[lo:hi]
-    if not _lone_surrogate_spans(piece):
-        try:
-            raw = pl.read_ndjson(piece, schema=RAW_SCHEMA)
-        except Exception:  # noqa: BLE001 - any refusal means: go line by line
-            raw = None
-        if raw is not None and raw.height == len(sub):
-            return raw, np.ones(len(sub), dtype=bool)
-    return _parse_lines(data, sub, rel, report)
+_TEXT_COLUMNS = ("instruction", "input", "output", "metadata", "answer_from", "copyright", "source")
 
 
-def _parse_lines(data: bytes, sub: rawfile.LineTable, rel: str, report: LoadReport) -> tuple[pl.DataFrame, np.ndarray]:
+def _parse_chunk(piece: bytes, table: rawfile.LineTable, rel: str, report: LoadReport) -> tuple[pl.DataFrame, np.ndarray]:
+    """(RAW_SCHEMA frame, boolean mask of the table's lines that became rows)."""
+    try:
+        raw = pl.read_ndjson(piece, schema=RAW_SCHEMA)
+    except Exception:  # noqa: BLE001 - any refusal means: go line by line
+        raw = None
+    suspect = raw is not None and b"\\u" in piece and _has_nul(raw) and _lone_surrogate_spans(piece)
+    if raw is not None and raw.height == len(table) and not suspect:
+        return raw, np.ones(len(table), dtype=bool)
+    return _parse_lines(piece, table, rel, report)
+
+
+def _has_nul(raw: pl.DataFrame) -> bool:
+    """Polars turns a lone high-surrogate escape into U+0000: a NUL means look closer."""
+    nul = [pl.col(c).str.contains("\x00", literal=True) for c in _TEXT_COLUMNS]
+    nul.append(pl.col("domain").list.join("").str.contains("\x00", literal=True))
+    for f in ("major", "minor"):
+        nul.append(pl.col("task_type").struct.field(f).list.join("").str.contains("\x00", literal=True))
+    return bool(raw.select(pl.any_horizontal(nul).fill_null(False).any()).item())
+
+
+def _parse_lines(piece: bytes, table: rawfile.LineTable, rel: str, report: LoadReport) -> tuple[pl.DataFrame, np.ndarray]:
     rows: list[dict] = []
-    keep = np.zeros(len(sub), dtype=bool)
-    for i, (n, s, e) in enumerate(zip(sub.numbers.tolist(), sub.starts.tolist(), sub.ends.tolist())):
-        obj, reason = parse_line(data[s:e])
+    keep = np.zeros(len(table), dtype=bool)
+    for i, (n, s, e) in enumerate(zip(table.numbers.tolist(), table.starts.tolist(), table.ends.tolist())):
+        obj, reason = parse_line(piece[s:e])
         if reason:
             report.bad_lines.append(BadLine(rel, n, reason))
             continue

@@ -145,13 +145,10 @@ def raw_values(obj: dict[str, Any]) -> dict[str, Any]:
 
 # ---- row ids -------------------------------------------------------------------------
 
-def line_hash(line: bytes | memoryview) -> int:
-    """XXH3-64 of a row's raw line (BOM, CR and surrounding white space removed).
-
-    XXH3's output is frozen by its spec, so ids agree across machines and versions,
-    unlike Polars' own ``hash()``.
-    """
-    return xxhash.xxh3_64_intdigest(line)
+# XXH3-64 of a row's raw line (BOM, CR and surrounding white space removed). XXH3's
+# output is frozen by its spec, so ids agree across machines and versions, unlike
+# Polars' own ``hash()``.
+line_hash = xxhash.xxh3_64_intdigest
 
 
 def row_ids(hashes: pl.Series) -> pl.Series:
