@@ -65,3 +65,31 @@ def test_version_names_the_libraries():
     result = run("--version")
     assert result.returncode == 0
     assert "CQIA Curator" in result.stdout and "Polars" in result.stdout
+
+
+def test_export_and_diff_verbs(demo_root, tmp_path):
+    from app.core.curation import Curation
+    from app.core.edits import EditField, Reject
+    from app.core.loader import load_release
+
+    unchanged = tmp_path / "same.jsonl"
+    assert run("export", str(demo_root), "--out", str(unchanged)).returncode == 0
+    release = load_release(demo_root)
+    assert len(unchanged.read_bytes().splitlines()) == release.frame.height
+    rids = release.frame["rid"].to_list()
+    with Curation.open(release, tmp_path / "proj", author="审校员") as c:
+        c.apply(EditField([rids[0]], "output", "改好的回答，含表情😀。"))
+        c.apply(Reject([rids[1]], "重复"))
+        c.save_version("v1")
+    diff = run("diff", str(demo_root), "--project", str(tmp_path / "proj"))
+    assert diff.returncode == 0 and "改好的回答，含表情😀。" in diff.stdout and "reject (重复)" in diff.stdout
+    out = tmp_path / "tree"
+    done = run("export", str(demo_root), "--project", str(tmp_path / "proj"), "--out", str(out), "--layout", "tree")
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(l) for p in sorted(out.rglob("*.jsonl")) for l in p.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == release.frame.height - 1
+    assert "改好的回答，含表情😀。" in {r.get("output") for r in rows}
+    base = run("export", str(demo_root), "--project", str(tmp_path / "proj"), "--version", "0", "--out", str(tmp_path / "v0.jsonl"))
+    assert base.returncode == 0 and (tmp_path / "v0.jsonl").read_bytes() == unchanged.read_bytes()
+    inside = run("export", str(demo_root), "--out", str(demo_root / "x.jsonl"))
+    assert inside.returncode == 2 and inside.stderr.startswith("error:") and not (demo_root / "x.jsonl").exists()
