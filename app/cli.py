@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import __version__
 
-VERBS = ("validate", "stats", "export", "diff", "merge", "bench", "install-launcher", "uninstall-launcher")
+VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "bench", "install-launcher", "uninstall-launcher")
 
 
 class CliError(Exception):
@@ -64,6 +64,63 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from .core.atomic import SaveError
+    from .core.curation import open_overlay
+    from .core.export import ExportError, export_release
+    from .core.versions import VersionError
+
+    release = _load(args.release)
+    try:
+        overlay = open_overlay(release, args.project, args.version) if args.project else None
+        result = export_release(release, overlay, args.out, layout=args.layout, fmt=args.format,
+                                keep_rejected=args.keep_rejected)
+    except (ExportError, SaveError, VersionError, OSError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    print(f"exported {result.rows:,} rows ({result.edited:,} edited, {result.rejected_dropped:,} rejected rows dropped, "
+          f"{result.rejected_kept:,} kept) to {result.out}")
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from .core.versions import VersionError, format_diff
+
+    if not Path(args.project).is_dir():
+        raise CliError(f"project folder not found: {args.project}")
+    try:
+        sys.stdout.write(format_diff(args.project, args.from_version, args.to_version).rstrip("\n") + "\n")
+    except (VersionError, OSError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    return 0
+
+
+def cmd_merge(args) -> int:
+    from .core.merge import MergeError
+    from .core.merge_projects import merge_projects
+
+    release = _load(args.release)
+    try:
+        outcome = merge_projects(release, args.project, args.theirs, out=args.out, prefer=args.prefer)
+    except MergeError as exc:
+        raise CliError(str(exc)) from None
+    sys.stdout.write(outcome.report())
+    return 1 if outcome.blocked else 0
+
+
+def cmd_agreement(args) -> int:
+    from .core.agreement import agreement_between, agreement_json, format_agreement
+    from .core.project import ProjectError
+    from .core.versions import VersionError
+
+    release = _load(args.release)
+    try:
+        table, title = agreement_between(release, args.project, args.theirs)
+    except (ProjectError, VersionError, OSError) as exc:
+        raise CliError(str(exc)) from None
+    sys.stdout.write(agreement_json(table) + "\n" if args.json else format_agreement(table, title))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cqia-curator", description="Curate COIG-CQIA style releases.")
     parser.add_argument("--version", action="store_true", help="print versions and exit")
@@ -77,6 +134,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--signals", action="store_true", help="add quality-signal counts and duplicate clusters")
     p.set_defaults(func=cmd_stats)
+    p = sub.add_parser("export", help="write the curated release (edits applied, rejected rows removed)")
+    p.add_argument("release")
+    p.add_argument("--project", help="curation project folder; without it the release is exported unchanged")
+    p.add_argument("--version", type=int, help="export as of version N (0: the base); default: the latest state")
+    p.add_argument("--out", required=True, help="a .jsonl/.parquet file (single layout) or a folder (tree layout)")
+    p.add_argument("--layout", choices=("single", "tree"), default="single")
+    p.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
+    p.add_argument("--keep-rejected", action="store_true", help="keep rejected rows, marked with a _curation key")
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("diff", help="print the changes between two versions of a curation project")
+    p.add_argument("release", help="the release (kept for symmetry with export; the project records its base)")
+    p.add_argument("--project", required=True)
+    p.add_argument("--from", dest="from_version", type=int, help="default: the base release (0)")
+    p.add_argument("--to", dest="to_version", type=int, help="default: the latest version")
+    p.set_defaults(func=cmd_diff)
+    p = sub.add_parser("merge", help="merge another curator's version into a project (three-way, by row and field)")
+    p.add_argument("release")
+    p.add_argument("--project", required=True, help="my curation project folder")
+    p.add_argument("--theirs", required=True, help="their project folder (its latest version) or a vNNNN.jsonl file")
+    p.add_argument("--out", help="write the merged project to this new folder instead of --project")
+    p.add_argument("--prefer", choices=("mine", "theirs"), help="resolve every conflict this way (default: stop, exit 1)")
+    p.set_defaults(func=cmd_merge)
+    p = sub.add_parser("agreement", help="agreement rate and Cohen's kappa of two curators' accept/reject decisions")
+    p.add_argument("release")
+    p.add_argument("--project", required=True, help="my curation project folder")
+    p.add_argument("--theirs", required=True, help="their project folder (its latest version) or a vNNNN.jsonl file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_agreement)
+    from . import launcher  # stdlib only
+
+    p = sub.add_parser("install-launcher", help="add a menu entry, desktop icon and .jsonl association (Linux)")
+    p.set_defaults(func=launcher.cmd_install)
+    p = sub.add_parser("uninstall-launcher", help="remove what install-launcher added")
+    p.set_defaults(func=launcher.cmd_uninstall)
+    from .bench import add_parser as add_bench_parser  # light: measurements load lazily
+
+    add_bench_parser(sub)
     return parser
 
 

@@ -1,0 +1,120 @@
+"""Figures 2 and 3 (issue 3): facet recount after one click, and substring search over
+the three text fields, measured in-process after the load, beside the same work done
+with bare Polars expressions in the same process.
+
+The tree release is used, so `source` has a value per subset folder to click on.
+"""
+from __future__ import annotations
+
+import itertools
+
+from . import budgets
+from .table import Row, from_result
+
+SEARCH_TERM = "中国"  # a common 2-char word: many matches, the scan is the same for rare ones
+RECOUNT = "facet recount after one click"
+SEARCH = "substring search, 3 fields"
+
+
+# ---- child side -----------------------------------------------------------------------
+
+def _click_values(frame) -> list[str]:
+    """Two mid-sized source values to toggle between (neither the whole release nor empty)."""
+    counts = frame["source"].value_counts(sort=True)["source"].to_list()
+    picks = counts[1:3] if len(counts) >= 3 else counts
+    return picks * (1 if len(picks) > 1 else 2)
+
+
+def child_recount(job) -> dict:
+    import polars as pl
+
+    from app.core.facets import all_facet_counts
+    from app.core.query import FacetSel, FilterSpec
+    from app.core.schema import FACET_COLUMNS
+
+    from .child import best, forget_results
+
+    frame = job.frame
+    values = _click_values(frame)
+    specs = [FilterSpec(facets=(("source", FacetSel(include=(v,))),)) for v in values]
+    turn = itertools.count()
+    fresh = [frame]
+
+    def setup() -> None:  # a new frame object and empty memos: no cached result is reused
+        forget_results()
+        fresh[0] = frame.clone()
+
+    def app() -> None:
+        all_facet_counts(fresh[0], specs[next(turn) % len(specs)], FACET_COLUMNS, limit=None)
+
+    lists = {c for c in FACET_COLUMNS if isinstance(frame.schema[c], pl.List)}
+    bare_turn = itertools.count()
+
+    def bare() -> None:
+        value = values[next(bare_turn) % len(values)]
+        lf = frame.lazy()
+        picked = lf.filter(pl.col("source") == value)
+        plans = []
+        for c in FACET_COLUMNS:  # each facet over the filter without its own selection
+            src = lf if c == "source" else picked
+            if c in lists:
+                plans.append(src.select(pl.col(c).list.unique()).explode(c).drop_nulls().group_by(c).len())
+            else:
+                plans.append(src.group_by(c).len())
+        pl.collect_all(plans)
+
+    app(), bare()  # warm-up: thread pool, first-call costs
+    reps = max(5, job.repeats * 3)  # cheap: more repeats steady the minimum
+    return {"app_s": best(app, reps, setup=setup), "base_s": best(bare, reps), "repeats": reps,
+            "note": f"toggle source={'/'.join(dict.fromkeys(values))}, {len(FACET_COLUMNS)} facets, limit=None"}
+
+
+def child_search(job) -> dict:
+    import polars as pl
+
+    from app.core import query
+    from app.core.query import FilterSpec, SearchSpec
+    from app.core.schema import TEXT_FIELDS
+
+    from .child import best, forget_results
+
+    frame = job.frame
+    spec = FilterSpec(search=SearchSpec(text=SEARCH_TERM))
+    hits: list[int] = []
+    fresh = [frame]
+
+    def setup() -> None:  # a cached search mask would time nothing
+        forget_results()
+        fresh[0] = frame.clone()
+
+    def app() -> None:
+        hits.append(query.count(fresh[0], spec))
+
+    expr = pl.any_horizontal([pl.col(f).str.contains(SEARCH_TERM, literal=True) for f in TEXT_FIELDS]).sum()
+
+    def bare() -> None:
+        hits.append(int(frame.select(expr).item()))
+
+    app(), bare()
+    reps = max(5, job.repeats * 3)
+    app_s, base_s = best(app, reps, setup=setup), best(bare, reps)
+    note = f"literal {SEARCH_TERM!r}, {hits[0]:,} hits"
+    if len(set(hits)) > 1:
+        note += f"; app and bare disagree: {sorted(set(hits))}"
+    return {"app_s": app_s, "base_s": base_s, "repeats": reps, "note": note}
+
+
+CHILD = {"recount": child_recount, "search": child_search}
+
+
+# ---- parent side ----------------------------------------------------------------------
+
+def measure(ctx, rows: int) -> list[Row]:
+    release = ctx.release(rows, tree=True)
+    res = ctx.child("browse", release, ctx.reps(rows), timeout=120 + rows / 2_000)
+    return [
+        from_result(RECOUNT, rows, res.get("recount", res.get("*")), "bare Polars filter + group_by",
+                    budgets.sized(budgets.RECOUNT_S, rows, "issue 3")),
+        from_result(SEARCH, rows, res.get("search", res.get("*")), "bare any_horizontal(str.contains)",
+                    budgets.sized(budgets.SEARCH_S, rows, "issue 3")),
+    ]

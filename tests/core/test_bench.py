@@ -1,0 +1,191 @@
+"""The benchmark harness (app.bench): a smoke run on a tiny release checks the table and
+JSON shapes and that ratios are computed from the measured times; the pure parts
+(budgets, verdicts, the quick gate, release building) are checked directly. No timing
+value is asserted: they depend on the machine.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.bench import budgets, child, measures_load, releases, runner, table
+from app.bench.table import Budget, Row
+
+PROJECT = Path(__file__).resolve().parents[2]
+TINY = 240
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    """One real run: load (app + three peers), browse, save and export on a 240-row release."""
+    if releases.make_release_script() is None and not releases._demo_rows(PROJECT / "resources" / "demo"):
+        pytest.skip("no make_release.py and no resources/demo rows to build a release from")
+    out = tmp_path_factory.mktemp("bench")
+    printed: list[str] = []
+    status, rows, doc = runner.run([TINY], repeats=1, out_dir=out, json_path=out / "bench.json",
+                                   only=["load", "browse", "save", "export"], echo=printed.append)
+    return status, rows, doc, "\n".join(printed), out
+
+
+def test_smoke_table_has_every_column_and_figure(smoke):
+    _, rows, _, printed, _ = smoke
+    lines = [l for l in printed.splitlines() if l.startswith("|")]
+    assert lines[0] == "| " + " | ".join(table.COLUMNS) + " |"
+    body = lines[2:]
+    assert len(body) == len(rows)
+    for line in body:  # every data line has exactly the header's cells (escaped pipes aside)
+        assert len(line.replace("\\|", "").strip("|").split("|")) == len(table.COLUMNS)
+    figures = {r.figure for r in rows}
+    assert {"load + all facet counts (whole process)", "peak memory, load + counts (ru_maxrss)",
+            "facet recount after one click", "substring search, 3 fields"} <= figures
+    assert any(f.startswith("export JSONL, no edits") for f in figures)
+    assert f"save a {TINY}-edit version" in figures
+    assert "Machine:" in printed and "Polars" in printed
+
+
+def test_smoke_measures_and_computes_ratios(smoke):
+    _, rows, _, _, _ = smoke
+    baselines = {r.baseline for r in rows if r.figure.startswith("load +")}
+    assert baselines == {label for _, label, _, _ in measures_load.CONTENDERS[1:]}
+    for r in rows:
+        assert r.measured, f"{r.figure}: {r.note}"
+        assert r.base_s is not None and r.base_s > 0
+        assert r.ratio == pytest.approx(r.app_s / r.base_s)
+    load = next(r for r in rows if r.baseline.startswith("bare Polars read_ndjson"))
+    assert load.budget == budgets.LOAD_RATIO and load.passed == (load.ratio <= 1.3)
+    search = next(r for r in rows if r.figure.startswith("substring search"))
+    assert "disagree" not in search.note  # app and bare Polars counted the same rows
+    export = next(r for r in rows if r.figure == "export JSONL, no edits")
+    assert export.note.startswith("byte-identical")
+
+
+def test_smoke_json_matches_table(smoke):
+    status, rows, doc, _, out = smoke
+    written = json.loads((out / "bench.json").read_text(encoding="utf-8"))
+    assert written == json.loads(json.dumps(doc))
+    assert written["mode"] == "full" and written["exit_status"] == status == 0
+    assert {"cpu", "cores", "ram_gb", "python", "polars", "date"} <= set(written["machine"])
+    assert [r["figure"] for r in written["rows"]] == [r.figure for r in rows]
+    for r in written["rows"]:
+        assert {"figure", "rows", "app_s", "baseline", "base_s", "ratio", "budget", "passed", "note"} <= set(r)
+        assert r["ratio"] == pytest.approx(r["app_s"] / r["base_s"])
+        assert r["budget"]["kind"] in ("ratio", "abs", "none")
+    assert not list(out.glob("work-*")), "scratch output is removed after the run"
+
+
+def test_verdicts_and_quick_gate():
+    ratio = Budget("ratio", 1.3)
+    assert Row("x", 10, 1.2, "b", 1.0, ratio).passed is True
+    slow = Row("x", 10, 2.0, "b", 1.0, ratio)
+    assert slow.passed is False and not slow.gate_failed  # 2.0x: over budget, under twice it
+    awful = Row("x", 10, 2.7, "b", 1.0, ratio)
+    assert awful.gate_failed
+    absolute = Row("y", 10, 0.5, "b", 0.001, Budget("abs", 0.05))
+    assert absolute.passed is False and not absolute.gate_failed  # absolute times never gate
+    assert table.exit_status([slow, absolute], quick=True) == 0
+    assert table.exit_status([awful], quick=True) == 1
+    assert table.exit_status([awful], quick=False) == 0  # the full run reports, never fails
+    missing = table.na("z", 10, "module missing: app.core.nothing", ratio)
+    assert missing.passed is None and missing.ratio is None and not missing.gate_failed
+    assert "n/a (module missing" in table.markdown([missing])
+
+
+def test_from_result_turns_na_and_errors_into_rows_without_numbers():
+    for result in ({"na": "module missing: x"}, {"error": "boom"}, None):
+        row = table.from_result("f", 5, result, "base", Budget("ratio", 1.5))
+        assert row.app_s is None and row.ratio is None and row.note.startswith("n/a (")
+    row = table.from_result("f", 5, {"app_s": 3.0, "base_s": 2.0, "note": "n"}, "base")
+    assert row.ratio == pytest.approx(1.5) and row.note == "n"
+
+
+def test_sized_budgets_follow_the_issues():
+    assert budgets.sized(budgets.RECOUNT_S, 48_375, "i").limit == 0.030
+    assert budgets.sized(budgets.RECOUNT_S, 1_000, "i").limit == 0.030
+    assert budgets.sized(budgets.SEARCH_S, 500_000, "i").limit == 0.500
+    assert budgets.sized(budgets.SEARCH_S, 600_000, "i").kind == "none"
+    assert budgets.at_size(budgets.LOAD_MEMORY_RATIO, budgets.LARGE, 48_375).kind == "none"
+
+
+def test_plan_picks_sizes_per_figure():
+    plan = runner.plan([48_375, 500_000], None)
+    assert ("load", 48_375) in plan and ("load", 500_000) in plan
+    assert ("save", 500_000) in plan and ("save", 48_375) not in plan
+    assert ("export", 48_375) in plan and ("export", 500_000) not in plan
+    assert ("bundle", 0) in plan
+    assert runner.plan([1000], ["load"]) == [("load", 1000)]
+    with pytest.raises(ValueError, match="unknown figure"):
+        runner.plan([1000], ["nonsense"])
+
+
+def test_child_reports_missing_modules_and_contains_failures(monkeypatch, tmp_path):
+    assert child.missing("app.core.no_such_module") == "module missing: app.core.no_such_module"
+    assert child.missing("app.no_such_package.sub") == "module missing: app.no_such_package.sub"
+    assert child.missing("json") is None
+
+    def broken(job):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(child, "groups", lambda: {"g": {"ok": lambda job: {"app_s": 1.0}, "bad": broken}})
+    out = child.run_group("g", child.Job(tmp_path / "nothing.jsonl", tmp_path, 1))
+    assert out["ok"] == {"app_s": 1.0}
+    assert "RuntimeError: kaput" in out["bad"]["error"]
+
+
+def test_resample_demo_is_deterministic_and_distinct(tmp_path):
+    demo = tmp_path / "demo"
+    (demo / "a").mkdir(parents=True)
+    rows = [json.dumps({"instruction": f"问题{i}", "output": f"回答{i}", "metadata": ""}, ensure_ascii=False) for i in range(5)]
+    (demo / "a" / "a.jsonl").write_text("\n".join(rows) + "\n{broken\n", encoding="utf-8")
+    (demo / "lfs.jsonl").write_text("version https://git-lfs.github.com/spec/v1\n", encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    releases.resample_demo(12, one, seed=3, demo=demo)
+    releases.resample_demo(12, two, seed=3, demo=demo)
+    assert one.read_bytes() == two.read_bytes()
+    lines = one.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 12 and len(set(lines)) == 12  # copies differ (copy:K), so ids differ
+    assert sum("copy:" in json.loads(l)["metadata"] for l in lines) == 7
+    releases.resample_demo(7, tmp_path / "tree", seed=0, tree=True, demo=demo)
+    assert len((tmp_path / "tree" / "a" / "a.jsonl").read_text(encoding="utf-8").splitlines()) == 7
+
+
+def test_ensure_release_builds_once(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(releases, "make_release_script", lambda: None)
+
+    def fake(rows, out, *, seed=0, tree=False):
+        calls.append(rows)
+        Path(out).write_text("{}\n" * rows)
+
+    monkeypatch.setattr(releases, "resample_demo", fake)
+    first = releases.ensure_release(tmp_path, 9, 1, log=lambda m: None)
+    again = releases.ensure_release(tmp_path, 9, 1, log=lambda m: None)
+    assert first == again and calls == [9] and first.name == "r9_s1.jsonl"
+    assert not list(first.parent.glob("*.part"))
+
+
+def test_cli_rejects_an_unknown_figure():
+    done = subprocess.run([sys.executable, "-m", "app", "bench", "--only", "nonsense"], capture_output=True,
+                          text=True, cwd=PROJECT, timeout=60)
+    assert done.returncode == 2
+    assert "unknown figure" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_slow_baselines_yield_to_the_run_budget(tmp_path, monkeypatch):
+    import time
+
+    from app.bench import measures_text
+    from app.bench.context import Ctx
+
+    ctx = Ctx(cache=tmp_path, work=tmp_path / "w", deadline=time.perf_counter() + 60)
+    spawned = []
+    monkeypatch.setattr(Ctx, "child", lambda self, *a, **k: spawned.append(a) or {"jieba": {"base_s": 9.0}})
+    late = {"app_s": 40.0, "note": "x"}  # 2.5 x 40 s + 30 s does not fit in 60 s
+    measures_text._add_baseline(ctx, tmp_path, late, "jieba", factor=2.5)
+    assert not spawned and "base_s" not in late and "baseline skipped" in late["note"]
+    early = {"app_s": 5.0}
+    measures_text._add_baseline(ctx, tmp_path, early, "jieba", factor=2.5)
+    assert len(spawned) == 1 and early["base_s"] == 9.0
