@@ -60,6 +60,12 @@ def cmd_stats(args) -> int:
         out.append(f"{column}: " + ", ".join(f"{k} {v:,}" for k, v in top) + (" ..." if len(counts) > 10 else ""))
     for field, q in stats["length"].items():
         out.append(f"{field}: " + ", ".join(f"{k} {v:g}" for k, v in q.items()))
+    if "signals" in stats:
+        sig = stats["signals"]
+        out.append("signals: " + ", ".join(f"{sig['titles'][k]['en']} {v:,}" for k, v in sig["counts"].items()))
+        near = sig["near_duplicates"]
+        out.append(f"near-duplicate clusters (Jaccard >= {near['threshold']}): {near['clusters']:,} covering {near['rows']:,} rows")
+        out += [f"  {c['size']} rows, J~{c['mean_jaccard']}: {c['instruction'][:40]}" for c in near["top"][:10]]
     _emit(None, False, "\n".join(out))
     return 0
 
@@ -123,7 +129,7 @@ def cmd_agreement(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cqia-curator", description="Curate COIG-CQIA style releases.")
-    parser.add_argument("--version", action="store_true", help="print versions and exit")
+    parser.add_argument("--version", dest="show_versions", action="store_true", help="print versions and exit")
     sub = parser.add_subparsers(dest="verb")
     p = sub.add_parser("validate", help="load a release and print the load report")
     p.add_argument("path")
@@ -191,7 +197,7 @@ def versions() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.version:
+    if args.show_versions:  # not args.version: that is export's --version N
         print(versions())
         return 0
     if not getattr(args, "func", None):

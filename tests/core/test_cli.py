@@ -93,3 +93,12 @@ def test_export_and_diff_verbs(demo_root, tmp_path):
     assert base.returncode == 0 and (tmp_path / "v0.jsonl").read_bytes() == unchanged.read_bytes()
     inside = run("export", str(demo_root), "--out", str(demo_root / "x.jsonl"))
     assert inside.returncode == 2 and inside.stderr.startswith("error:") and not (demo_root / "x.jsonl").exists()
+
+
+def test_stats_signals_text_and_json(demo_root):
+    text = run("stats", str(demo_root), "--signals")
+    assert text.returncode == 0, text.stderr
+    assert "Placeholder or empty answer" in text.stdout and "near-duplicate clusters" in text.stdout
+    data = json.loads(run("stats", str(demo_root), "--signals", "--json").stdout)
+    assert data["signals"]["counts"]["placeholder"] >= 4
+    assert data["signals"]["near_duplicates"]["clusters"] >= 2
