@@ -9,15 +9,16 @@ from __future__ import annotations
 import shutil
 import threading
 from pathlib import Path
+from typing import Mapping
 
 import polars as pl
 
 from .atomic import SaveError, remove_stale_temps
-from .edits import Change, Command, SetStates, plan_change
+from .edits import Change, Command, SetStates, make_change, plan_change
 from .export import ExportResult, export_release
 from .history import History
 from .journal import Journal, apply_record, compact_records, replay
-from .overlay import BaseLookup, Overlay
+from .overlay import EMPTY, BaseLookup, Overlay, RowState
 from .project import (Project, ProjectError, ProjectLocationError, default_author, default_project_dir,
                       fallback_project_dir, now_iso)
 from .versions import (BaseCheck, RowDiff, VersionError, VersionInfo, VersionStore, records_by_rid, build_records,
@@ -156,6 +157,23 @@ class Curation:
             self.history.push(change)
             return change
 
+    def take_states(self, states: Mapping[int, RowState], label: str) -> Change:
+        """Give rows exact states, keeping each state's own author and time where it has
+        them (a merge takes the other curator's rows as they are). Undoable like apply."""
+        with self._lock:
+            self._writable()
+            now = now_iso()
+            after = {rid: EMPTY if s.is_empty else s if s.by else s.stamped(self.author, now) for rid, s in states.items()}
+            change = make_change(label, {rid: self.overlay.get(rid) for rid in after}, after)
+            if not change.changed:
+                return change
+            cmd = {"kind": "SetStates", "n": len(after), "text": label}
+            self.journal.append(apply_record(self._seq + 1, change, cmd, author=self.author, time=now))
+            self._seq += 1
+            self.overlay = self.overlay.with_states(change.after)
+            self.history.push(change)
+            return change
+
     def undo(self) -> Change:
         return self._step("undo")
 
@@ -208,15 +226,16 @@ class Curation:
 
     # ---- versions ----------------------------------------------------------------------
 
-    def save_version(self, message: str, author: str | None = None) -> VersionInfo:
-        """Write the next version (diff of the current state against the base)."""
+    def save_version(self, message: str, author: str | None = None, *, extra: dict | None = None) -> VersionInfo:
+        """Write the next version (diff of the current state against the base); ``extra``
+        adds manifest keys (a merge's other parent and resolutions)."""
         with self._lock:
             self._writable()
             overlay = self.overlay
             parents = (self.last_version,) if self.last_version else ()
             info = self.store.save(overlay, self._base, message=message, author=author or self.author, time=now_iso(),
                                    identity=self.release.identity(), parents=parents,
-                                   parent_overlay=self._saved)
+                                   parent_overlay=self._saved, extra=extra)
             self.last_version, self._saved = info.number, overlay
             try:
                 self.journal.append({"op": "version", "n": info.number, "seq": self._seq + 1, "time": info.time})

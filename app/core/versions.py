@@ -177,8 +177,10 @@ class VersionStore:
         return overlay_from_records(self.records(n))
 
     def save(self, overlay: Overlay, base: BaseLookup, *, message: str, author: str, time: str, identity: dict,
-             parents: tuple[int, ...] = (), parent_overlay: Overlay | None = None) -> VersionInfo:
-        """Write the next version. Raises SaveError and leaves the folder as it was."""
+             parents: tuple[int, ...] = (), parent_overlay: Overlay | None = None,
+             extra: Mapping[str, Any] | None = None) -> VersionInfo:
+        """Write the next version. Raises SaveError and leaves the folder as it was.
+        ``extra``: more manifest keys (a merge records its other parent and resolutions)."""
         try:
             self.folder.mkdir(exist_ok=True)  # not parents: never resurrect a deleted project
         except OSError as exc:
@@ -209,6 +211,7 @@ class VersionStore:
             "data": self._paths(n)[0].name,
             "xxh3": xxhash.xxh3_64_hexdigest(data),
         }
+        manifest.update({k: v for k, v in (extra or {}).items() if k not in manifest})
         data_path, manifest_path = self._paths(n)
         write_atomic(data_path, data)
         try:
