@@ -1,0 +1,1 @@
+"""Qt item models: thin adapters over core data (row-position vectors, load reports)."""

@@ -1,0 +1,95 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>FacetPanel</name>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation>
+            <numerusform>%n selected</numerusform>
+            <numerusform>%n selected</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Show all (%n more)</source>
+        <translation>
+            <numerusform>Show all (%n more)</numerusform>
+            <numerusform>Show all (%n more)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LabelDialog</name>
+    <message numerus="yes">
+        <source>Labels of %n row(s)</source>
+        <translation>
+            <numerusform>Labels of %n row</numerusform>
+            <numerusform>Labels of %n rows</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MergeView</name>
+    <message numerus="yes">
+        <source>%n conflict(s) still to resolve.</source>
+        <translation>
+            <numerusform>%n conflict still to resolve.</numerusform>
+            <numerusform>%n conflicts still to resolve.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RejectDialog</name>
+    <message numerus="yes">
+        <source>Reject %n row(s) with the reason:</source>
+        <translation>
+            <numerusform>Reject %n row with the reason:</numerusform>
+            <numerusform>Reject %n rows with the reason:</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SearchBar</name>
+    <message numerus="yes">
+        <source>%n match(es)</source>
+        <translation>
+            <numerusform>%n match</numerusform>
+            <numerusform>%n matches</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message numerus="yes">
+        <source>%n filter(s)</source>
+        <translation>
+            <numerusform>%n filter</numerusform>
+            <numerusform>%n filters</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>_Plurals</name>
+    <message numerus="yes">
+        <source>%n bad line(s)</source>
+        <translation>
+            <numerusform>%n bad line</numerusform>
+            <numerusform>%n bad lines</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n LFS pointer(s)</source>
+        <translation>
+            <numerusform>%n LFS pointer</numerusform>
+            <numerusform>%n LFS pointers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n skipped file(s)</source>
+        <translation>
+            <numerusform>%n skipped file</numerusform>
+            <numerusform>%n skipped files</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1796 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Actions</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Fi&amp;lter</source>
+        <translation>筛选(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Review</source>
+        <translation>审阅(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Open File…</source>
+        <translation>打开文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Folder…</source>
+        <translation>打开文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Demo Release</source>
+        <translation>打开示例数据(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Re&amp;load</source>
+        <translation>重新加载(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Loading</source>
+        <translation>取消加载(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Load &amp;Report…</source>
+        <translation>加载报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save Version…</source>
+        <translation>保存版本(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export Curated Release…</source>
+        <translation>导出整理后的数据(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Keep Curation Project &amp;In…</source>
+        <translation>整理项目存放位置(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Curation &amp;Preferences…</source>
+        <translation>整理偏好设置(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit Texts</source>
+        <translation>编辑文本(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Set &amp;Labels…</source>
+        <translation>设置标签(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>&amp;Accept</source>
+        <translation>通过(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Re&amp;ject…</source>
+        <translation>拒绝(&amp;J)…</translation>
+    </message>
+    <message>
+        <source>Re&amp;store (Clear Decision)</source>
+        <translation>恢复（清除决定）(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Accept All in &amp;Filter…</source>
+        <translation>通过筛选中的全部(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Reject All in Fil&amp;ter…</source>
+        <translation>拒绝筛选中的全部(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Set Labels on All in Filte&amp;r…</source>
+        <translation>为筛选中的全部设置标签(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Copy &amp;Locator (file:line)</source>
+        <translation>复制位置(&amp;L)（文件:行）</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>查找(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Next Match</source>
+        <translation>下一个匹配(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Previous Match</source>
+        <translation>上一个匹配(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Clear Search</source>
+        <translation>清除搜索(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Clear &amp;All Filters</source>
+        <translation>清除全部筛选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy View as Text</source>
+        <translation>复制视图为文本(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Paste View</source>
+        <translation>粘贴视图(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Save View As…</source>
+        <translation>保存视图为(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open Saved View…</source>
+        <translation>打开已存视图(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete Saved View…</source>
+        <translation>删除已存视图(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Focus &amp;Facets</source>
+        <translation>聚焦分面(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Focus &amp;Table</source>
+        <translation>聚焦表格(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Focus &amp;Detail</source>
+        <translation>聚焦详情(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Choose &amp;Columns…</source>
+        <translation>选择列(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;History</source>
+        <translation>历史(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark Theme</source>
+        <translation>深色主题(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset Zoom</source>
+        <translation>重置缩放(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;System Language</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;English</source>
+        <translation>English (&amp;E)</translation>
+    </message>
+    <message>
+        <source>简体中文 (&amp;Chinese)</source>
+        <translation>简体中文(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Review Mode</source>
+        <translation>审阅模式(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Resume &amp;Last Review Session</source>
+        <translation>继续上次审阅(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Only &amp;Unreviewed Items</source>
+        <translation>只看未审阅项(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Review &amp;Keys and Reasons…</source>
+        <translation>审阅按键与理由(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About CQIA Curator</source>
+        <translation>关于 CQIA Curator(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>BrowseSession</name>
+    <message>
+        <source>Loading cancelled.</source>
+        <translation>已取消加载。</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeLabels</name>
+    <message>
+        <source>instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>task major</source>
+        <translation>任务大类</translation>
+    </message>
+    <message>
+        <source>task minor</source>
+        <translation>任务细类</translation>
+    </message>
+    <message>
+        <source>domain</source>
+        <translation>领域</translation>
+    </message>
+    <message>
+        <source>Reject %n rows: %r</source>
+        <translation>拒绝 %n 行：%r</translation>
+    </message>
+    <message>
+        <source>Reject %n rows</source>
+        <translation>拒绝 %n 行</translation>
+    </message>
+    <message>
+        <source>Accept %n rows</source>
+        <translation>通过 %n 行</translation>
+    </message>
+    <message>
+        <source>Restore %n rows</source>
+        <translation>恢复 %n 行</translation>
+    </message>
+    <message>
+        <source>Edit %f of %n rows</source>
+        <translation>编辑 %n 行的%f</translation>
+    </message>
+    <message>
+        <source>Edit %f</source>
+        <translation>编辑%f</translation>
+    </message>
+    <message>
+        <source>Set %f to %v on %n rows</source>
+        <translation>把 %n 行的%f设为 %v</translation>
+    </message>
+    <message>
+        <source>Add %f %v on %n rows</source>
+        <translation>为 %n 行添加%f %v</translation>
+    </message>
+    <message>
+        <source>Remove %f %v on %n rows</source>
+        <translation>从 %n 行移除%f %v</translation>
+    </message>
+    <message>
+        <source>Revert %n rows</source>
+        <translation>还原 %n 行</translation>
+    </message>
+    <message>
+        <source>Revert %n rows to the release</source>
+        <translation>把 %n 行还原为原始数据</translation>
+    </message>
+    <message>
+        <source>Revert %n rows to version %v</source>
+        <translation>把 %n 行还原到版本 %v</translation>
+    </message>
+    <message>
+        <source>Go back to the release</source>
+        <translation>回到原始数据</translation>
+    </message>
+    <message>
+        <source>Go back to version %v</source>
+        <translation>回到版本 %v</translation>
+    </message>
+</context>
+<context>
+    <name>Commands</name>
+    <message>
+        <source>Open release file(s)</source>
+        <translation>打开数据文件</translation>
+    </message>
+    <message>
+        <source>Open release folder</source>
+        <translation>打开数据文件夹</translation>
+    </message>
+    <message>
+        <source>Copied %1</source>
+        <translation>已复制 %1</translation>
+    </message>
+    <message>
+        <source>View copied to the clipboard.</source>
+        <translation>视图已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>The clipboard does not hold a view: %1</source>
+        <translation>剪贴板中不是视图：%1</translation>
+    </message>
+    <message>
+        <source>Save view</source>
+        <translation>保存视图</translation>
+    </message>
+    <message>
+        <source>Name of this view:</source>
+        <translation>视图名称：</translation>
+    </message>
+    <message>
+        <source>Could not save the view: %1</source>
+        <translation>无法保存视图：%1</translation>
+    </message>
+    <message>
+        <source>View saved as %1</source>
+        <translation>视图已保存为 %1</translation>
+    </message>
+    <message>
+        <source>Open saved view</source>
+        <translation>打开已存视图</translation>
+    </message>
+    <message>
+        <source>View:</source>
+        <translation>视图：</translation>
+    </message>
+    <message>
+        <source>No saved views yet (Filter &gt; Save View As…).</source>
+        <translation>还没有保存的视图（筛选 &gt; 保存视图为…）。</translation>
+    </message>
+    <message>
+        <source>Could not open the view: %1</source>
+        <translation>无法打开视图：%1</translation>
+    </message>
+    <message>
+        <source>Delete saved view</source>
+        <translation>删除已存视图</translation>
+    </message>
+    <message>
+        <source>Deleted view %1</source>
+        <translation>已删除视图 %1</translation>
+    </message>
+    <message>
+        <source>Could not delete the view: %1</source>
+        <translation>无法删除视图：%1</translation>
+    </message>
+    <message>
+        <source>About CQIA Curator</source>
+        <translation>关于 CQIA Curator</translation>
+    </message>
+    <message>
+        <source>CQIA Curator %1
+Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
+        <translation>CQIA Curator %1
+浏览、筛选和整理 COIG-CQIA 格式的指令微调数据。</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsModel</name>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <source>different values</source>
+        <translation>取值不同</translation>
+    </message>
+    <message>
+        <source>different labels</source>
+        <translation>标签不同</translation>
+    </message>
+    <message>
+        <source>different decisions</source>
+        <translation>决定不同</translation>
+    </message>
+    <message>
+        <source>edit vs reject</source>
+        <translation>编辑与拒绝冲突</translation>
+    </message>
+    <message>
+        <source>mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <source>theirs</source>
+        <translation>对方的</translation>
+    </message>
+    <message>
+        <source>both</source>
+        <translation>两者</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已编辑</translation>
+    </message>
+</context>
+<context>
+    <name>CurateCommands</name>
+    <message>
+        <source>Read-only: %1</source>
+        <translation>只读：%1</translation>
+    </message>
+    <message>
+        <source>No rows to act on.</source>
+        <translation>没有可操作的行。</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Applying to %1 rows…</source>
+        <translation>正在应用到 %1 行…</translation>
+    </message>
+    <message>
+        <source>Nothing changed.</source>
+        <translation>没有变化。</translation>
+    </message>
+    <message>
+        <source>Reject %1 rows%2 with the reason “%3”?</source>
+        <translation>以理由“%3”拒绝 %1 行%2？</translation>
+    </message>
+    <message>
+        <source> (the whole current filter)</source>
+        <translation>（当前筛选的全部）</translation>
+    </message>
+    <message>
+        <source>Accept %1 rows%2?</source>
+        <translation>通过 %1 行%2？</translation>
+    </message>
+    <message>
+        <source>Restore %1 rows (clear their accept/reject decision)?</source>
+        <translation>恢复 %1 行（清除通过/拒绝决定）？</translation>
+    </message>
+    <message>
+        <source>Select a row to edit.</source>
+        <translation>请先选择要编辑的行。</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>%1 %2 “%3” on %4 rows%5?</source>
+        <translation>对 %4 行%5%1%2“%3”？</translation>
+    </message>
+    <message>
+        <source>Undone: %1</source>
+        <translation>已撤销：%1</translation>
+    </message>
+    <message>
+        <source>Redone: %1</source>
+        <translation>已重做：%1</translation>
+    </message>
+    <message>
+        <source>Saved version %1 (%2 changed rows).</source>
+        <translation>已保存版本 %1（%2 行有改动）。</translation>
+    </message>
+    <message>
+        <source>Open a release first.</source>
+        <translation>请先打开数据。</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>Preferences saved.</source>
+        <translation>偏好设置已保存。</translation>
+    </message>
+    <message>
+        <source>Keep the curation project in folder</source>
+        <translation>把整理项目放在文件夹</translation>
+    </message>
+    <message>
+        <source>Choose a folder outside the release: release files are never written.</source>
+        <translation>请选择数据文件夹以外的位置：永远不会写入原始数据文件。</translation>
+    </message>
+    <message>
+        <source>The curation project is now in %1</source>
+        <translation>整理项目现在位于 %1</translation>
+    </message>
+</context>
+<context>
+    <name>CurateUi</name>
+    <message>
+        <source>Opened read-only</source>
+        <translation>以只读方式打开</translation>
+    </message>
+    <message>
+        <source>This curation project is open in another window or process, so it is shown read-only here: %1</source>
+        <translation>此整理项目已在另一个窗口或进程中打开，因此这里以只读方式显示：%1</translation>
+    </message>
+    <message>
+        <source>Curation</source>
+        <translation>整理</translation>
+    </message>
+    <message>
+        <source>Applying a bulk action…</source>
+        <translation>正在执行批量操作…</translation>
+    </message>
+    <message>
+        <source>Viewing version %1 (read-only)</source>
+        <translation>正在查看版本 %1（只读）</translation>
+    </message>
+    <message>
+        <source>Read-only: %1</source>
+        <translation>只读：%1</translation>
+    </message>
+    <message>
+        <source>v%1</source>
+        <translation>v%1</translation>
+    </message>
+    <message>
+        <source>no version yet</source>
+        <translation>尚无版本</translation>
+    </message>
+    <message>
+        <source>unsaved changes</source>
+        <translation>有未保存的更改</translation>
+    </message>
+    <message>
+        <source>&amp;Undo %1</source>
+        <translation>撤销 %1(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo %1</source>
+        <translation>重做 %1(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+</context>
+<context>
+    <name>CurationCtl</name>
+    <message>
+        <source>The action failed: %1. Nothing was changed.</source>
+        <translation>操作失败：%1。没有做任何更改。</translation>
+    </message>
+    <message>
+        <source>no release is open</source>
+        <translation>没有打开的数据</translation>
+    </message>
+    <message>
+        <source>showing version %1; go back to the current state to edit</source>
+        <translation>正在显示版本 %1；回到当前状态才能编辑</translation>
+    </message>
+    <message>
+        <source>Still applying the previous bulk action; try again in a moment.</source>
+        <translation>上一个批量操作仍在进行，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The curation project could not be opened: %1</source>
+        <translation>无法打开整理项目：%1</translation>
+    </message>
+    <message>
+        <source>The project could not be moved: %1</source>
+        <translation>无法移动项目：%1</translation>
+    </message>
+    <message>
+        <source>Version %1 cannot be shown: %2</source>
+        <translation>无法显示版本 %1：%2</translation>
+    </message>
+    <message>
+        <source>Open a release first.</source>
+        <translation>请先打开数据。</translation>
+    </message>
+    <message>
+        <source>Read-only: %1</source>
+        <translation>只读：%1</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2. Nothing was changed; your earlier work is safe.</source>
+        <translation>无法写入 %1：%2。没有做任何更改；之前的工作是安全的。</translation>
+    </message>
+    <message>
+        <source>The action failed: %1</source>
+        <translation>操作失败：%1</translation>
+    </message>
+    <message>
+        <source>Could not save the version to %1: %2. Nothing was lost: every change is still in the journal and in memory.</source>
+        <translation>无法把版本保存到 %1：%2。没有丢失任何内容：所有更改仍在日志和内存中。</translation>
+    </message>
+    <message>
+        <source>Could not save the version: %1</source>
+        <translation>无法保存版本：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DetailView</name>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>领域</translation>
+    </message>
+    <message>
+        <source>Answer from</source>
+        <translation>答案来源</translation>
+    </message>
+    <message>
+        <source>Human verified</source>
+        <translation>人工核验</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>元数据</translation>
+    </message>
+    <message>
+        <source>Copyright</source>
+        <translation>版权</translation>
+    </message>
+    <message>
+        <source>Locator</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the locator (file:line) to the clipboard</source>
+        <translation>把位置（文件:行）复制到剪贴板</translation>
+    </message>
+</context>
+<context>
+    <name>EditingActions</name>
+    <message>
+        <source>Editing — Tab: next field · Ctrl+Enter: save, accept and go on · Esc: cancel</source>
+        <translation>编辑中 — Tab：下一字段 · Ctrl+Enter：保存、通过并继续 · Esc：取消</translation>
+    </message>
+    <message>
+        <source>Task labels</source>
+        <translation>任务标签</translation>
+    </message>
+    <message>
+        <source>Task (major)</source>
+        <translation>任务（大类）</translation>
+    </message>
+    <message>
+        <source>Task (minor)</source>
+        <translation>任务（细类）</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>领域</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export curated release</source>
+        <translation>导出整理后的数据</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>One file</source>
+        <translation>单个文件</translation>
+    </message>
+    <message>
+        <source>The input&apos;s folder tree</source>
+        <translation>与输入相同的文件夹结构</translation>
+    </message>
+    <message>
+        <source>Keep rejected rows, marked with &quot;_curation&quot;</source>
+        <translation>保留被拒绝的行，并用 &quot;_curation&quot; 标记</translation>
+    </message>
+    <message>
+        <source>Current state</source>
+        <translation>当前状态</translation>
+    </message>
+    <message>
+        <source>Version %1: %2</source>
+        <translation>版本 %1：%2</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Export:</source>
+        <translation>导出：</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>到：</translation>
+    </message>
+    <message>
+        <source>Layout:</source>
+        <translation>布局：</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Export into folder</source>
+        <translation>导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Export to file</source>
+        <translation>导出到文件</translation>
+    </message>
+    <message>
+        <source>Choose where to export to.</source>
+        <translation>请选择导出位置。</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Export cancelled.</source>
+        <translation>已取消导出。</translation>
+    </message>
+    <message>
+        <source>Exported %1 rows (%2 edited, %3 rejected left out, %4 kept marked) to %5</source>
+        <translation>已导出 %1 行（%2 行已编辑，%3 行被拒绝未导出，%4 行保留并标记）到 %5</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>FacetPanel</name>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Subset</source>
+        <translation>子集</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Task (minor)</source>
+        <translation>任务（细类）</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>领域</translation>
+    </message>
+    <message>
+        <source>Answer from</source>
+        <translation>答案来源</translation>
+    </message>
+    <message>
+        <source>Human verified</source>
+        <translation>人工核验</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>(not set)</source>
+        <translation>（未设置）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation>
+            <numerusform>已选 %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Show all (%n more)</source>
+        <translation>
+            <numerusform>显示全部（另有 %n 项）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Show fewer</source>
+        <translation>收起</translation>
+    </message>
+    <message>
+        <source>Include (OR)</source>
+        <translation>包含（或）</translation>
+    </message>
+    <message>
+        <source>Exclude (NOT)</source>
+        <translation>排除（非）</translation>
+    </message>
+    <message>
+        <source>Clear %1</source>
+        <translation>清除%1</translation>
+    </message>
+    <message>
+        <source>Show all</source>
+        <translation>显示全部</translation>
+    </message>
+    <message>
+        <source>Clear all filters</source>
+        <translation>清除全部筛选</translation>
+    </message>
+    <message>
+        <source>Facet</source>
+        <translation>分面</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModels</name>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>作者</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>更改</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作者</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>restored</source>
+        <translation>已恢复</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <source>No versions yet: Save Version (Ctrl+S) records the current state with a message.</source>
+        <translation>还没有版本：“保存版本”（Ctrl+S）会连同说明记录当前状态。</translation>
+    </message>
+    <message>
+        <source>The release changed since this project was made.</source>
+        <translation>自创建此项目以来，原始数据已发生变化。</translation>
+    </message>
+    <message>
+        <source>Version %1 against the release now open:</source>
+        <translation>版本 %1 与当前打开的数据对比：</translation>
+    </message>
+    <message>
+        <source>%1 recorded changes still match their rows; %2 do not.</source>
+        <translation>%1 条记录的更改仍与其行一致；%2 条不一致。</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>之前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <source>Revert this change</source>
+        <translation>还原此更改</translation>
+    </message>
+    <message>
+        <source>Put this row back as it was before the selected version</source>
+        <translation>把这一行恢复为所选版本之前的样子</translation>
+    </message>
+    <message>
+        <source>View this version (read-only)</source>
+        <translation>查看此版本（只读）</translation>
+    </message>
+    <message>
+        <source>Back to the current state</source>
+        <translation>回到当前状态</translation>
+    </message>
+</context>
+<context>
+    <name>KeymapDialog</name>
+    <message>
+        <source>Review keys and reasons</source>
+        <translation>审阅按键与理由</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Keys (separated by spaces)</source>
+        <translation>按键（用空格分隔）</translation>
+    </message>
+    <message>
+        <source>Reject reasons (one a line, at most %1; keys 1–%1 pick them):</source>
+        <translation>拒绝理由（每行一个，最多 %1 个；按 1–%1 选择）：</translation>
+    </message>
+    <message>
+        <source>Default reason (X then Enter):</source>
+        <translation>默认理由（X 后按 Enter）：</translation>
+    </message>
+    <message>
+        <source>Unknown keys: %1</source>
+        <translation>未知按键：%1</translation>
+    </message>
+    <message>
+        <source>%1 is bound to more than one action: %2</source>
+        <translation>%1 绑定了多个操作：%2</translation>
+    </message>
+    <message>
+        <source>At most %1 reasons (one digit key each).</source>
+        <translation>最多 %1 个理由（每个对应一个数字键）。</translation>
+    </message>
+</context>
+<context>
+    <name>LabelDialog</name>
+    <message>
+        <source>Set labels</source>
+        <translation>设置标签</translation>
+    </message>
+    <message numerus="yes">
+        <source>Labels of %n row(s)</source>
+        <translation>
+            <numerusform>%n 行的标签</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Task (major)</source>
+        <translation>任务（大类）</translation>
+    </message>
+    <message>
+        <source>Task (minor)</source>
+        <translation>任务（细类）</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>领域</translation>
+    </message>
+    <message>
+        <source>Replace with</source>
+        <translation>替换为</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>comma-separated, e.g. 问答, 生成</source>
+        <translation>用逗号分隔，例如 问答, 生成</translation>
+    </message>
+    <message>
+        <source>Field:</source>
+        <translation>字段：</translation>
+    </message>
+    <message>
+        <source>Action:</source>
+        <translation>操作：</translation>
+    </message>
+    <message>
+        <source>Labels:</source>
+        <translation>标签：</translation>
+    </message>
+</context>
+<context>
+    <name>LabelsDialog</name>
+    <message>
+        <source>Separate labels with commas. Enter: save, Esc: cancel.</source>
+        <translation>标签之间用逗号分隔。Enter：保存，Esc：取消。</translation>
+    </message>
+</context>
+<context>
+    <name>Launch</name>
+    <message>
+        <source>No Simplified Chinese font found: install Noto Sans CJK SC (fonts-noto-cjk) for correct Chinese glyphs.</source>
+        <translation>未找到简体中文字体：请安装 Noto Sans CJK SC（fonts-noto-cjk）以正确显示汉字字形。</translation>
+    </message>
+</context>
+<context>
+    <name>LengthHistogram</name>
+    <message>
+        <source>Instruction length</source>
+        <translation>指令长度</translation>
+    </message>
+    <message>
+        <source>Input length</source>
+        <translation>输入长度</translation>
+    </message>
+    <message>
+        <source>Output length</source>
+        <translation>输出长度</translation>
+    </message>
+    <message>
+        <source>log</source>
+        <translation>对数</translation>
+    </message>
+    <message>
+        <source>Logarithmic length axis</source>
+        <translation>长度轴使用对数刻度</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>最小</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>最大</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>不限</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>match %1 of %2 (F3 / Shift+F3)</source>
+        <translation>第 %1 / %2 个匹配（F3 / Shift+F3）</translation>
+    </message>
+    <message>
+        <source>Length charts appear once a release is loaded.</source>
+        <translation>加载数据后显示长度分布图。</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <source>Merge %1&apos;s %2</source>
+        <translation>合并 %1 的 %2</translation>
+    </message>
+</context>
+<context>
+    <name>MergeView</name>
+    <message>
+        <source>%1 does not apply to this conflict; choose %2.</source>
+        <translation>%1 不适用于此冲突；请选择 %2。</translation>
+    </message>
+    <message>
+        <source>All conflicts are resolved: press Enter or Ctrl+S to save the merge.</source>
+        <translation>所有冲突均已处理：按 Enter 或 Ctrl+S 保存合并。</translation>
+    </message>
+    <message>
+        <source>Decisions cannot be typed; choose M (mine) or T (theirs).</source>
+        <translation>决定不能手动输入；请选择 M（我的）或 T（对方的）。</translation>
+    </message>
+    <message>
+        <source>Editing: Ctrl+Enter keeps this text, Esc cancels.</source>
+        <translation>编辑中：Ctrl+Enter 保留此文本，Esc 取消。</translation>
+    </message>
+    <message>
+        <source>Edit cancelled.</source>
+        <translation>已取消编辑。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s) still to resolve.</source>
+        <translation>
+            <numerusform>还有 %n 个冲突待处理。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The merge was not saved: %1</source>
+        <translation>合并未保存：%1</translation>
+    </message>
+    <message>
+        <source>Saved as %1.</source>
+        <translation>已保存为 %1。</translation>
+    </message>
+    <message>
+        <source>Nothing to merge.</source>
+        <translation>没有需要合并的内容。</translation>
+    </message>
+    <message>
+        <source>M (mine)</source>
+        <translation>M（我的）</translation>
+    </message>
+    <message>
+        <source>T (theirs)</source>
+        <translation>T（对方的）</translation>
+    </message>
+    <message>
+        <source>B (both)</source>
+        <translation>B（两者）</translation>
+    </message>
+    <message>
+        <source>E (edit)</source>
+        <translation>E（编辑）</translation>
+    </message>
+    <message>
+        <source>%1 / %2 resolved</source>
+        <translation>已处理 %1 / %2</translation>
+    </message>
+    <message>
+        <source>No conflicts: every change merges automatically.</source>
+        <translation>没有冲突：所有更改都会自动合并。</translation>
+    </message>
+    <message>
+        <source>Mine (%1)</source>
+        <translation>我的（%1）</translation>
+    </message>
+    <message>
+        <source>Theirs (%1, %2)</source>
+        <translation>对方的（%1，%2）</translation>
+    </message>
+    <message>
+        <source>&amp;Mine (M)</source>
+        <translation>我的(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Theirs (T)</source>
+        <translation>对方的(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Both (B)</source>
+        <translation>两者(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit (E)</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Save merge (Ctrl+S)</source>
+        <translation>保存合并(&amp;S)（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>The value in the merge base (what both started from)</source>
+        <translation>合并基准中的值（双方共同的起点）</translation>
+    </message>
+    <message>
+        <source>Merge version</source>
+        <translation>合并版本</translation>
+    </message>
+    <message>
+        <source>Merge version: choose their project.json or a vNNNN.jsonl</source>
+        <translation>合并版本：选择对方的 project.json 或 vNNNN.jsonl</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Curation preferences</source>
+        <translation>整理偏好设置</translation>
+    </message>
+    <message>
+        <source>One reason per line; the first nine get the keys 1-9.</source>
+        <translation>每行一个理由；前九个对应按键 1-9。</translation>
+    </message>
+    <message>
+        <source>Your name (recorded as author):</source>
+        <translation>你的名字（记录为作者）：</translation>
+    </message>
+    <message>
+        <source>Reject reasons:</source>
+        <translation>拒绝理由：</translation>
+    </message>
+</context>
+<context>
+    <name>RejectDialog</name>
+    <message>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject %n row(s) with the reason:</source>
+        <translation>
+            <numerusform>以下列理由拒绝 %n 行：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Details (optional, free text)</source>
+        <translation>详情（可选，自由填写）</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Load report</source>
+        <translation>加载报告</translation>
+    </message>
+    <message>
+        <source>Nothing loaded yet.</source>
+        <translation>尚未加载数据。</translation>
+    </message>
+    <message>
+        <source>%1 rows from %2 files; %3 bad lines; %4 skipped files.</source>
+        <translation>%2 个文件共 %1 行；%3 行损坏；跳过 %4 个文件。</translation>
+    </message>
+    <message>
+        <source>Copy all</source>
+        <translation>全部复制</translation>
+    </message>
+</context>
+<context>
+    <name>ReportModel</name>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>Review</name>
+    <message>
+        <source>Decide</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Accept and go to the next item</source>
+        <translation>通过并转到下一项</translation>
+    </message>
+    <message>
+        <source>Reject: then a reason number (Enter: default reason)</source>
+        <translation>拒绝：再按理由编号（Enter：默认理由）</translation>
+    </message>
+    <message>
+        <source>Reject: %1</source>
+        <translation>拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Edit the texts (Tab: next field, Ctrl+Enter: save, accept and go on, Esc: cancel)</source>
+        <translation>编辑文本（Tab：下一字段，Ctrl+Enter：保存、通过并继续，Esc：取消）</translation>
+    </message>
+    <message>
+        <source>Edit the task labels</source>
+        <translation>编辑任务标签</translation>
+    </message>
+    <message>
+        <source>Edit the domain</source>
+        <translation>编辑领域</translation>
+    </message>
+    <message>
+        <source>Undo the last decision and go back to it</source>
+        <translation>撤销上一个决定并回到该项</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Next item</source>
+        <translation>下一项</translation>
+    </message>
+    <message>
+        <source>Previous item</source>
+        <translation>上一项</translation>
+    </message>
+    <message>
+        <source>Go to item number…</source>
+        <translation>转到第几项…</translation>
+    </message>
+    <message>
+        <source>First item</source>
+        <translation>第一项</translation>
+    </message>
+    <message>
+        <source>Last item</source>
+        <translation>最后一项</translation>
+    </message>
+    <message>
+        <source>Focus the search box (Esc comes back)</source>
+        <translation>聚焦搜索框（Esc 返回）</translation>
+    </message>
+    <message>
+        <source>Focus the facet panel (Esc comes back)</source>
+        <translation>聚焦分面面板（Esc 返回）</translation>
+    </message>
+    <message>
+        <source>Only unreviewed items on / off</source>
+        <translation>开关“只看未审阅项”</translation>
+    </message>
+    <message>
+        <source>Save a version…</source>
+        <translation>保存版本…</translation>
+    </message>
+    <message>
+        <source>Show or hide this cheat sheet</source>
+        <translation>显示或隐藏此速查表</translation>
+    </message>
+    <message>
+        <source>Leave review mode (with a summary)</source>
+        <translation>退出审阅模式（显示小结）</translation>
+    </message>
+    <message>
+        <source>Review keys  (any key closes this)</source>
+        <translation>审阅按键（按任意键关闭）</translation>
+    </message>
+    <message>
+        <source>Default reason (X then Enter): %1</source>
+        <translation>默认理由（X 后按 Enter）：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewController</name>
+    <message>
+        <source>No items to review in this view.</source>
+        <translation>此视图中没有要审阅的项。</translation>
+    </message>
+    <message>
+        <source>Read-only: %1</source>
+        <translation>只读：%1</translation>
+    </message>
+    <message>
+        <source>That was the last item of the queue.</source>
+        <translation>这是队列中的最后一项。</translation>
+    </message>
+    <message>
+        <source>Reject — pick a reason:  %1   ·   Enter: %2   ·   Esc: cancel</source>
+        <translation>拒绝 — 选择理由：  %1   ·   Enter：%2   ·   Esc：取消</translation>
+    </message>
+    <message>
+        <source>There is no reason %1 (Review &gt; Review Keys and Reasons).</source>
+        <translation>没有理由 %1（审阅 &gt; 审阅按键与理由）。</translation>
+    </message>
+    <message>
+        <source>Nothing to undo.</source>
+        <translation>没有可撤销的操作。</translation>
+    </message>
+    <message>
+        <source>Nothing to redo.</source>
+        <translation>没有可重做的操作。</translation>
+    </message>
+    <message>
+        <source>Queue: only unreviewed items</source>
+        <translation>队列：只含未审阅项</translation>
+    </message>
+    <message>
+        <source>Queue: every item of the view</source>
+        <translation>队列：视图中的全部项</translation>
+    </message>
+    <message>
+        <source>Saved version %1.</source>
+        <translation>已保存版本 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewMode</name>
+    <message>
+        <source>Open a release first: review mode needs a curation project.</source>
+        <translation>请先打开数据：审阅模式需要整理项目。</translation>
+    </message>
+    <message>
+        <source>Read-only: %1. You can look, not decide.</source>
+        <translation>只读：%1。只能查看，不能做决定。</translation>
+    </message>
+    <message>
+        <source>No review session recorded in this project yet.</source>
+        <translation>此项目中还没有记录审阅会话。</translation>
+    </message>
+    <message>
+        <source>The review session could not be recorded: %1</source>
+        <translation>无法记录审阅会话：%1</translation>
+    </message>
+    <message>
+        <source>Review session</source>
+        <translation>审阅会话</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewView</name>
+    <message>
+        <source>Task: %1</source>
+        <translation>任务：%1</translation>
+    </message>
+    <message>
+        <source>Domain: %1</source>
+        <translation>领域：%1</translation>
+    </message>
+    <message>
+        <source>Answer from: %1</source>
+        <translation>答案来源：%1</translation>
+    </message>
+    <message>
+        <source>Edited: %1</source>
+        <translation>已编辑：%1</translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+</context>
+<context>
+    <name>RowsModel</name>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Subset</source>
+        <translation>子集</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>领域</translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Len instr.</source>
+        <translation>指令长</translation>
+    </message>
+    <message>
+        <source>Len input</source>
+        <translation>输入长</translation>
+    </message>
+    <message>
+        <source>Len output</source>
+        <translation>输出长</translation>
+    </message>
+</context>
+<context>
+    <name>SaveVersionDialog</name>
+    <message>
+        <source>Save version %1</source>
+        <translation>保存版本 %1</translation>
+    </message>
+    <message>
+        <source>%1 edited · %2 accepted · %3 rejected rows in the current state</source>
+        <translation>当前状态：%1 行已编辑 · %2 行已通过 · %3 行已拒绝</translation>
+    </message>
+    <message>
+        <source>What changed in this version?</source>
+        <translation>这个版本改了什么？</translation>
+    </message>
+    <message>
+        <source>Message:</source>
+        <translation>说明：</translation>
+    </message>
+</context>
+<context>
+    <name>SearchBar</name>
+    <message numerus="yes">
+        <source>%n match(es)</source>
+        <translation>
+            <numerusform>%n 条匹配</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All fields</source>
+        <translation>全部字段</translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>invalid regex</source>
+        <translation>正则无效</translation>
+    </message>
+    <message>
+        <source>Search instruction, input, output…  (Ctrl+F)</source>
+        <translation>搜索指令、输入、输出…（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>Fields to search</source>
+        <translation>搜索的字段</translation>
+    </message>
+    <message>
+        <source>Literal</source>
+        <translation>字面</translation>
+    </message>
+    <message>
+        <source>Regex</source>
+        <translation>正则</translation>
+    </message>
+    <message>
+        <source>Word</source>
+        <translation>整词</translation>
+    </message>
+    <message>
+        <source>Literal substring (default), regular expression, or whole word</source>
+        <translation>字面子串（默认）、正则表达式或整词</translation>
+    </message>
+    <message>
+        <source>Match case</source>
+        <translation>区分大小写</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>untouched</source>
+        <translation>未处理</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>%1 of %2 rows</source>
+        <translation>%1 / %2 行</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n filter(s)</source>
+        <translation>
+            <numerusform>%n 个筛选</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>search: %1</source>
+        <translation>搜索：%1</translation>
+    </message>
+    <message>
+        <source>counting…</source>
+        <translation>计数中…</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <source>%1 / %2 MB · file %3 of %4</source>
+        <translation>%1 / %2 MB · 文件 %3 / %4</translation>
+    </message>
+    <message>
+        <source>Load report</source>
+        <translation>加载报告</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop loading (Esc)</source>
+        <translation>停止加载（Esc）</translation>
+    </message>
+    <message>
+        <source>Show the load report: bad lines and skipped files</source>
+        <translation>查看加载报告：损坏的行和跳过的文件</translation>
+    </message>
+</context>
+<context>
+    <name>_Plurals</name>
+    <message numerus="yes">
+        <source>%n bad line(s)</source>
+        <translation>
+            <numerusform>%n 行损坏</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n LFS pointer(s)</source>
+        <translation>
+            <numerusform>%n 个 LFS 指针</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n skipped file(s)</source>
+        <translation>
+            <numerusform>跳过 %n 个文件</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>dialog</name>
+    <message>
+        <source>Go to item</source>
+        <translation>转到项</translation>
+    </message>
+    <message>
+        <source>Item number (1 – %1):</source>
+        <translation>项编号（1 – %1）：</translation>
+    </message>
+    <message>
+        <source>Save version</source>
+        <translation>保存版本</translation>
+    </message>
+    <message>
+        <source>Message for this version:</source>
+        <translation>此版本的说明：</translation>
+    </message>
+</context>
+</TS>
