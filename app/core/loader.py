@@ -11,10 +11,10 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-import numpy as np
 import polars as pl
 import xxhash
 
@@ -140,7 +140,7 @@ def load_release(
     total = sum(sizes)
     report = LoadReport()
     frames: list[pl.DataFrame] = []
-    hashes: list[np.ndarray] = []
+    hashes: list[int] = []
     done = 0
     for i, (path, rel) in enumerate(files):
         if progress:
@@ -155,7 +155,7 @@ def load_release(
         part = _load_file(path, rel, _default_source(rel, single), report, chunk_done)
         if part is not None:
             frames.append(part[0])
-            hashes.append(part[1])
+            hashes += part[1]
         done += sizes[i]
     if progress:
         progress(Progress(total, total, len(files), len(files), ""))
@@ -163,7 +163,7 @@ def load_release(
         reasons = "; ".join(f"{s.file}: {s.reason}" for s in report.skipped_files[:3])
         raise ReleaseError(f"no readable row under {root}" + (f" ({reasons})" if reasons else ""))
     body = pl.concat(frames, how="vertical", rechunk=False)
-    rid = row_ids(pl.Series(np.concatenate(hashes), dtype=pl.UInt64))
+    rid = row_ids(pl.Series(hashes, dtype=pl.UInt64))
     frame = body.insert_column(0, rid).select(BASE_SCHEMA.names())
     report.rows = frame.height
     report.bad_lines.sort(key=lambda b: (b.file, b.line))
@@ -179,20 +179,26 @@ def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done
             report.skipped_files.append(SkippedFile(rel, f"Git LFS pointer{note}, not data: run `git lfs pull`"))
             return None
         subset = Path(rel).stem
-        frames, hashes = [], []
+        frames: list[pl.DataFrame] = []
+        hashes: list[int] = []
         digest = xxhash.xxh3_64()
         line, seen = 1, 0
         for lo, hi in rawfile.chunks(buf):
             piece = buf[lo:hi]  # one copy of 16 MB: Polars reads bytes, not a mapping
             digest.update(piece)
-            table, count = rawfile.line_table(piece, first_line=line)
+            # Sequential on purpose: Polars already uses every core; a second Python
+            # thread splitting lines meanwhile was measured slower, not faster.
+            raw = _read_fast(piece)
+            numbers, lines, count, line_hashes = _split_and_hash(piece, line)
             line += count
-            seen += len(table)
-            if len(table):
-                raw, keep = _parse_chunk(piece, table, rel, report)
+            seen += len(lines)
+            if lines:
+                raw, keep = _check_chunk(raw, piece, numbers, lines, rel, report)
                 if raw.height:
-                    frames.append(normalise_raw(raw, rel, pl.Series(table.numbers[keep]), source, subset))
-                    hashes.append(_hashes(piece, table, keep))
+                    if keep is not None:
+                        numbers, line_hashes = list(compress(numbers, keep)), list(compress(line_hashes, keep))
+                    frames.append(normalise_raw(raw, rel, pl.Series(numbers, dtype=pl.UInt32), source, subset))
+                    hashes += line_hashes
             chunk_done(hi)
     if not seen:
         report.skipped_files.append(SkippedFile(rel, "empty file" if stat.st_size == 0 else "blank lines only"))
@@ -201,28 +207,31 @@ def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done
     report.file_infos.append(FileInfo(rel, stat.st_size, stat.st_mtime_ns, digest.hexdigest(), rows))
     if not frames:
         return None
-    return pl.concat(frames, rechunk=False), np.concatenate(hashes)
-
-
-def _hashes(piece: bytes, table: rawfile.LineTable, keep: np.ndarray) -> np.ndarray:
-    # map() over slices keeps the per-row work in C: no Python frame per row.
-    lines = map(memoryview(piece).__getitem__, map(slice, table.starts[keep].tolist(), table.ends[keep].tolist()))
-    return np.fromiter(map(line_hash, lines), dtype=np.uint64, count=int(keep.sum()))
+    return pl.concat(frames, rechunk=False), hashes
 
 
 _TEXT_COLUMNS = ("instruction", "input", "output", "metadata", "answer_from", "copyright", "source")
 
 
-def _parse_chunk(piece: bytes, table: rawfile.LineTable, rel: str, report: LoadReport) -> tuple[pl.DataFrame, np.ndarray]:
-    """(RAW_SCHEMA frame, boolean mask of the table's lines that became rows)."""
+def _split_and_hash(piece: bytes, first_line: int) -> tuple[list[int], list[bytes], int, list[int]]:
+    numbers, lines, count = rawfile.split_lines(piece, first_line)
+    return numbers, lines, count, list(map(line_hash, lines))  # C-level: no Python frame per row
+
+
+def _read_fast(piece: bytes) -> pl.DataFrame | None:
     try:
-        raw = pl.read_ndjson(piece, schema=RAW_SCHEMA)
+        return pl.read_ndjson(piece, schema=RAW_SCHEMA)
     except Exception:  # noqa: BLE001 - any refusal means: go line by line
-        raw = None
-    suspect = raw is not None and b"\\u" in piece and _has_nul(raw) and _lone_surrogate_spans(piece)
-    if raw is not None and raw.height == len(table) and not suspect:
-        return raw, np.ones(len(table), dtype=bool)
-    return _parse_lines(piece, table, rel, report)
+        return None
+
+
+def _check_chunk(raw: pl.DataFrame | None, piece: bytes, numbers: list[int], lines: list[bytes], rel: str,
+                 report: LoadReport) -> tuple[pl.DataFrame, list[bool] | None]:
+    """(RAW_SCHEMA frame, which of ``lines`` became rows; None means all of them)."""
+    suspect = raw is not None and _has_nul(raw) and _lone_surrogate_spans(piece)
+    if raw is not None and raw.height == len(lines) and not suspect:
+        return raw, None
+    return _parse_lines(numbers, lines, rel, report)
 
 
 def _has_nul(raw: pl.DataFrame) -> bool:
@@ -234,16 +243,16 @@ def _has_nul(raw: pl.DataFrame) -> bool:
     return bool(raw.select(pl.any_horizontal(nul).fill_null(False).any()).item())
 
 
-def _parse_lines(piece: bytes, table: rawfile.LineTable, rel: str, report: LoadReport) -> tuple[pl.DataFrame, np.ndarray]:
+def _parse_lines(numbers: list[int], lines: list[bytes], rel: str, report: LoadReport) -> tuple[pl.DataFrame, list[bool]]:
     rows: list[dict] = []
-    keep = np.zeros(len(table), dtype=bool)
-    for i, (n, s, e) in enumerate(zip(table.numbers.tolist(), table.starts.tolist(), table.ends.tolist())):
-        obj, reason = parse_line(piece[s:e])
+    keep: list[bool] = []
+    for n, line in zip(numbers, lines):
+        obj, reason = parse_line(line)
         if reason:
             report.bad_lines.append(BadLine(rel, n, reason))
-            continue
-        rows.append(raw_values(obj))
-        keep[i] = True
+        else:
+            rows.append(raw_values(obj))
+        keep.append(reason is None)
     return pl.from_dicts(rows, schema=RAW_SCHEMA) if rows else pl.DataFrame(schema=RAW_SCHEMA), keep
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 import mmap
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 BOM = b"\xef\xbb\xbf"
 LFS_SIGNATURE = b"version https://git-lfs.github.com/spec/"
 CHUNK_BYTES = 16 << 20  # small enough to stay in reused (warm) memory, large enough for Polars
-_WHITESPACE = np.array([0x20, 0x09, 0x0D, 0x0B, 0x0C], dtype=np.uint8)
+_WHITESPACE = (0x20, 0x09, 0x0D, 0x0B, 0x0C)  # what bytes.strip() removes, besides the newline
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,9 @@ def is_lfs_pointer(head: bytes) -> bool:
     return head.lstrip(BOM)[: len(LFS_SIGNATURE)] == LFS_SIGNATURE
 
 
-def chunks(buf, chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[int, int]]:
+def chunks(buf, chunk_bytes: int | None = None) -> Iterator[tuple[int, int]]:
     """[lo, hi) byte ranges that end just after a newline (or at the end of the file)."""
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
     size = len(buf)
     lo = 0
     while lo < size:
@@ -67,6 +70,8 @@ def line_table(buf, lo: int = 0, hi: int | None = None, first_line: int = 1) -> 
 
     Vectorised; only lines with odd surrounding white space are trimmed one by one.
     """
+    import numpy as np  # lazy: the loader's path (split_lines) must not pay numpy's import
+
     hi = len(buf) if hi is None else hi
     arr = np.frombuffer(buf, dtype=np.uint8, count=hi - lo, offset=lo)
     newlines = np.flatnonzero(arr == 0x0A)
@@ -85,7 +90,8 @@ def line_table(buf, lo: int = 0, hi: int | None = None, first_line: int = 1) -> 
     ends[cr] -= 1
     nonempty = ends > starts
     odd = np.zeros(count, dtype=bool)
-    odd[nonempty] = np.isin(arr[starts[nonempty]], _WHITESPACE) | np.isin(arr[ends[nonempty] - 1], _WHITESPACE)
+    white = np.array(_WHITESPACE, dtype=np.uint8)
+    odd[nonempty] = np.isin(arr[starts[nonempty]], white) | np.isin(arr[ends[nonempty] - 1], white)
     for i in np.flatnonzero(odd).tolist():
         piece = bytes(arr[starts[i] : ends[i]])
         stripped = piece.strip()
@@ -93,6 +99,22 @@ def line_table(buf, lo: int = 0, hi: int | None = None, first_line: int = 1) -> 
         ends[i] = starts[i] + len(stripped)
     keep = ends > starts
     return LineTable(starts[keep] + lo, ends[keep] + lo, numbers[keep]), count
+
+
+def split_lines(piece: bytes, first_line: int = 1) -> tuple[list[int], list[bytes], int]:
+    """(line numbers, stripped bytes) of the non-blank lines of ``piece``, and its line count.
+
+    The same rows as line_table, without numpy: every step is a C-level map over the
+    lines, and bytes.strip returns a line unchanged (no copy) when there is nothing to strip.
+    """
+    if piece.startswith(BOM) and first_line == 1:
+        piece = piece[3:]
+    parts = piece.split(b"\n")
+    if parts and not parts[-1]:
+        parts.pop()  # the newline that ends the last line does not start a new one
+    stripped = list(map(bytes.strip, parts))
+    numbers = list(compress(range(first_line, first_line + len(parts)), stripped))
+    return numbers, list(compress(stripped, stripped)), len(parts)
 
 
 def read_rows(path: Path) -> list[tuple[int, bytes]]:

@@ -154,7 +154,10 @@ line_hash = xxhash.xxh3_64_intdigest
 def row_ids(hashes: pl.Series) -> pl.Series:
     """Stable ids from content hashes: the k-th repeat of identical content (k >= 1)
     gets hash(content-hash, k), so exact duplicates get distinct, order-free ids."""
-    frame = pl.DataFrame({"h": hashes.cast(pl.UInt64)}).with_columns(
+    hashes = hashes.cast(pl.UInt64)
+    if not hashes.is_duplicated().any():  # the common case: skip the window function
+        return hashes.alias("rid")
+    frame = pl.DataFrame({"h": hashes}).with_columns(
         occ=pl.int_range(pl.len(), dtype=pl.UInt32).over("h")
     )
     dup = frame["occ"] > 0
