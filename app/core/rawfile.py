@@ -77,7 +77,7 @@ def line_table(buf, lo: int = 0, hi: int | None = None, first_line: int = 1) -> 
     newlines = np.flatnonzero(arr == 0x0A)
     starts = np.concatenate(([0], newlines + 1)).astype(np.int64)
     ends = np.concatenate((newlines, [arr.size])).astype(np.int64)
-    if arr.size and arr[-1] == 0x0A:  # the range ends with a newline: no trailing empty line
+    if not arr.size or arr[-1] == 0x0A:  # a newline ends the range: no empty line after it
         starts, ends = starts[:-1], ends[:-1]
     count = int(starts.size)
     numbers = np.arange(first_line, first_line + count, dtype=np.uint32)
@@ -107,11 +107,11 @@ def split_lines(piece: bytes, first_line: int = 1) -> tuple[list[int], list[byte
     The same rows as line_table, without numpy: every step is a C-level map over the
     lines, and bytes.strip returns a line unchanged (no copy) when there is nothing to strip.
     """
-    if piece.startswith(BOM) and first_line == 1:
-        piece = piece[3:]
     parts = piece.split(b"\n")
     if parts and not parts[-1]:
         parts.pop()  # the newline that ends the last line does not start a new one
+    if first_line == 1 and parts and parts[0].startswith(BOM):
+        parts[0] = parts[0][3:]
     stripped = list(map(bytes.strip, parts))
     numbers = list(compress(range(first_line, first_line + len(parts)), stripped))
     return numbers, list(compress(stripped, stripped)), len(parts)

@@ -1,0 +1,31 @@
+"""The loader's line splitter (no numpy) and the exporter's (numpy spans) see the same rows."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.core import rawfile
+
+chunks_of = st.lists(
+    st.sampled_from([b'{"a": 1}', b"  {\"b\": 2}\t", b"", b"   ", b"\r", b'{"c": "\xe4\xb8\xad"}\r', b"x", b"\x0b{}\x0c"]),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(chunks_of, st.booleans(), st.booleans())
+def test_split_lines_agrees_with_line_table(lines, bom, trailing_newline):
+    data = (rawfile.BOM if bom else b"") + b"\n".join(lines) + (b"\n" if trailing_newline and lines else b"")
+    numbers, stripped, count = rawfile.split_lines(data)
+    table, table_count = rawfile.line_table(data)
+    assert count == table_count
+    assert numbers == table.numbers.tolist()
+    assert stripped == [data[s:e] for s, e in zip(table.starts.tolist(), table.ends.tolist())]
+
+
+def test_chunks_end_at_newlines_and_cover_everything():
+    data = b"".join(b'{"i": %d}\n' % i for i in range(5000)) + b'{"last": 1}'
+    spans = list(rawfile.chunks(data, 1000))
+    assert spans[0][0] == 0 and spans[-1][1] == len(data)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+    assert all(data[hi - 1 : hi] == b"\n" for _, hi in spans[:-1])
