@@ -14,6 +14,7 @@ from app.core.query import FilterSpec
 from app.core.views import ViewStore
 from app.resources import demo_release
 from app.ui import dialogs, i18n, themes
+from app.ui.analysis.analysis_ui import AnalysisUi
 from app.ui.curate_commands import CurateCommands
 from app.ui.review import ReviewMode
 from app.ui.settings import config_dir
@@ -31,6 +32,7 @@ class Commands(QObject):
         self.dialog = None  # the last non-modal dialog shown (tests look at it)
         self.curate = CurateCommands(window)  # the curation actions (edit, reject, undo, versions, export)
         self.review = ReviewMode(window, window.curation)  # review mode: F2, one item at a time (issue 5)
+        self.analysis = AnalysisUi(window)  # Analyse: signals, text pass, near-duplicates, dashboard (issue 6)
 
     @property
     def session(self):

@@ -236,6 +236,16 @@ class CurateCommands(QObject):
         dialog.finishedExport.connect(lambda r: self._say(self.tr("Exported to %1").replace("%1", str(r.out)), 8000))
         self._show(dialog)
 
+    def merge_version(self) -> None:
+        """Another curator's project or version, merged three-way; conflicts resolved by keyboard."""
+        if not self._writable():
+            return
+        from app.ui.widgets.merge_view import choose_theirs, open_merge_dialog
+
+        path = choose_theirs(self.w)
+        if path and open_merge_dialog(self.w, self.ctl.curation, path):
+            self.ctl.refresh()
+
     # -- preferences and project ------------------------------------------------------------------
     def preferences(self) -> None:
         dialog = PreferencesDialog(self.w)

@@ -1,0 +1,367 @@
+"""The one-item view of review mode: labels, source and locator above, then instruction,
+input and output in a large CJK font, as plain text (never HTML) with the current
+search's matches highlighted. It only shows what it is given; keys go to the controller.
+
+Every widget here that changes per item stamps a shared PaintClock at the end of its
+paint event, which is how the key-to-painted latency is measured.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QTextCharFormat, QTextCursor, QTextOption
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QSizePolicy, QTextEdit,
+                               QVBoxLayout, QWidget)
+
+from app.core.query import SearchSpec, search_spans
+from app.core.schema import TEXT_FIELDS
+from app.ui import themes
+from app.ui.text_display import OffsetMap, reveal
+
+TEXT_SCALE = 1.35  # review text vs the UI font: readable Han at arm's length
+MIN_TEXT_POINTS = 13.0
+
+
+class PaintClock:
+    """End time (perf_counter_ns) of the latest paint of any review widget."""
+
+    def __init__(self) -> None:
+        self.last_end_ns = 0
+
+    def stamp(self) -> None:
+        self.last_end_ns = time.perf_counter_ns()
+
+
+class ItemText(QPlainTextEdit):
+    def __init__(self, clock: PaintClock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        self._clock.stamp()
+
+
+class ItemLabel(QLabel):
+    """A QLabel that can never read its text as HTML, stamping the clock when painted."""
+
+    def __init__(self, clock: PaintClock, parent: QWidget | None = None, name: str = "") -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setObjectName(name)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        self._clock.stamp()
+
+
+class ItemBar(QProgressBar):
+    def __init__(self, clock: PaintClock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        self._clock.stamp()
+
+
+@dataclass
+class ReviewItem:
+    """What the view shows for one queue item (current values: base + the curator's edits)."""
+
+    index: int
+    total: int
+    rid: int
+    values: dict  # source, subset, file, line, instruction, input, output, task_major, task_minor, domain, ...
+    status: str = "untouched"
+    reason: str | None = None
+    edited: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _join(values) -> str:
+    return ", ".join(values) if values else ""
+
+
+class ReviewView(QWidget):
+    editSaveRequested = Signal()
+    editCancelRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewView")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.clock = PaintClock()
+        self.controller = None  # set by the controller: handle_key(event) -> bool, wants(event) -> bool
+        self.item: ReviewItem | None = None
+        self._search = SearchSpec()
+        self._editing: str | None = None
+        self.bar = ItemBar(self.clock, self)
+        self.bar.setObjectName("reviewProgressBar")
+        self.bar.setTextVisible(False)
+        self.bar.setFixedHeight(8)
+        self.progress_line = ItemLabel(self.clock, self, "reviewProgressLine")
+        self.position = ItemLabel(self.clock, self, "reviewPosition")
+        self.status = ItemLabel(self.clock, self, "reviewStatus")
+        self.source = ItemLabel(self.clock, self, "reviewSource")
+        self.locator = ItemLabel(self.clock, self, "reviewLocator")
+        self.labels = ItemLabel(self.clock, self, "reviewLabels")
+        self.labels.setWordWrap(True)
+        for label in (self.source, self.locator, self.labels):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.prompt = ItemLabel(self.clock, self, "reviewPrompt")  # reject reasons / editing hints
+        self.prompt.setWordWrap(True)
+        self.prompt.hide()
+        self.message = ItemLabel(self.clock, self, "reviewMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self.message.hide)
+        self.captions: dict[str, QLabel] = {}
+        self.panes: dict[str, ItemText] = {}
+        self.boxes: dict[str, QWidget] = {}
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(10, 6, 10, 6)
+        lay.setSpacing(4)
+        top = QHBoxLayout()
+        top.addWidget(self.progress_line, 1)
+        lay.addLayout(top)
+        lay.addWidget(self.bar)
+        head = QHBoxLayout()
+        head.addWidget(self.position)
+        head.addWidget(self.status)
+        head.addWidget(self.source, 1)
+        head.addWidget(self.locator)
+        lay.addLayout(head)
+        lay.addWidget(self.labels)
+        lay.addWidget(self.message)
+        lay.addWidget(self.prompt)
+        for name in TEXT_FIELDS:
+            box = QFrame(self)
+            box_lay = QVBoxLayout(box)
+            box_lay.setContentsMargins(0, 0, 0, 0)
+            box_lay.setSpacing(1)
+            cap = ItemLabel(self.clock, box, f"reviewCaption_{name}")
+            pane = ItemText(self.clock, box)
+            pane.setObjectName(f"review_{name}")
+            pane.setReadOnly(True)
+            pane.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            pane.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+            pane.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+            pane.installEventFilter(self)
+            box_lay.addWidget(cap)
+            box_lay.addWidget(pane, 1)
+            self.captions[name], self.panes[name], self.boxes[name] = cap, pane, box
+            lay.addWidget(box, {"instruction": 2, "input": 1, "output": 5}[name])
+        self.position.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.cheatsheet = None  # CheatSheet overlay, built on first use
+        self._apply_fonts()
+        self._style_notes()
+        self.retranslate()
+
+    # -- showing an item -----------------------------------------------------------------------
+    def show_item(self, item: ReviewItem | None, search: SearchSpec | None = None) -> None:
+        self.item = item
+        if search is not None:
+            self._search = search
+        if item is None:
+            self.position.setText("0 / 0")
+            for w in (self.status, self.source, self.locator, self.labels):
+                w.setText("")
+            for pane in self.panes.values():
+                pane.setPlainText("")
+            self.boxes["input"].show()
+            return
+        v = item.values
+        self.position.setText(f"{item.index + 1:,} / {item.total:,}")
+        self.status.setText(self._status_text(item))
+        self.source.setText(reveal(" / ".join(x for x in (v.get("source"), v.get("subset")) if x)))
+        self.locator.setText(reveal(f"{v.get('file') or ''}:{v.get('line')}"))
+        task = _join(v.get("task_major"))
+        if v.get("task_minor"):
+            task += " / " + _join(v["task_minor"])
+        parts = [self.tr("Task: %1").replace("%1", task or "—"),
+                 self.tr("Domain: %1").replace("%1", _join(v.get("domain")) or "—"),
+                 self.tr("Answer from: %1").replace("%1", v.get("answer_from") or "—")]
+        if item.edited:
+            parts.append(self.tr("Edited: %1").replace("%1", ", ".join(item.edited)))
+        self.labels.setText(reveal("   ·   ".join(parts)))
+        for name, pane in self.panes.items():
+            pane.setPlainText(reveal(v.get(name) or ""))
+        self.boxes["input"].setVisible(bool(v.get("input")) or self._editing is not None)
+        self._highlight()
+
+    def _status_text(self, item: ReviewItem) -> str:
+        from app.ui.models.rows_model import status_label
+
+        text = status_label(item.status)
+        return f"[{text}: {item.reason}]" if item.reason else f"[{text}]"
+
+    def set_search(self, search: SearchSpec) -> None:
+        if search != self._search:
+            self._search = search
+            self._highlight()
+
+    def _highlight(self) -> None:
+        """Matches of the current search, as in the detail view (same engine, same spans)."""
+        fmt = QTextCharFormat()
+        fmt.setBackground(themes.color("match"))
+        values = self.item.values if self.item else {}
+        for name, pane in self.panes.items():
+            selections = []
+            text = values.get(name) or ""
+            if self._search.active and name in self._search.fields and text and self._editing is None:
+                omap = None
+                for start, end in search_spans(text, self._search):
+                    omap = omap or OffsetMap(text)
+                    sel = QTextEdit.ExtraSelection()
+                    cursor = QTextCursor(pane.document())
+                    cursor.setPosition(omap.to_qt(start))
+                    cursor.setPosition(omap.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+                    sel.cursor, sel.format = cursor, fmt
+                    selections.append(sel)
+            pane.setExtraSelections(selections)
+
+    def set_progress(self, line: str, value: int, maximum: int) -> None:
+        self.progress_line.setText(line)
+        self.bar.setMaximum(max(maximum, 1))
+        self.bar.setValue(min(value, max(maximum, 1)))
+
+    def show_prompt(self, text: str | None) -> None:
+        self.prompt.setText(text or "")
+        self.prompt.setVisible(bool(text))
+
+    def _style_notes(self) -> None:
+        """The reason prompt and messages stand out: they ask for, or report on, a key."""
+        self.prompt.setStyleSheet(f"QLabel {{ background: {themes.color('current').name()}; color: black; "
+                                  "padding: 4px 8px; border-radius: 3px; }")
+        self.message.setStyleSheet(f"QLabel {{ border: 1px solid {themes.color('marker').name()}; "
+                                   "padding: 3px 8px; border-radius: 3px; }")
+
+    def show_message(self, text: str, msecs: int = 6000) -> None:
+        self.message.setText(text)
+        self.message.show()
+        self._message_timer.start(msecs)
+
+    # -- editing -----------------------------------------------------------------------------
+    @property
+    def editing(self) -> str | None:
+        """The text field being edited, or None."""
+        return self._editing
+
+    def begin_edit(self, raw: dict[str, str], focus: str = "output") -> None:
+        """Make the three texts editable, holding their raw values (no visible markers)."""
+        self._editing = focus
+        self.boxes["input"].show()
+        for name, pane in self.panes.items():
+            pane.setExtraSelections([])
+            pane.setPlainText(raw.get(name) or "")
+            pane.document().setModified(False)
+            pane.setReadOnly(False)
+            pane.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            pane.setTabChangesFocus(False)
+        self.focus_field(focus)
+
+    def focus_field(self, name: str) -> None:
+        self._editing = name
+        pane = self.panes[name]
+        pane.setFocus(Qt.FocusReason.TabFocusReason)
+        for n, cap in self.captions.items():
+            cap.setProperty("editing", n == name)
+
+    def edited_values(self) -> dict[str, str]:
+        """The texts the curator changed (untouched panes are left out)."""
+        return {n: p.toPlainText() for n, p in self.panes.items() if p.document().isModified()}
+
+    def end_edit(self) -> None:
+        self._editing = None
+        for pane in self.panes.values():
+            pane.setReadOnly(True)
+            pane.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.show_item(self.item)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if self._editing is None or obj not in self.panes.values():
+            return False
+        kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            return False
+        key, mods = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        mine = (key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl) or key in (Qt.Key.Key_Escape, Qt.Key.Key_Tab,
+                                                                                  Qt.Key.Key_Backtab)
+        if not mine:
+            return False
+        event.accept()
+        if kind == QEvent.Type.ShortcutOverride:
+            return True  # the editor keeps these keys: no window shortcut may take them
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            order = list(TEXT_FIELDS)
+            step = -1 if key == Qt.Key.Key_Backtab or mods & Qt.KeyboardModifier.ShiftModifier else 1
+            self.focus_field(order[(order.index(self._editing) + step) % len(order)])
+        elif key == Qt.Key.Key_Escape:
+            self.editCancelRequested.emit()
+        else:
+            self.editSaveRequested.emit()
+        return True
+
+    # -- keys -------------------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        # Bound review keys beat the window's shortcuts (Ctrl+Z, Ctrl+S, Esc) while we have focus.
+        if event.type() == QEvent.Type.ShortcutOverride and self.controller is not None \
+                and self.controller.wants(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if self.controller is not None and self.controller.handle_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        self.clock.stamp()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.cheatsheet is not None:
+            self.cheatsheet.setGeometry(self.rect())
+
+    # -- looks -----------------------------------------------------------------------------------
+    def text_font(self) -> QFont:
+        font = QFont(self.font())
+        size = self.font().pointSizeF()
+        font.setPointSizeF(max(MIN_TEXT_POINTS, (size if size > 0 else 10.0) * TEXT_SCALE))
+        return font
+
+    def _apply_fonts(self) -> None:
+        text = self.text_font()
+        for pane in self.panes.values():
+            pane.setFont(text)
+        big = QFont(self.font())
+        big.setBold(True)
+        self.position.setFont(big)
+        self.status.setFont(big)
+
+    def retranslate(self) -> None:
+        texts = {"instruction": self.tr("Instruction"), "input": self.tr("Input"), "output": self.tr("Output")}
+        for name, text in texts.items():
+            self.captions[name].setText(text)
+        if self.item is not None:
+            self.show_item(self.item)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        elif event.type() == QEvent.Type.FontChange:
+            self._apply_fonts()
+        elif event.type() == QEvent.Type.StyleChange:
+            self._highlight()
+            self._style_notes()
