@@ -27,7 +27,9 @@ LOCK_FILE = "lock"
 GUARD_FILE = "lock.guard"
 SUFFIX = ".curation"
 FORMAT = "cqia-curation-project/1"
-_OWN_NAMES = {PROJECT_FILE, LOCK_FILE, GUARD_FILE, "journal.jsonl", "versions"}
+REVIEWS_FILE = "reviews.jsonl"  # the review-session log (review_session.ReviewLog appends to it)
+SIDE_FILES = (REVIEWS_FILE,)  # the project's files besides project.json, journal and versions
+_OWN_NAMES = {PROJECT_FILE, LOCK_FILE, GUARD_FILE, "journal.jsonl", "versions", *SIDE_FILES}
 _UNREADABLE_LOCK_GRACE = 10.0  # seconds an empty lock may be "being written"
 
 
@@ -186,6 +188,20 @@ def break_lock(folder: Path) -> None:
         os.unlink(Path(folder) / LOCK_FILE)
     except FileNotFoundError:
         pass
+
+
+def copy_side_files(source: Path | str, target: Path | str) -> list[str]:
+    """When a project moves, its side files (SIDE_FILES) go along, each replaced
+    atomically in ``target``; returns the names copied (a missing one is skipped).
+    Raises SaveError if one cannot be written, OSError if one cannot be read."""
+    copied = []
+    for name in SIDE_FILES:
+        src = Path(source) / name
+        if not src.is_file():
+            continue
+        write_atomic(Path(target) / name, src.read_bytes())
+        copied.append(name)
+    return copied
 
 
 # ---- the project ---------------------------------------------------------------------

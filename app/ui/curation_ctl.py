@@ -13,6 +13,9 @@ and says what happened by signals. The core decides; this class only routes:
   stale computation. The result goes into the session (``replace_frame``: counts and
   facets refresh lazily) and out as ``frameChanged(frame)``; ``updated_positions`` then
   holds the frame positions of the rows changed since the previous frame (None: all).
+* While review mode is on (``set_deferred_frames(True)``) the frame after a change waits
+  until FRAME_DELAY_MS after the last one, so a 500k-row recount does not compete with
+  the next key; turning it off (leaving review mode) computes it at once.
 """
 from __future__ import annotations
 
@@ -22,19 +25,20 @@ from typing import Any, Iterable
 
 import numpy as np
 import polars as pl
-from PySide6.QtCore import QObject, QSettings, QStandardPaths, Signal
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, QTimer, Signal
 
 from app.core.atomic import SaveError
 from app.core.curation import Curation, ReadOnlyError
 from app.core.edits import Change, Command
 from app.core.overlay import Overlay
-from app.core.project import ProjectError, default_project_dir
+from app.core.project import ProjectError, copy_side_files, default_project_dir
 from app.core.versions import VersionError, VersionInfo
 from app.resources import resource_path
 from app.ui.curate_settings import author as current_author
 from app.ui.workers import JobContext, Lane
 
 BACKGROUND_ROWS = 20_000  # bulk commands at least this big are applied off the GUI thread
+FRAME_DELAY_MS = 1000  # in review mode: the frame is recomputed this long after the last change
 
 
 def _run_write(ctx: JobContext, curation: Curation, command: Command) -> None:
@@ -99,6 +103,11 @@ class CurationCtl(QObject):
         self.viewing: int | None = None  # version shown read-only (0: the release), None: current state
         self._viewed: Overlay | None = None
         self._lane = Lane("curation-frame", self)
+        self._defer_frames = False
+        self._frame_timer = QTimer(self)  # running: a frame request is waiting (review mode)
+        self._frame_timer.setSingleShot(True)
+        self._frame_timer.setInterval(FRAME_DELAY_MS)
+        self._frame_timer.timeout.connect(self._submit_frame)
         self._lane.result.connect(self._on_frame)
         self._lane.failed.connect(lambda message, _detail: self.error.emit(message))
         self._lane.busyChanged.connect(self.busyChanged)
@@ -160,6 +169,23 @@ class CurationCtl(QObject):
         """A bulk command is being applied in the background."""
         return self._writer.busy
 
+    @property
+    def frame_pending(self) -> bool:
+        """A change is waiting out FRAME_DELAY_MS before its frame is computed."""
+        return self._frame_timer.isActive()
+
+    def set_deferred_frames(self, on: bool) -> None:
+        """Review mode on: coalesce the frame refresh after changes. Off: flush it now."""
+        self._defer_frames = bool(on)
+        if not on:
+            self.flush_frame()
+
+    def flush_frame(self) -> None:
+        """Compute a deferred frame now (no-op when none is waiting)."""
+        if self._frame_timer.isActive():
+            self._frame_timer.stop()
+            self._submit_frame()
+
     def _on_writing(self, writing: bool) -> None:
         self.busyChanged.emit(writing or self._lane.busy)
         self.stateChanged.emit()
@@ -197,6 +223,7 @@ class CurationCtl(QObject):
         """Release the project (and its lock); the session keeps showing its frame."""
         self._writer.wait(60000)  # never close under a bulk command being journaled
         self._lane.cancel()
+        self._frame_timer.stop()
         if self._curation is not None:
             self._curation.close()
             self._curation = None
@@ -209,12 +236,17 @@ class CurationCtl(QObject):
         """Keep the current project in another folder (e.g. the release folder is read-only)."""
         if self._curation is None:
             return False
+        old = self._curation.project.folder
         try:
             self._curation.move_to(folder)
         except (ProjectError, SaveError, OSError) as exc:
             self.error.emit(self.tr("The project could not be moved: %1").replace("%1", str(exc)))
             return False
         c = self._curation
+        try:
+            copy_side_files(old, c.project.folder)  # the review-session log goes along
+        except (SaveError, OSError) as exc:
+            self.notice.emit(self.tr("The review-session log could not be copied: %1").replace("%1", str(exc)))
         remember_project_dir(c.release, c.project.folder)
         self.readOnlyChanged.emit(c.read_only, c.read_only_reason or "")
         for text in c.notices[-1:]:
@@ -314,7 +346,7 @@ class CurationCtl(QObject):
     def _after(self, change: Change) -> Change:
         if change.changed:
             self.changed.emit(change)
-            self._request_frame(change.rids)
+            self._request_frame(change.rids, defer=True)
         self.stateChanged.emit()
         return change
 
@@ -365,7 +397,7 @@ class CurationCtl(QObject):
         return int(self.session.frame.get_column("rid")[int(position)])
 
     # -- the current frame (worker) ---------------------------------------------------------------
-    def _request_frame(self, rids: Iterable[int] | None) -> None:
+    def _request_frame(self, rids: Iterable[int] | None, defer: bool = False) -> None:
         c = self._curation
         if c is None:
             return
@@ -373,6 +405,16 @@ class CurationCtl(QObject):
             self._pending = None
         else:
             self._pending.update(rids)
+        if defer and self._defer_frames:
+            self._frame_timer.start()  # (re)started: FRAME_DELAY_MS after the last change
+            return
+        self._frame_timer.stop()
+        self._submit_frame()
+
+    def _submit_frame(self) -> None:
+        c = self._curation
+        if c is None:
+            return
         base, overlay = c.release.frame, c.overlay if self._viewed is None else self._viewed
         wanted = None if self._pending is None else tuple(self._pending)
         self._lane.submit(lambda ctx: compute_frame(ctx, base, overlay, wanted))
@@ -382,13 +424,16 @@ class CurationCtl(QObject):
         c = self._curation
         if c is None or c.release is not self.session.release:
             return
-        self._pending = set()
+        if not self._frame_timer.isActive():  # else later changes wait in _pending for the next frame
+            self._pending = set()
         self.frame, self.updated_positions = frame, positions
         self.session.replace_frame(frame)
         self.frameChanged.emit(frame)
 
     def wait_idle(self, msecs: int = 30000) -> bool:
-        """Block until the workers are idle (tests and shutdown only)."""
+        """Block until the workers are idle (tests and shutdown only); a deferred frame is
+        computed first."""
+        self.flush_frame()
         return self._writer.wait(msecs) and self._lane.wait(msecs)
 
     def shutdown(self) -> None:

@@ -24,3 +24,10 @@ def get_item(parent: QWidget, title: str, label: str, items: list[str]) -> str |
         return None
     item, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
     return item if ok else None
+
+
+def choose_merge_source(parent: QWidget, title: str, start: str = "") -> str | None:
+    """Another curator's project (its project.json) or one version file."""
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, title, start, "Curation project or version (project.json v*.jsonl v*.json);;All files (*)")
+    return path or None

@@ -1,16 +1,20 @@
 """``python -m app --self-test``: build the real window headless, load the demo release,
-click a facet value, type a search, and check what the window shows against the core.
+click a facet value, type a search, edit a row, save a version and export, and check
+what the window shows (and writes) against the core.
 
 It drives the window with real mouse and key events (QTest), and uses throwaway
-settings so it never touches the user's recent files or layout.
+settings so it never touches the user's recent files or layout; the curation project
+and the export go to a throwaway folder, never beside the release.
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QEventLoop, QSettings, QStandardPaths, Qt, qInstallMessageHandler
@@ -23,6 +27,7 @@ from app.core.query import FacetSel, FilterSpec, SearchSpec
 from app.resources import demo_release
 
 TIMEOUT_S = 60.0
+EDITED = "自检改写的回答 (self-test edit)\n第二行"
 
 
 class SelfTestFailure(Exception):
@@ -118,6 +123,71 @@ def exercise(window, paths: list[str], log: Callable[[str], None]) -> None:
     log("ok  clear all filters")
 
 
+def keep_project_in(paths: list[str], folder: Path) -> None:
+    """The curation project of ``paths`` lives in ``folder`` (as if the curator had moved
+    it there), so the self-test never writes beside the release (read-only when frozen)."""
+    from app.ui.curation_ctl import remember_project_dir
+
+    resolved = tuple(Path(p).expanduser().resolve() for p in paths)
+    root = resolved[0] if len(resolved) == 1 and resolved[0].is_dir() else resolved[0].parent
+    folder.mkdir(parents=True, exist_ok=True)
+    remember_project_dir(SimpleNamespace(paths=resolved, root=root), folder)
+
+
+def _dialog(window, what: str):
+    wait_until(lambda: window.commands.dialog is not None and window.commands.dialog.isVisible(), what, 10)
+    return window.commands.dialog
+
+
+def exercise_curation(window, scratch: Path, log: Callable[[str], None]) -> None:
+    """Edit the first row's output (Ctrl+E, typed, Ctrl+Enter), save a version (Ctrl+S),
+    export (Ctrl+Shift+E) and find the edit in the exported file."""
+    ctl = window.curation
+    wait_until(lambda: ctl.curation is not None and ctl.frame is not None and not ctl.busy, "the curation project")
+    folder = ctl.curation.project.folder
+    check(folder.resolve().is_relative_to(scratch.resolve()), f"the curation project is at {folder}, not in {scratch}")
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    table = window.table
+    table.setFocus()
+    table.select_row(0)
+    wait_until(lambda: window.detail_position == window.model.position(0), "the first row in the detail view")
+    rid = ctl.rid_at(window.model.position(0))
+    QTest.keyClick(table, Qt.Key.Key_E, ctrl)
+    editor = window.detail.editors["output"]
+    check(window.detail.editing.active and not editor.isReadOnly(), "Ctrl+E did not start editing")
+    editor.selectAll()
+    type_text(editor, EDITED.replace("\n", "\r"))  # Return in the editor is a new line
+    QTest.keyClick(editor, Qt.Key.Key_Return, ctrl)
+    state = ctl.curation.overlay.get(rid)
+    check(state.fields.get("output") == EDITED, f"the edit was not applied: {state.fields!r}")
+    log(f"ok  edit: row {rid:016x} output edited with key events and journaled")
+
+    QTest.keyClick(window, Qt.Key.Key_S, ctrl)
+    dialog = _dialog(window, "the save-version dialog")
+    type_text(dialog.message, "self-test")
+    QTest.keyClick(dialog.message, Qt.Key.Key_Return)
+    wait_until(lambda: ctl.curation.last_version, "the version to be saved", 10)
+    info = ctl.curation.versions()[-1]
+    check(info.message == "self-test" and ctl.curation.load_version(info.number).get(rid).fields.get("output") == EDITED,
+          f"version {info.number} does not hold the edit")
+    log(f"ok  save version {info.number}: {info.rows} changed row(s)")
+
+    QTest.keyClick(window, Qt.Key.Key_E, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    dialog = _dialog(window, "the export dialog")
+    out = scratch / "export" / "curated.jsonl"
+    dialog.single.setChecked(True)
+    dialog.path.setText(str(out))
+    QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: dialog.result is not None or dialog.failure is not None, "the export")
+    check(dialog.failure is None, f"export failed: {dialog.failure}")
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    frame = window.session.frame
+    check(len(rows) == frame.height, f"export holds {len(rows)} rows, the release {frame.height}")
+    check(sum(r.get("output") == EDITED for r in rows) == 1, "the export does not hold the edited output once")
+    dialog.close()
+    log(f"ok  export: {len(rows):,} rows to {out.name}, the edit included")
+
+
 def _quiet_offscreen(mode, context, message: str) -> None:
     """The offscreen platform warns about window hints it cannot honour; drop only that."""
     if "propagateSizeHints" not in message:
@@ -136,9 +206,10 @@ def run_self_test(paths: list[str] | None = None) -> int:
     from app.ui.launch import build_window, make_app
 
     app, settings, fonts = make_app()
+    targets = paths or [str(demo_release())]
+    keep_project_in(targets, Path(scratch) / "project.curation")
     window = build_window(settings, fonts)
     window.show()
-    targets = paths or [str(demo_release())]
     lines: list[str] = []
 
     def log(line: str) -> None:
@@ -150,6 +221,7 @@ def run_self_test(paths: list[str] | None = None) -> int:
         if not all(Path(p).exists() for p in targets):
             raise SelfTestFailure(f"release not found: {', '.join(targets)}")
         exercise(window, targets, log)
+        exercise_curation(window, Path(scratch), log)
         check("jieba" not in sys.modules, "jieba was imported by the GUI")
         log("ok  jieba not imported")
     except SelfTestFailure as exc:

@@ -28,6 +28,10 @@
         <translation>审阅(&amp;R)</translation>
     </message>
     <message>
+        <source>&amp;Analyse</source>
+        <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -70,6 +74,10 @@
     <message>
         <source>&amp;Export Curated Release…</source>
         <translation>导出整理后的数据(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Merge Version…</source>
+        <translation>合并版本(&amp;M)…</translation>
     </message>
     <message>
         <source>Keep Curation Project &amp;In…</source>
@@ -232,12 +240,124 @@
         <translation>审阅按键与理由(&amp;K)…</translation>
     </message>
     <message>
+        <source>Run &amp;Text Analysis</source>
+        <translation>运行文本分析(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Find &amp;Near Duplicates</source>
+        <translation>查找近似重复(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Analysis</source>
+        <translation>取消分析(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Dashboard</source>
+        <translation>统计面板(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Instruction Di&amp;versity</source>
+        <translation>指令多样性(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Quality &amp;Signals</source>
+        <translation>质量信号(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt Near-Duplicate Cluster</source>
+        <translation>下一个近似重复簇(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Pre&amp;vious Near-Duplicate Cluster</source>
+        <translation>上一个近似重复簇(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;User Dictionary…</source>
+        <translation>用户词典(&amp;U)…</translation>
+    </message>
+    <message>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
         <source>&amp;About CQIA Curator</source>
         <translation>关于 CQIA Curator(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>AnalysisCtl</name>
+    <message>
+        <source>The text analysis cache is out of date for %1 rows: run Analyse &gt; Run Text Analysis to update it.</source>
+        <translation>文本分析缓存中有 %1 行已过期：请运行“分析 &gt; 运行文本分析”更新。</translation>
+    </message>
+    <message>
+        <source>Analysis failed (%1): %2</source>
+        <translation>分析失败（%1）：%2</translation>
+    </message>
+</context>
+<context>
+    <name>AnalysisDock</name>
+    <message>
+        <source>Analysis</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>统计面板</translation>
+    </message>
+    <message>
+        <source>Diversity</source>
+        <translation>多样性</translation>
+    </message>
+    <message>
+        <source>Near duplicates</source>
+        <translation>近似重复</translation>
+    </message>
+    <message>
+        <source>Signals</source>
+        <translation>质量信号</translation>
+    </message>
+</context>
+<context>
+    <name>AnalysisProgress</name>
+    <message>
+        <source>Checking quality signals…</source>
+        <translation>正在检查质量信号…</translation>
+    </message>
+    <message>
+        <source>Text analysis (jieba)…</source>
+        <translation>正在进行文本分析（jieba）…</translation>
+    </message>
+    <message>
+        <source>Finding near duplicates…</source>
+        <translation>正在查找近似重复…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the analysis (Analyse &gt; Cancel Analysis)</source>
+        <translation>停止分析（分析 &gt; 取消分析）</translation>
+    </message>
+</context>
+<context>
+    <name>AnalysisUi</name>
+    <message>
+        <source>Open a release first.</source>
+        <translation>请先打开一个发布版本。</translation>
+    </message>
+    <message>
+        <source>Analysis cancelled.</source>
+        <translation>分析已取消。</translation>
+    </message>
+    <message>
+        <source>The user dictionary is kept in the curation project, and none is open for writing.</source>
+        <translation>用户词典保存在整理项目中，但当前没有可写入的项目。</translation>
+    </message>
+    <message>
+        <source>Text analysis ready: word counts, verbs and objects, whole-word search.</source>
+        <translation>文本分析完成：词数、动词与宾语、整词搜索均可用。</translation>
     </message>
 </context>
 <context>
@@ -328,6 +448,64 @@
     <message>
         <source>Go back to version %v</source>
         <translation>回到版本 %v</translation>
+    </message>
+</context>
+<context>
+    <name>ChartCard</name>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Save %1</source>
+        <translation>保存 %1</translation>
+    </message>
+    <message>
+        <source>PNG…</source>
+        <translation>PNG…</translation>
+    </message>
+    <message>
+        <source>Save the chart as a PNG image</source>
+        <translation>将图表保存为 PNG 图片</translation>
+    </message>
+    <message>
+        <source>CSV…</source>
+        <translation>CSV…</translation>
+    </message>
+    <message>
+        <source>Save the numbers as CSV</source>
+        <translation>将数据保存为 CSV</translation>
+    </message>
+    <message>
+        <source>Word counts appear after Analyse &gt; Run Text Analysis.</source>
+        <translation>运行“分析 &gt; 运行文本分析”后显示词数。</translation>
+    </message>
+    <message>
+        <source>No rows.</source>
+        <translation>没有数据行。</translation>
+    </message>
+</context>
+<context>
+    <name>ClustersModel</name>
+    <message>
+        <source>Cluster</source>
+        <translation>簇</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>Similarity</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <source>First instruction</source>
+        <translation>首行指令</translation>
     </message>
 </context>
 <context>
@@ -639,6 +817,10 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
         <translation>无法移动项目：%1</translation>
     </message>
     <message>
+        <source>The review-session log could not be copied: %1</source>
+        <translation>无法复制审阅会话记录：%1</translation>
+    </message>
+    <message>
         <source>Version %1 cannot be shown: %2</source>
         <translation>无法显示版本 %1：%2</translation>
     </message>
@@ -665,6 +847,61 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     <message>
         <source>Could not save the version: %1</source>
         <translation>无法保存版本：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardTab</name>
+    <message>
+        <source>Rows per source and subset (Table 1)</source>
+        <translation>各来源与子集的行数（表 1）</translation>
+    </message>
+    <message>
+        <source>Task types, major (Figure 2)</source>
+        <translation>任务类型：大类（图 2）</translation>
+    </message>
+    <message>
+        <source>Task types, minor (top 20)</source>
+        <translation>任务类型：小类（前 20）</translation>
+    </message>
+    <message>
+        <source>Instruction length in characters (Figure 3)</source>
+        <translation>指令长度（字符，图 3）</translation>
+    </message>
+    <message>
+        <source>Instruction length in words (Figure 3)</source>
+        <translation>指令长度（词，图 3）</translation>
+    </message>
+    <message>
+        <source>Output length in characters (Figure 3)</source>
+        <translation>输出长度（字符，图 3）</translation>
+    </message>
+    <message>
+        <source>Output length in words (Figure 3)</source>
+        <translation>输出长度（词，图 3）</translation>
+    </message>
+    <message>
+        <source>Answer source</source>
+        <translation>回答来源</translation>
+    </message>
+    <message>
+        <source>Human verified</source>
+        <translation>人工核验</translation>
+    </message>
+    <message>
+        <source>Curation status per source</source>
+        <translation>各来源的整理状态</translation>
+    </message>
+    <message>
+        <source>Reject reasons per source</source>
+        <translation>各来源的拒绝原因</translation>
+    </message>
+    <message>
+        <source>Statistics of the %1 rows in the current filter.</source>
+        <translation>当前筛选中 %1 行的统计。</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
     </message>
 </context>
 <context>
@@ -724,6 +961,45 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     <message>
         <source>Copy the locator (file:line) to the clipboard</source>
         <translation>把位置（文件:行）复制到剪贴板</translation>
+    </message>
+</context>
+<context>
+    <name>DiversityChart</name>
+    <message>
+        <source>%1 · other objects</source>
+        <translation>%1 · 其他宾语</translation>
+    </message>
+    <message>
+        <source>%1: %2 rows (click to filter)</source>
+        <translation>%1：%2 行（点击筛选）</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Instruction diversity: the 20 most frequent verbs and their 4 most frequent objects, in the current filter. Click a verb or an object to filter.</source>
+        <translation>指令多样性：当前筛选中最常见的 20 个动词及其最常见的 4 个宾语。点击动词或宾语即可筛选。</translation>
+    </message>
+    <message>
+        <source>PNG…</source>
+        <translation>PNG…</translation>
+    </message>
+    <message>
+        <source>CSV…</source>
+        <translation>CSV…</translation>
+    </message>
+    <message>
+        <source>Run Analyse &gt; Run Text Analysis to find each instruction&apos;s verb and object.</source>
+        <translation>运行“分析 &gt; 运行文本分析”以找出每条指令的动词和宾语。</translation>
+    </message>
+    <message>
+        <source>No verbs in these rows.</source>
+        <translation>这些行中没有动词。</translation>
     </message>
 </context>
 <context>
@@ -861,6 +1137,18 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     <message>
         <source>Status</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Instruction verb</source>
+        <translation>指令动词</translation>
+    </message>
+    <message>
+        <source>Instruction object</source>
+        <translation>指令宾语</translation>
     </message>
     <message>
         <source>(empty)</source>
@@ -1286,6 +1574,49 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     </message>
 </context>
 <context>
+    <name>NearDupView</name>
+    <message>
+        <source>Similarity threshold</source>
+        <translation>相似度阈值</translation>
+    </message>
+    <message>
+        <source>Estimated Jaccard similarity of character 4-grams two rows must reach</source>
+        <translation>两行的字符 4-gram 估计 Jaccard 相似度须达到的值</translation>
+    </message>
+    <message>
+        <source>Recompute</source>
+        <translation>重新计算</translation>
+    </message>
+    <message>
+        <source>Find near duplicates</source>
+        <translation>查找近似重复</translation>
+    </message>
+    <message>
+        <source>All near duplicates</source>
+        <translation>全部近似重复</translation>
+    </message>
+    <message>
+        <source>◀ Previous cluster</source>
+        <translation>◀ 上一个簇</translation>
+    </message>
+    <message>
+        <source>Next cluster ▶</source>
+        <translation>下一个簇 ▶</translation>
+    </message>
+    <message>
+        <source>Computing MinHash signatures and clusters…</source>
+        <translation>正在计算 MinHash 签名与聚类…</translation>
+    </message>
+    <message>
+        <source>Not computed yet (about 30 s for 50,000 rows, in the background).</source>
+        <translation>尚未计算（5 万行约 30 秒，在后台进行）。</translation>
+    </message>
+    <message>
+        <source>%1 clusters holding %2 rows at threshold %3.</source>
+        <translation>阈值 %3 下共 %1 个簇，包含 %2 行。</translation>
+    </message>
+</context>
+<context>
     <name>PreferencesDialog</name>
     <message>
         <source>Curation preferences</source>
@@ -1597,6 +1928,34 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
         <source>Len output</source>
         <translation>输出长</translation>
     </message>
+    <message>
+        <source>Signals</source>
+        <translation>质量信号</translation>
+    </message>
+    <message>
+        <source>Words instr.</source>
+        <translation>指令词数</translation>
+    </message>
+    <message>
+        <source>Words input</source>
+        <translation>输入词数</translation>
+    </message>
+    <message>
+        <source>Words output</source>
+        <translation>输出词数</translation>
+    </message>
+    <message>
+        <source>Verb</source>
+        <translation>动词</translation>
+    </message>
+    <message>
+        <source>Object</source>
+        <translation>宾语</translation>
+    </message>
+    <message>
+        <source>Near-dup cluster</source>
+        <translation>近似重复簇</translation>
+    </message>
 </context>
 <context>
     <name>SaveVersionDialog</name>
@@ -1690,6 +2049,104 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     </message>
 </context>
 <context>
+    <name>Signals</name>
+    <message>
+        <source>Exact duplicate</source>
+        <translation>完全重复</translation>
+    </message>
+    <message>
+        <source>Duplicate instruction (same subset)</source>
+        <translation>重复指令（同子集）</translation>
+    </message>
+    <message>
+        <source>Duplicate instruction (across subsets)</source>
+        <translation>重复指令（跨子集）</translation>
+    </message>
+    <message>
+        <source>Placeholder or empty answer</source>
+        <translation>占位或空回答</translation>
+    </message>
+    <message>
+        <source>Output much shorter than instruction</source>
+        <translation>回答过短</translation>
+    </message>
+    <message>
+        <source>Output ends mid-sentence</source>
+        <translation>回答中途截断</translation>
+    </message>
+    <message>
+        <source>Low CJK ratio</source>
+        <translation>中文占比低</translation>
+    </message>
+    <message>
+        <source>Repeated n-gram</source>
+        <translation>重复片段</translation>
+    </message>
+    <message>
+        <source>Mojibake</source>
+        <translation>乱码</translation>
+    </message>
+    <message>
+        <source>Leftover URL</source>
+        <translation>残留链接</translation>
+    </message>
+    <message>
+        <source>Leftover HTML</source>
+        <translation>残留 HTML</translation>
+    </message>
+    <message>
+        <source>Platform boilerplate</source>
+        <translation>平台模板文字</translation>
+    </message>
+    <message>
+        <source>Resident ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Mobile number</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>LLM answer, not human-verified</source>
+        <translation>模型回答未经人工核验</translation>
+    </message>
+    <message>
+        <source>Near duplicate</source>
+        <translation>近似重复</translation>
+    </message>
+    <message>
+        <source>Rows whose MinHash similarity to another row reaches the near-duplicate threshold (Analyse &gt; Find Near Duplicates).</source>
+        <translation>与另一行的 MinHash 相似度达到近似重复阈值的行（分析 &gt; 查找近似重复）。</translation>
+    </message>
+</context>
+<context>
+    <name>SignalsPanel</name>
+    <message>
+        <source>Signal</source>
+        <translation>信号</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>Checking the rows…</source>
+        <translation>正在检查各行…</translation>
+    </message>
+    <message>
+        <source>Rows of the current filter that have each signal. Enter or Filter shows them; Review walks them one by one.</source>
+        <translation>当前筛选中带有各信号的行数。按回车或“筛选”显示这些行；“审阅”逐条查看。</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>Review…</source>
+        <translation>审阅…</translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
         <source>untouched</source>
@@ -1751,6 +2208,63 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     <message>
         <source>Show the load report: bad lines and skipped files</source>
         <translation>查看加载报告：损坏的行和跳过的文件</translation>
+    </message>
+</context>
+<context>
+    <name>UnitSwitch</name>
+    <message>
+        <source>Characters</source>
+        <translation>字符</translation>
+    </message>
+    <message>
+        <source>Length facets in characters</source>
+        <translation>以字符计的长度分面</translation>
+    </message>
+    <message>
+        <source>Words</source>
+        <translation>词</translation>
+    </message>
+    <message>
+        <source>Length facets in jieba words (after Analyse &gt; Run Text Analysis)</source>
+        <translation>以 jieba 词计的长度分面（运行“分析 &gt; 运行文本分析”后）</translation>
+    </message>
+</context>
+<context>
+    <name>UserDictDialog</name>
+    <message>
+        <source>User dictionary</source>
+        <translation>用户词典</translation>
+    </message>
+    <message>
+        <source>Words jieba should keep whole (names, terms of art). They are kept in the curation project; rows containing a changed word are tokenised again.</source>
+        <translation>jieba 应整体保留的词（名称、术语）。它们保存在整理项目中；包含变更词语的行会重新分词。</translation>
+    </message>
+    <message>
+        <source>New word, e.g. 苹果树</source>
+        <translation>新词，例如 苹果树</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+</context>
+<context>
+    <name>WordHistogram</name>
+    <message>
+        <source>Instruction words</source>
+        <translation>指令词数</translation>
+    </message>
+    <message>
+        <source>Input words</source>
+        <translation>输入词数</translation>
+    </message>
+    <message>
+        <source>Output words</source>
+        <translation>输出词数</translation>
     </message>
 </context>
 <context>

@@ -31,6 +31,7 @@ def test_every_action_triggers_without_error(qtbot, loaded, monkeypatch, small_r
     monkeypatch.setattr(dialogs, "open_files", lambda *a, **k: [str(small_release / "wiki" / "wiki.jsonl")])
     monkeypatch.setattr(dialogs, "open_folder", lambda *a, **k: str(small_release))
     monkeypatch.setattr(dialogs, "get_text", lambda *a, **k: "view")
+    monkeypatch.setattr(dialogs, "choose_merge_source", lambda *a, **k: None)  # Merge Version: cancelled
     monkeypatch.setattr(dialogs, "get_item", lambda parent, title, label, items: items[0] if items else None)
     errors = []
     loaded.session.error.connect(errors.append)

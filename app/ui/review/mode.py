@@ -4,6 +4,7 @@ shows the session's summary, which is also recorded in the project (reviews.json
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QMessageBox, QStackedWidget
 
 from app.core.atomic import SaveError
@@ -13,6 +14,10 @@ from app.ui.review.keymap import KeyMap
 from app.ui.review.progress import summary_lines
 from app.ui.review.review_controller import ReviewController
 from app.ui.review.review_view import ReviewView
+
+# The window's actions that act on the table's selection, hidden while reviewing: off in
+# review mode (the review keys decide on the item shown instead).
+TABLE_ACTIONS = ("edit.accept", "edit.reject", "edit.restore", "edit.edit_text", "edit.edit_labels")
 
 
 class ReviewMode(QObject):
@@ -27,6 +32,7 @@ class ReviewMode(QObject):
         self.controller = ReviewController(self.view, ctl, window.session, self.keymap, self)
         self.summary_dialog: QMessageBox | None = None
         self.last_summary: Summary | None = None
+        self._table_actions: QActionGroup | None = None
         # The view takes the place of table + detail: a stack in the splitter slot they held.
         splitter = window.main_splitter
         sizes = splitter.sizes()
@@ -57,6 +63,22 @@ class ReviewMode(QObject):
         """Review > Only Unreviewed Items: the queue leaves out accepted and rejected rows."""
         self.controller.set_unreviewed_only(on)
 
+    def _table_actions_enabled(self, on: bool) -> None:
+        """A disabled group keeps its actions off whatever setEnabled(True) others call on
+        them (the read-only state is refreshed after every change); enabling the group
+        again restores each action's own state."""
+        registry = getattr(self.w, "registry", None)
+        if registry is None:
+            return
+        if self._table_actions is None:
+            group = QActionGroup(self)
+            group.setExclusionPolicy(QActionGroup.ExclusionPolicy.None_)
+            for action_id in TABLE_ACTIONS:
+                if action_id in registry.actions:
+                    group.addAction(registry.actions[action_id])
+            self._table_actions = group
+        self._table_actions.setEnabled(on)
+
     def _sync_action(self) -> None:
         registry = getattr(self.w, "registry", None)
         act = registry.actions.get("review.unreviewed_only") if registry is not None else None
@@ -75,6 +97,8 @@ class ReviewMode(QObject):
             self.w.status.showMessage(self.tr("Open a release first: review mode needs a curation project."), 6000)
             return False
         self.stack.setCurrentWidget(self.view)
+        self.ctl.set_deferred_frames(True)  # recounts wait ~1 s after the last decision
+        self._table_actions_enabled(False)
         self.controller.start()
         self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if self.ctl.read_only:
@@ -116,6 +140,8 @@ class ReviewMode(QObject):
         self._record(summary)
         position = c.queue.position(c.index) if c.queue is not None and len(c.queue) else None
         c.stop()
+        self.ctl.set_deferred_frames(False)  # the table shows every decision at once
+        self._table_actions_enabled(True)
         self.stack.setCurrentWidget(self.w.right_splitter)
         if position is not None:
             self.w.table.select_position(position)

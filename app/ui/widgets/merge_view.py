@@ -376,11 +376,8 @@ def open_merge_dialog(parent: QWidget | None, curation, theirs_path) -> bool:
 
 def choose_theirs(parent: QWidget | None, start: str = "") -> str | None:
     """Ask for another curator's project (its project.json) or one version file."""
-    from PySide6.QtWidgets import QFileDialog
+    from app.ui import dialogs  # the one place blocking questions live, so tests can answer them
 
-    path, _filter = QFileDialog.getOpenFileName(
-        parent, QCoreApplication.translate("MergeView", "Merge version: choose their project.json or a vNNNN.jsonl"),
-        start,
-        "Curation project or version (project.json v*.jsonl v*.json);;All files (*)")
-    return path or None
+    return dialogs.choose_merge_source(
+        parent, QCoreApplication.translate("MergeView", "Merge version: choose their project.json or a vNNNN.jsonl"), start)
 
