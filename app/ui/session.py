@@ -189,6 +189,11 @@ class BrowseSession(QObject):
         self.frameReplaced.emit(frame, changed)
         self._request({"rows", "facets", "histograms"})
 
+    @property
+    def plain_frame(self) -> pl.DataFrame | None:
+        """The frame as last given (release or curation), without the extra columns."""
+        return self._plain
+
     def set_columns(self, owner: str, columns: pl.DataFrame | None) -> None:
         """Show ``owner``'s extra columns (rid + columns, e.g. quality signals, word counts)
         in every frame from now on, replacing its earlier ones; None removes them."""
