@@ -25,7 +25,7 @@ def settle(qtbot, win, timeout: int = 20000) -> None:
     """Until the curation frame and every recount have landed."""
     wait_idle(qtbot, win, timeout)
     qtbot.waitUntil(lambda: win.curation.frame is not None and not win.curation.busy and not win.session.busy
-                    and win.session.frame is win.curation.frame, timeout=timeout)
+                    and win.session.plain_frame is win.curation.frame, timeout=timeout)
 
 
 @pytest.fixture()
