@@ -3,7 +3,7 @@ belongs to, print the table and the machine, write JSON, return the exit status.
 
 Sizes: 48,375 and 500,000 rows, or --rows; --quick measures 48,375 only and skips the
 slow single-process baselines. Whole-release figures (load, recount, search) run at
-every size; save and review at the largest; export, text passes and first paint at the
+every size, review mode too; save at the largest; export, text passes and first paint at the
 smallest, which is where the issues state their budgets.
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ FIGURES: dict[str, tuple[str, Measure]] = {
     "export": ("small", measures_curate.measure_export),
     "paint": ("small", measures_ui.measure_first_paint),
     "gui": ("large", measures_ui.measure_gui_stall),
-    "review": ("large", measures_ui.measure_review),
+    "review": ("each", measures_ui.measure_review),
     "bundle": ("once", measures_ui.measure_bundle),
     "text": ("small", measures_text.measure),  # last: its slow baselines yield to the run's time budget
 }

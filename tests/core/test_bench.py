@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.bench import budgets, child, measures_load, releases, runner, table
+from app.bench import budgets, child, measures_load, measures_ui, releases, runner, table
+from app.bench.context import Ctx
 from app.bench.table import Budget, Row
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -116,9 +117,43 @@ def test_plan_picks_sizes_per_figure():
     assert ("save", 500_000) in plan and ("save", 48_375) not in plan
     assert ("export", 48_375) in plan and ("export", 500_000) not in plan
     assert ("bundle", 0) in plan
+    assert ("review", 48_375) in plan and ("review", 500_000) in plan
     assert runner.plan([1000], ["load"]) == [("load", 1000)]
     with pytest.raises(ValueError, match="unknown figure"):
         runner.plan([1000], ["nonsense"])
+
+
+def test_bundle_comes_from_cqia_bundle_and_reports_size_and_frozen_launch(tmp_path, monkeypatch):
+    fake = tmp_path / "onedir"
+    (fake / "_internal").mkdir(parents=True)
+    (fake / "_internal" / "blob").write_bytes(b"x" * 2**20)  # 1 MB, and no executable
+    monkeypatch.setenv(measures_ui.BUNDLE_ENV, str(fake))
+    assert measures_ui.bundle_dir() == fake
+    size, launch = measures_ui.measure_bundle(Ctx(cache=tmp_path, work=tmp_path / "w"), 0)
+    assert size.app_s == pytest.approx(1.0) and size.unit == "MB" and size.note == str(fake)
+    assert launch.figure == measures_ui.FROZEN_PAINT and not launch.measured
+    assert "no executable cqia-curator" in launch.note and launch.budget.limit == budgets.FROZEN_COLD_START_S
+    monkeypatch.setenv(measures_ui.BUNDLE_ENV, str(tmp_path / "absent"))
+    rows = measures_ui.measure_bundle(Ctx(cache=tmp_path, work=tmp_path / "w"), 0)
+    assert [r.measured for r in rows] == [False, False] and "is not a folder" in rows[0].note
+
+
+def test_review_budget_is_16_ms_up_to_500k_rows(monkeypatch, tmp_path):
+    """A failing probe is an n/a row that still names the budget it would be judged by."""
+    monkeypatch.setattr(measures_ui.proc, "run_script", lambda *a, **k: measures_ui.proc.ChildRun(1.0, {}, "exit 1: boom"))
+    ctx = Ctx(cache=tmp_path, work=tmp_path / "w")
+    monkeypatch.setattr(ctx, "release", lambda rows: tmp_path / "r.jsonl")
+    if measures_ui.qt_env() is None:
+        pytest.skip("PySide6 not installed")
+    for rows in (48_375, 500_000):
+        (row,) = measures_ui.measure_review(ctx, rows)
+        assert row.budget.limit == budgets.REVIEW_KEY_S and not row.measured and "boom" in row.note
+    assert measures_ui.measure_review(ctx, 600_000)[0].budget.kind == "none"
+    payload = {"all": {"n": 200, "p50_ms": 6.0, "p95_ms": 14.0, "max_ms": 24.0}, "all_gui_cpu": {"p95_ms": 8.0}}
+    monkeypatch.setattr(measures_ui.proc, "run_script", lambda *a, **k: measures_ui.proc.ChildRun(1.0, payload))
+    (row,) = measures_ui.measure_review(ctx, 48_375)
+    assert row.app_s == pytest.approx(0.014) and row.passed is True and row.repeats == 200
+    assert "p50 6 ms" in row.note and "GUI CPU p95 8 ms" in row.note
 
 
 def test_child_reports_missing_modules_and_contains_failures(monkeypatch, tmp_path):
