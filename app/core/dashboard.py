@@ -3,7 +3,8 @@
 Each function returns a small DataFrame: one table per chart, the same table the chart
 draws and that "Save as CSV" writes (``to_csv``). Figures follow the COIG-CQIA paper:
 rows per source and subset (Table 1), task types (Figure 2), instruction and output
-lengths (Figure 3), plus provenance and, once curating has begun, status and reasons.
+lengths (Figure 3), plus provenance and, once curating has begun, status, reasons
+and each curator's decisions.
 """
 from __future__ import annotations
 
@@ -152,6 +153,27 @@ def _by_source(frame: pl.DataFrame, column: str) -> pl.DataFrame | None:
     return counts.sort(["source", "rows", column], descending=[False, True, False])
 
 
+CURATOR_STATUSES = ("accepted", "rejected", "edited")
+
+
+def decisions_by_curator(frame: pl.DataFrame) -> pl.DataFrame | None:
+    """curator, accepted, rejected, edited, total over the rows someone curated (None
+    without a ``curator`` column). A row counts once, by its status (edited = edited but
+    not yet decided), for whoever changed it last; busiest curator first."""
+    if "curator" not in frame.columns or "status" not in frame.columns:
+        return None
+    status = pl.col("status").cast(pl.String)
+    counts = (
+        frame.lazy()
+        .select(pl.col("curator").cast(pl.String).fill_null(NONE_LABEL), status)
+        .filter(status.is_in(CURATOR_STATUSES))
+        .group_by("curator")
+        .agg(*[(status == s).sum().cast(pl.UInt32).alias(s) for s in CURATOR_STATUSES], pl.len().cast(pl.UInt32).alias("total"))
+        .sort(["total", "curator"], descending=[True, False])
+    )
+    return counts.collect()
+
+
 def verb_nouns(frame: pl.DataFrame, tokens: pl.DataFrame, verbs: int = 20, nouns: int = 4) -> pl.DataFrame:
     """The diversity chart's table for the rows of ``frame`` (tokens: rid, verb, noun)."""
     pairs = frame.select("rid").join(tokens.select("rid", "verb", "noun"), on="rid", how="inner")
@@ -169,6 +191,7 @@ TABLES: dict[str, tuple[str, Callable[[pl.DataFrame], pl.DataFrame | None]]] = {
     "human_verified": ("Human verified", human_verified),
     "status_by_source": ("Status per source", status_by_source),
     "reasons_by_source": ("Reject reasons per source", reasons_by_source),
+    "decisions_by_curator": ("Decisions per curator", decisions_by_curator),
 }
 
 

@@ -386,7 +386,7 @@ def _write_parquet(frame: pl.DataFrame, path: Path, durable: bool = True) -> Non
 
 
 def _export_parquet(release, overlay: Overlay, out: Path, layout: str, keep_rejected: bool, stats: dict, tick) -> list[Path]:
-    """The current frame (edits applied, status and reason kept, edited_fields dropped)."""
+    """The current frame (edits applied, status and reason kept, edited_fields and curator dropped)."""
     tick()
     frame = overlay.current_frame(release.frame)
     rejected = int((frame.get_column("status") == "rejected").sum())
@@ -395,7 +395,8 @@ def _export_parquet(release, overlay: Overlay, out: Path, layout: str, keep_reje
     else:
         stats["rejected_dropped"] = rejected
         frame = frame.filter(pl.col("status") != "rejected")
-    frame = frame.drop("edited_fields")  # status and reason stay: they are the curation
+    # status and reason stay: they are the curation; edited_fields and curator are the app's own
+    frame = frame.drop("edited_fields", "curator")
     stats["rows"] = frame.height
     stats["edited"] = len([s for s in overlay.values() if s.fields and (keep_rejected or s.decision != "rejected")])
     if layout == "single":

@@ -896,6 +896,10 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
         <translation>各来源的拒绝原因</translation>
     </message>
     <message>
+        <source>Decisions per curator</source>
+        <translation>各整理者的决定</translation>
+    </message>
+    <message>
         <source>Statistics of the %1 rows in the current filter.</source>
         <translation>当前筛选中 %1 行的统计。</translation>
     </message>

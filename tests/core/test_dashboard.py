@@ -5,6 +5,8 @@ import polars as pl
 import pytest
 
 from app.core import dashboard
+from app.core.edits import Accept, EditField, Reject, plan_change
+from app.core.overlay import BaseLookup, Overlay
 
 from .analysis_support import make_frame
 
@@ -77,6 +79,24 @@ def test_status_and_reasons_need_their_columns(frame):
     assert dashboard.reasons_by_source(curated).rows() == [("exam", "duplicate", 1), ("exam", "truncated", 1)]
     assert {"status_by_source", "reasons_by_source"} <= set(dashboard.all_tables(curated))
     assert "status_by_source" not in dashboard.all_tables(frame)
+
+
+def test_decisions_by_curator_counts_each_authors_rows(frame):
+    assert dashboard.decisions_by_curator(frame) is None
+    rids = frame["rid"].to_list()
+    ov, base = Overlay(), BaseLookup(frame)
+    for cmd, author in [(Accept(rids[:2]), "王"), (Reject([rids[2]], "重复"), "王"), (EditField([rids[3]], "output", "改"), "李"),
+                        (Reject([rids[0]], "错"), "李")]:  # 李 rejects a row 王 accepted: it becomes 李's
+        ov = ov.with_states(plan_change(cmd, ov, base, author=author, now="2026-01-01T00:00:00Z").after)
+    cur = ov.current_frame(frame)
+    assert cur["curator"].to_list() == ["李", "王", "王", "李"]
+    t = dashboard.decisions_by_curator(cur)
+    assert t.columns == ["curator", "accepted", "rejected", "edited", "total"]
+    assert t.rows() == [("李", 0, 1, 1, 2), ("王", 1, 1, 0, 2)]
+    assert dashboard.all_tables(cur)["decisions_by_curator"].equals(t)
+    assert "decisions_by_curator" not in dashboard.all_tables(frame)
+    untouched = Overlay().current_frame(frame)
+    assert dashboard.decisions_by_curator(untouched).height == 0
 
 
 def test_verb_nouns_follow_the_filter(frame):

@@ -125,13 +125,14 @@ def test_current_frame_patches_edits_and_adds_columns(rel):
     ov, _ = run(rel, ov, Reject([rids[3]], "不安全"))
     ov, _ = run(rel, ov, Accept([rids[1]]))
     cur = ov.current_frame(base)
-    assert cur.columns == [*BASE_SCHEMA.names(), "status", "reason", "edited_fields"]
+    assert cur.columns == [*BASE_SCHEMA.names(), "status", "reason", "edited_fields", "curator"]
     assert cur.schema["edited_fields"] == pl.List(pl.String)
     assert cur["output"][1] == "短" and cur["len_output"][1] == 1
     assert cur["task_major"][2].to_list() == ["改"]
     assert cur["status"].to_list()[:5] == ["untouched", "accepted", "edited", "rejected", "untouched"]
     assert cur["reason"][3] == "不安全" and cur["reason"][0] is None
     assert cur["edited_fields"].to_list()[:4] == [[], ["output"], ["task_major"], []]
+    assert cur["curator"].to_list()[:5] == [None, "tester", "tester", "tester", None]
     # untouched columns and rows are the base's, and the base itself is unchanged
     assert cur.select(BASE_SCHEMA.names()).filter(pl.col("rid") != rids[1]).filter(pl.col("rid") != rids[2]).equals(
         base.filter(pl.col("rid") != rids[1]).filter(pl.col("rid") != rids[2]))
@@ -143,6 +144,7 @@ def test_current_frame_without_overlay(rel):
     assert cur.height == rel.frame.height
     assert set(cur["status"].to_list()) == {"untouched"} and cur["reason"].null_count() == cur.height
     assert cur["edited_fields"].to_list() == [[]] * cur.height
+    assert cur.schema["curator"] == pl.String and cur["curator"].null_count() == cur.height
 
 
 def test_overlay_frame_patch_path_equals_rebuild(rel):
@@ -156,6 +158,18 @@ def test_overlay_frame_patch_path_equals_rebuild(rel):
         patched = ov.overlay_frame()  # built from the parent's frame
         fresh = Overlay(dict(ov.items())).overlay_frame()
         assert patched.sort("rid").equals(fresh.sort("rid"))
+
+
+
+def test_curator_is_who_changed_each_row_last(rel):
+    rids = rel.frame["rid"].to_list()
+    base = BaseLookup(rel.frame)
+    ov = Overlay()
+    ov.overlay_frame()  # later frames take the patch path
+    for cmd, author in [(Accept(rids[:3]), "王"), (Reject([rids[1]], "错"), "李"), (Revert([rids[2]]), "李")]:
+        ov = ov.with_states(plan_change(cmd, ov, base, author=author, now=NOW).after)
+    cur = ov.current_frame(rel.frame)
+    assert cur["curator"].to_list()[:4] == ["王", "李", None, None]
 
 
 def test_state_json_round_trip():

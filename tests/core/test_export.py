@@ -155,7 +155,7 @@ def test_parquet_single_and_tree(rel, tmp_path):
     ov, _ = run(rel, ov, EditField([by_rid(rel, 0)], "output", "好"))
     res = export_release(rel, ov, tmp_path / "c.parquet", fmt="parquet")
     frame = pl.read_parquet(tmp_path / "c.parquet")
-    assert res.rows == frame.height == 8 and "edited_fields" not in frame.columns
+    assert res.rows == frame.height == 8 and "edited_fields" not in frame.columns and "curator" not in frame.columns
     assert frame["output"][0] == "好" and frame["status"][0] == "edited"
     assert by_rid(rel, 2) not in frame["rid"].to_list()
     kept = export_release(rel, ov, tmp_path / "k.parquet", fmt="parquet", keep_rejected=True)

@@ -313,6 +313,30 @@ def test_dashboard_exports_csv_and_png_of_the_current_filter(qtbot, loaded, tmp_
     assert tab.cards["human_verified"].table.rows() == [("true", 10, 0.6667), ("false", 5, 0.3333)]
 
 
+def test_decisions_per_curator_chart_exports_each_authors_counts(qtbot, loaded, tmp_path):
+    from app.core.edits import Accept, EditField, Reject
+
+    settle(qtbot, loaded)
+    loaded.registry["analyse.dashboard"].trigger()
+    settle(qtbot, loaded)
+    rids = loaded.session.frame["rid"].to_list()
+    ctl = loaded.curation
+    ctl.curation.author = "王"  # what the Curation settings dialog sets
+    assert ctl.apply(Accept(tuple(rids[:3]))) and ctl.apply(Reject(tuple(rids[3:5]), "重复"))
+    ctl.curation.author = "李"
+    assert ctl.apply(EditField((rids[5],), "output", "改过的回答")) and ctl.apply(Reject((rids[0],), "错"))
+    card = loaded.commands.analysis.dock.dashboard.cards["decisions_by_curator"]
+    want = [("王", 2, 2, 0, 4), ("李", 0, 1, 1, 2)]
+    qtbot.waitUntil(lambda: card.table is not None and card.table.rows() == want, timeout=20000)
+    settle(qtbot, loaded)
+    card.save_csv(tmp_path / "curators.csv")
+    with open(tmp_path / "curators.csv", encoding="utf-8-sig") as fh:
+        got = [(r["curator"], int(r["accepted"]), int(r["rejected"]), int(r["edited"]), int(r["total"]))
+               for r in csv.DictReader(fh)]
+    assert got == want
+    assert card.isVisible() and card.chart.labels == ["王", "李"] and card.chart.values == [4.0, 2.0]
+
+
 def test_statistics_are_computed_only_while_shown(qtbot, loaded):
     settle(qtbot, loaded)
     ui = loaded.commands.analysis

@@ -28,6 +28,7 @@ CARDS = {
     "human_verified": (QT_TRANSLATE_NOOP("DashboardTab", "Human verified"), "bars"),
     "status_by_source": (QT_TRANSLATE_NOOP("DashboardTab", "Curation status per source"), "stacked"),
     "reasons_by_source": (QT_TRANSLATE_NOOP("DashboardTab", "Reject reasons per source"), "stacked"),
+    "decisions_by_curator": (QT_TRANSLATE_NOOP("DashboardTab", "Decisions per curator"), "curators"),
 }
 TOP_BARS = 20  # bars shown at most (the CSV holds every value)
 
@@ -127,6 +128,9 @@ def draw(chart: BarChart, name: str, table: pl.DataFrame) -> None:
         top = table.head(TOP_BARS)
         labels = [status_label(v) if key == "status" else v for v in top[key].cast(pl.String).to_list()]
         chart.show_bars(labels, top["rows"].to_list())
+    elif kind == "curators":  # curator x status, already wide; the table's order (busiest first)
+        series = [(status_label(c), table[c].to_list()) for c in dashboard.CURATOR_STATUSES]
+        chart.show_stacked(table["curator"].to_list(), series)
     else:  # stacked: source x (status | reason)
         key = "status" if name == "status_by_source" else "reason"
         wide = table.pivot(on=key, index="source", values="rows", aggregate_function="sum").fill_null(0)
