@@ -228,20 +228,56 @@ def _read_fast(piece: bytes) -> pl.DataFrame | None:
 def _check_chunk(raw: pl.DataFrame | None, piece: bytes, numbers: list[int], lines: list[bytes], rel: str,
                  report: LoadReport) -> tuple[pl.DataFrame, list[bool] | None]:
     """(RAW_SCHEMA frame, which of ``lines`` became rows; None means all of them)."""
-    suspect = raw is not None and _has_nul(raw) and _lone_surrogate_spans(piece)
-    if raw is not None and raw.height == len(lines) and not suspect:
-        return raw, None
-    return _parse_lines(numbers, lines, rel, report)
+    if raw is None or raw.height != len(lines):
+        return _parse_lines(numbers, lines, rel, report)
+    nul, coerced = _suspects(raw)
+    if nul and _lone_surrogate_spans(piece):
+        return _parse_lines(numbers, lines, rel, report)
+    if coerced.any():
+        fixed = _reparse_rows(raw, coerced, lines)
+        if fixed is None:
+            return _parse_lines(numbers, lines, rel, report)
+        raw = fixed
+    return raw, None
 
 
-def _has_nul(raw: pl.DataFrame) -> bool:
-    """Polars turns a lone high-surrogate escape into U+0000: a NUL means look closer."""
-    nul = [pl.col(c).str.contains("\x00", literal=True) for c in _TEXT_COLUMNS]
-    nul.append(pl.col("domain").list.join("").str.contains("\x00", literal=True))
-    for f in ("major", "minor"):
-        nul.append(pl.col("task_type").struct.field(f).list.join("").str.contains("\x00", literal=True))
-    return bool(raw.select(pl.any_horizontal(nul).fill_null(False).any()).item())
+# A value Polars may have rendered from a non-string JSON value: a number (1.0 -> "1",
+# 1e20 -> "100000000000000000000") or an object / array (re-serialised with backslashes
+# left unescaped). Such rows are re-read with the stdlib, which keeps them as compact
+# JSON text; a string that merely looks like one is re-read to the same value.
+_JSON_START = r'(?:\{["}]|\[(?:["\d\[\]{-]|true|false|null))'  # how Polars renders an object / array
+_COERCED_TEXT = rf"^(?:{_JSON_START}|-?\d[\d.eE+-]*$)"
+_SEP = "\x1f"
+_COERCED_ITEM = rf"(?:^|{_SEP})(?:{_JSON_START}|-?\d[\d.eE+-]*(?:{_SEP}|$))"
 
+
+def _suspects(raw: pl.DataFrame) -> tuple[bool, pl.Series]:
+    """(is there a NUL in the text: Polars turns a lone high-surrogate escape into U+0000,
+    per row: may a value have been coerced from a non-string, or a label list hold a null)."""
+    texts = [pl.col(c) for c in _TEXT_COLUMNS]
+    lists = [pl.col("domain")] + [pl.col("task_type").struct.field(f) for f in ("major", "minor")]
+    joined = [e.list.join(_SEP) for e in lists]
+    flags = raw.select(
+        pl.any_horizontal([e.str.contains("\x00", literal=True) for e in texts + joined]).fill_null(False).any().alias("nul"),
+        pl.any_horizontal([e.str.contains(_COERCED_TEXT) for e in texts]
+                          + [j.str.contains(_COERCED_ITEM) for j in joined]
+                          + [e.list.contains(None) for e in lists]).fill_null(False).alias("coerced"),
+    )
+    return bool(flags["nul"][0]), flags["coerced"]
+
+
+def _reparse_rows(raw: pl.DataFrame, rows: pl.Series, lines: list[bytes]) -> pl.DataFrame | None:
+    """``raw`` with the flagged rows re-read by the stdlib (None: one is bad after all)."""
+    idx = rows.arg_true()
+    values = []
+    for i in idx.to_list():  # the flagged rows only: few in a real release
+        obj, reason = parse_line(lines[i])
+        if reason:
+            return None
+        values.append(raw_values(obj))
+    fixed = pl.from_dicts(values, schema=RAW_SCHEMA).with_columns(idx.cast(pl.UInt32).alias("_i"))
+    kept = raw.with_row_index("_i").filter(~rows)
+    return pl.concat([kept, fixed.select(kept.columns)]).sort("_i").drop("_i")
 
 def _parse_lines(numbers: list[int], lines: list[bytes], rel: str, report: LoadReport) -> tuple[pl.DataFrame, list[bool]]:
     rows: list[dict] = []

@@ -154,20 +154,21 @@ line_hash = xxhash.xxh3_64_intdigest
 def row_ids(hashes: pl.Series) -> pl.Series:
     """Stable ids from content hashes: the k-th repeat of identical content (k >= 1)
     gets hash(content-hash, k), so exact duplicates get distinct, order-free ids."""
-    hashes = hashes.cast(pl.UInt64)
-    if not hashes.is_duplicated().any():  # the common case: skip the window function
-        return hashes.alias("rid")
-    frame = pl.DataFrame({"h": hashes}).with_columns(
-        occ=pl.int_range(pl.len(), dtype=pl.UInt32).over("h")
+    hashes = hashes.cast(pl.UInt64).alias("rid")
+    dup = hashes.is_duplicated()
+    if not dup.any():  # the common case
+        return hashes
+    # Only the rows whose content repeats go through the window and Python: a handful
+    # in a real release, so no whole-column to_list().
+    idx = dup.arg_true()
+    repeats = (
+        pl.DataFrame({"i": idx, "h": hashes.gather(idx)})
+        .with_columns(occ=pl.int_range(pl.len(), dtype=pl.UInt32).over("h"))
+        .filter(pl.col("occ") > 0)
     )
-    dup = frame["occ"] > 0
-    if not dup.any():
-        return frame["h"].alias("rid")
-    ids = frame["h"].to_list()
-    occ = frame["occ"].to_list()
-    for i in dup.arg_true().to_list():  # duplicates only: a handful of rows
-        ids[i] = xxhash.xxh3_64_intdigest(ids[i].to_bytes(8, "little") + occ[i].to_bytes(4, "little"))
-    return pl.Series("rid", ids, dtype=pl.UInt64)
+    fresh = [xxhash.xxh3_64_intdigest(h.to_bytes(8, "little") + k.to_bytes(4, "little"))
+             for h, k in zip(repeats["h"].to_list(), repeats["occ"].to_list())]
+    return hashes.clone().scatter(repeats["i"], pl.Series(fresh, dtype=pl.UInt64))
 
 
 def rid_hex(rid: int) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.core import rawfile
 from app.core.loader import LoadCancelled, ReleaseError, load_release, parse_line
@@ -195,6 +197,46 @@ def test_fast_and_line_by_line_paths_agree(tmp_path):
     write_jsonl(tmp_path / "slow" / "a.jsonl", good + ['{"broken'])  # forces the fallback
     fast = load_release(tmp_path / "fast").frame
     slow = load_release(tmp_path / "slow").frame
+    assert fast.equals(slow)
+
+
+def _fast_and_slow(folder: Path, lines: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    write_jsonl(folder / "fast" / "a.jsonl", lines)
+    write_jsonl(folder / "slow" / "a.jsonl", lines + ['{"broken'])  # forces the fallback
+    return load_release(folder / "fast").frame, load_release(folder / "slow").frame
+
+
+def test_non_string_values_are_not_silently_changed(tmp_path):
+    """Polars renders 1.0 as "1", 1e20 in full and re-serialises objects without escaping
+    backslashes; such rows must come out as the stdlib renders them, on either path."""
+    lines = [
+        json.dumps({"instruction": 1.0, "output": 1e20, "input": -0.0}),
+        json.dumps({"metadata": {"path": "C:\\new", "分数": 8.0, "n": None}, "source": 2.5}, ensure_ascii=False),
+        json.dumps({"domain": ["医学", None, 1.0], "task_type": {"major": [None, "问答"], "minor": [1.5e-7]}}, ensure_ascii=False),
+        json.dumps({"instruction": "[1] 看起来像列表的字符串", "output": "3.14", "metadata": "{不是对象"}, ensure_ascii=False),
+    ]
+    fast, slow = _fast_and_slow(tmp_path, lines)
+    assert fast.equals(slow)
+    assert fast["instruction"].to_list() == ["1.0", "", "", "[1] 看起来像列表的字符串"]
+    assert fast["output"][0] == "1e+20" and fast["input"][0] == "-0.0" and fast["source"][1] == "2.5"
+    assert json.loads(fast["metadata"][1]) == {"path": "C:\\new", "分数": 8.0, "n": None}
+    assert fast["domain"][2].to_list() == ["医学", "1.0"] and fast["task_major"][2].to_list() == ["问答"]
+    assert fast["task_minor"][2].to_list() == ["1.5e-07"]
+    assert fast["output"][3] == "3.14" and fast["metadata"][3] == "{不是对象"
+
+
+_json_leaf = st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats(allow_nan=False, allow_infinity=False) \
+    | st.text(alphabet=st.sampled_from("ab中文{}[]\\\"1.-e \n"), max_size=8)
+_json_value = st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                           max_leaves=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.dictionaries(st.sampled_from(["instruction", "output", "metadata", "source", "domain", "copyright"]),
+                                     _json_value, max_size=4), min_size=1, max_size=5))
+def test_fast_path_equals_the_stdlib_path_for_any_values(tmp_path_factory, rows):
+    folder = tmp_path_factory.mktemp("parity")
+    fast, slow = _fast_and_slow(folder, [json.dumps(r, ensure_ascii=False) for r in rows])
     assert fast.equals(slow)
 
 
