@@ -354,3 +354,21 @@ def test_parse_line_reasons():
     assert parse_line(b"true")[1] == "not a JSON object (a boolean)"
     assert parse_line(b'{"a": ')[1].startswith("truncated JSON")
     assert parse_line(b"[" * 100000)[1] is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 5) | st.integers(0, 2**64 - 1), max_size=40))
+def test_row_ids_number_each_repeat_in_order(hashes):
+    """The k-th repeat of a hash (k >= 1) gets XXH3(hash, k); first occurrences keep it."""
+    import xxhash
+
+    from app.core.schema import row_ids
+
+    seen: Counter = Counter()
+    want = []
+    for h in hashes:
+        k = seen[h]
+        seen[h] += 1
+        want.append(h if k == 0 else xxhash.xxh3_64_intdigest(h.to_bytes(8, "little") + k.to_bytes(4, "little")))
+    got = row_ids(pl.Series(hashes, dtype=pl.UInt64))
+    assert got.name == "rid" and got.dtype == pl.UInt64 and got.to_list() == want
