@@ -181,16 +181,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def versions() -> str:
+    """'CQIA Curator 0.1.0, Polars 1.x, Qt (PySide6) 6.x, jieba 0.42.1' (--version, Help > About).
+    Read from package metadata, so neither Qt nor jieba is imported here."""
     import polars
+    from importlib.metadata import version
 
     parts = [f"CQIA Curator {__version__}", f"Polars {polars.__version__}"]
-    try:
-        from importlib.metadata import version
-
-        parts.append(f"Qt (PySide6) {version('PySide6-Essentials')}")
-        parts.append(f"jieba {version('jieba')}")
-    except Exception:  # noqa: BLE001 - frozen builds may lack metadata
-        pass
+    for label, dist, module in (("Qt (PySide6)", "PySide6-Essentials", "PySide6"), ("jieba", "jieba", "jieba")):
+        try:  # each on its own: one missing must not drop the other
+            parts.append(f"{label} {version(dist)}")
+        except Exception:  # noqa: BLE001 - frozen builds may lack metadata
+            loaded = sys.modules.get(module)  # already imported (the GUI's Qt): its own version, importing nothing
+            if getattr(loaded, "__version__", None):
+                parts.append(f"{label} {loaded.__version__}")
     return ", ".join(parts)
 
 

@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import __version__
 from app.core.query import FilterSpec
 from app.core.views import ViewStore
 from app.resources import demo_release
@@ -189,10 +188,13 @@ class Commands(QObject):
         self.dialog.open()
 
     def show_about(self) -> None:
+        from app.cli import versions  # the same line as --version; reads metadata, imports neither Qt nor jieba
+
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("About CQIA Curator"),
-                          self.tr("CQIA Curator %1\nBrowse, filter and curate COIG-CQIA style "
-                                  "instruction-tuning releases.").replace("%1", __version__),
+                          self.tr("%1\n\nBrowse, filter and curate COIG-CQIA style "
+                                  "instruction-tuning releases.").replace("%1", "\n".join(versions().split(", "))),
                           QMessageBox.StandardButton.Close, self.w)
+        box.setObjectName("aboutBox")
         box.setTextFormat(Qt.TextFormat.PlainText)
         self.dialog = box
         box.open()

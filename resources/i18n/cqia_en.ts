@@ -29,6 +29,23 @@
     </message>
 </context>
 <context>
+    <name>MergeSummary</name>
+    <message numerus="yes">
+        <source>%n row(s) merge automatically</source>
+        <translation>
+            <numerusform>%n row merges automatically</numerusform>
+            <numerusform>%n rows merge automatically</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n conflict</numerusform>
+            <numerusform>%n conflicts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MergeView</name>
     <message numerus="yes">
         <source>%n conflict(s) still to resolve.</source>

@@ -579,9 +579,11 @@
         <translation>关于 CQIA Curator</translation>
     </message>
     <message>
-        <source>CQIA Curator %1
+        <source>%1
+
 Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
-        <translation>CQIA Curator %1
+        <translation>%1
+
 浏览、筛选和整理 COIG-CQIA 格式的指令微调数据。</translation>
     </message>
 </context>
@@ -1265,6 +1267,10 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
         <source>restored</source>
         <translation>已恢复</translation>
     </message>
+    <message>
+        <source>no changes</source>
+        <translation>无更改</translation>
+    </message>
 </context>
 <context>
     <name>HistoryPanel</name>
@@ -1470,6 +1476,49 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     <message>
         <source>Merge %1&apos;s %2</source>
         <translation>合并 %1 的 %2</translation>
+    </message>
+</context>
+<context>
+    <name>MergeSummary</name>
+    <message>
+        <source>%1&apos;s %2</source>
+        <translation>%1 的 %2</translation>
+    </message>
+    <message>
+        <source>their %1</source>
+        <translation>对方的 %1</translation>
+    </message>
+    <message>
+        <source>Nothing to merge: %1 is already part of this project&apos;s history</source>
+        <translation>没有需要合并的内容：%1 已在此项目的历史中</translation>
+    </message>
+    <message>
+        <source>Nothing to merge: %1 has no changes this project lacks</source>
+        <translation>没有需要合并的内容：%1 没有此项目缺少的更改</translation>
+    </message>
+    <message>
+        <source>%1 by %2</source>
+        <translation>%2 的 %1</translation>
+    </message>
+    <message>
+        <source>the base release</source>
+        <translation>原始数据</translation>
+    </message>
+    <message>
+        <source>Merging %1 against %2: %3, %4</source>
+        <translation>以 %2 为基准合并 %1：%3，%4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) merge automatically</source>
+        <translation>
+            <numerusform>%n 行自动合并</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n 个冲突</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1791,6 +1840,46 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     <message>
         <source>Default reason (X then Enter): %1</source>
         <translation>默认理由（X 后按 Enter）：%1</translation>
+    </message>
+    <message>
+        <source>%1 / %2 reviewed (%3%)</source>
+        <translation>已审阅 %1 / %2（%3%）</translation>
+    </message>
+    <message>
+        <source>%1 items/min</source>
+        <translation>%1 项/分钟</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>预计剩余 %1</translation>
+    </message>
+    <message>
+        <source>%1 rejected</source>
+        <translation>已拒绝 %1</translation>
+    </message>
+    <message>
+        <source>Accepted: %1</source>
+        <translation>已通过：%1</translation>
+    </message>
+    <message>
+        <source>Rejected: %1</source>
+        <translation>已拒绝：%1</translation>
+    </message>
+    <message>
+        <source>(no reason)</source>
+        <translation>（无理由）</translation>
+    </message>
+    <message>
+        <source>Edited: %1</source>
+        <translation>已编辑：%1</translation>
+    </message>
+    <message>
+        <source>Time: %1</source>
+        <translation>用时：%1</translation>
+    </message>
+    <message>
+        <source>Rate: %1 items/min</source>
+        <translation>速度：%1 项/分钟</translation>
     </message>
 </context>
 <context>

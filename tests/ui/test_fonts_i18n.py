@@ -1,16 +1,24 @@
 """Simplified Chinese glyphs, the no-CJK-font warning, and the translation files."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
+from app.core.review_session import Progress, Summary
 from app.resources import i18n_dir
 from app.ui import fonts, i18n
 from app.ui.launch import build_window
+from app.ui.review.progress import progress_line, summary_lines
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_cjk_family_preference_and_fallback():
@@ -71,3 +79,49 @@ def test_english_plurals(app_env):
     assert _Plurals().summary(1, 1, 0) == "1 bad line, 1 LFS pointer"
     assert _Plurals().summary(3, 0, 2) == "3 bad lines, 2 skipped files"
     assert QCoreApplication.translate("StatusBar", "%n filter(s)", "", 1) == "1 filter"
+
+
+def _messages(ts: Path) -> dict[tuple[str, str], bool]:
+    """(context, source) -> translated, for every message of a .ts file."""
+    out = {}
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name")
+        for m in context.iter("message"):
+            tr = m.find("translation")
+            done = tr.get("type") not in ("unfinished", "obsolete", "vanished") and bool(
+                (tr.text or "").strip() or any((f.text or "").strip() for f in tr.iter("numerusform")))
+            out[(name, m.findtext("source"))] = done
+    return out
+
+
+def test_every_string_in_the_code_is_translated(tmp_path):
+    """lupdate over app/ui, as resources/i18n/update.sh runs it: each string it finds must be
+    translated in the committed cqia_zh_CN.ts (a new string needs update.sh + a translation)."""
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    lupdate = str(lupdate) if lupdate.exists() else shutil.which("pyside6-lupdate")
+    if not lupdate:
+        pytest.skip("pyside6-lupdate is not installed")
+    fresh = tmp_path / "fresh.ts"
+    run = subprocess.run([lupdate, "-extensions", "py", "-locations", "none", "-no-obsolete", "app/ui", "-ts", str(fresh)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and fresh.exists(), run.stdout + run.stderr
+    found = _messages(fresh)
+    assert len(found) > 100, run.stdout
+    committed = _messages(i18n_dir() / "cqia_zh_CN.ts")
+    missing = sorted(k for k in found if k not in committed)
+    unfinished = sorted(k for k in found if k in committed and not committed[k])
+    assert not missing and not unfinished, (
+        f"missing from cqia_zh_CN.ts: {missing[:5]}; untranslated: {unfinished[:5]} "
+        "(run resources/i18n/update.sh, translate, run it again)")
+
+
+def test_review_progress_and_summary_speak_chinese(app_env):
+    progress = Progress(reviewed=342, total=1508, rate_per_min=14.2, rejected=12)
+    summary = Summary(accepted=300, rejected={"重复": 10, "": 2}, edited=5, seconds=600.0, active_seconds=600.0)
+    english = progress_line(progress)
+    assert english.startswith("342 / 1,508 reviewed (22.7%) · 14.2 items/min · ETA ") and english.endswith("12 rejected")
+    assert i18n.install_language("zh_CN") == "zh_CN"
+    line = progress_line(progress)
+    assert line.startswith("已审阅 342 / 1,508（22.7%） · 14.2 项/分钟 · 预计剩余 ") and line.endswith("已拒绝 12")
+    assert summary_lines(summary, ("重复",)) == [
+        "已通过：300", "已拒绝：12", "    重复: 10", "    （无理由）: 2", "已编辑：5", "用时：10m 00s", "速度：31.2 项/分钟"]

@@ -149,3 +149,34 @@ def test_open_merge_dialog(qtbot, app_env, setup, monkeypatch):
     assert ann.last_version == 2 and ann.overlay[rids[4]].decision == "accepted"
     assert open_merge_dialog(None, ann, bob) is False and "Nothing to merge" in told[-1]
     assert open_merge_dialog(None, ann, Path(bob) / "missing") is False and "not found" in told[-1]
+
+
+def test_their_author_is_shown_literally(qtbot, app_env, setup, tmp_path):
+    """Names come from the other curator's manifest: `<b>x</b>` is shown as typed, never as HTML."""
+    ann, rids, _bob = setup
+    rel = load_release(tmp_path / "rel.jsonl")
+    with Curation.open(rel, tmp_path / "x", author="<b>x</b>") as x:
+        x.apply(EditField([rids[0]], "output", "秋风起兮白云飞"))  # what ann has already: nothing to merge
+        x.save_version("same as ann")
+    with Curation.open(rel, tmp_path / "y", author="<b>x</b>") as y:
+        y.apply(EditField([rids[0]], "output", "<i>y</i>"))  # a conflict
+        y.save_version("conflict")
+    plan = plan_merge(ann, tmp_path / "x")
+    assert plan.nothing_to_merge and plan.theirs.author == "<b>x</b>"
+    shown: list[tuple] = []
+
+    def look():
+        box = QApplication.activeModalWidget()
+        shown.append((box.objectName(), box.textFormat(), box.text(), box.windowTitle()))
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, look)
+    assert open_merge_dialog(None, ann, tmp_path / "x") is False
+    assert shown == [("mergeMessage", Qt.TextFormat.PlainText,
+                      "Nothing to merge: <b>x</b>'s v0001 has no changes this project lacks", "Merge version")]
+    view = MergeView(ann, plan_merge(ann, tmp_path / "y"))
+    qtbot.addWidget(view)
+    assert view.summary.textFormat() == Qt.TextFormat.PlainText
+    assert view.summary.text().startswith("Merging <b>x</b>'s v0001 against the base release: ")
+    assert view.summary.text().endswith("1 conflict")  # English plural forms (cqia_en.qm)
+    assert view.theirs_caption.textFormat() == Qt.TextFormat.PlainText and "<b>x</b>" in view.theirs_caption.text()

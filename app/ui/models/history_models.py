@@ -34,12 +34,14 @@ OPS = {
 
 
 def _tr(text: str) -> str:
+    """Look up a string already marked for lupdate (QT_TRANSLATE_NOOP above): pass only those
+    here; a new literal must be written as QCoreApplication.translate("HistoryModels", "...")."""
     return QCoreApplication.translate("HistoryModels", text)
 
 
 def counts_text(counts: dict) -> str:
     parts = [f"{n:,} {_tr(OPS[op])}" for op, n in counts.items() if n and op in OPS]
-    return " · ".join(parts) or _tr("no changes")
+    return " · ".join(parts) or QCoreApplication.translate("HistoryModels", "no changes")
 
 
 def state_text(rec: dict | None) -> str:

@@ -7,6 +7,8 @@ The decisions are the core's (app.core.merge); this view only collects the choic
 """
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
@@ -19,6 +21,7 @@ from app.core.versions import VersionInfo, char_diff
 from app.ui import themes
 from app.ui.models.conflicts_model import ConflictsModel
 from app.ui.text_display import OffsetMap, reveal
+from app.ui.widgets.curate_dialogs import plain_box
 
 _KEYS = {Qt.Key.Key_M: "mine", Qt.Key.Key_T: "theirs", Qt.Key.Key_B: "both"}
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -29,6 +32,35 @@ def _plain_label(parent: QWidget) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)  # data is never interpreted as HTML
     label.setWordWrap(True)
     return label
+
+
+def _fill(text: str, *args: str) -> str:
+    """Put ``args`` in for %1, %2, ... in one pass, so a name holding "%2" stays as it is."""
+    return re.sub(r"%(\d)", lambda m: args[int(m[1]) - 1] if 0 < int(m[1]) <= len(args) else m[0], text)
+
+
+class MergeSummary(QObject):
+    """The plan's one-line summary (MergePlan.summary() in the user's language); a QObject
+    because lupdate marks plural forms only in ``self.tr`` calls. Author and version names
+    come from the other curator's manifest: whoever shows this shows it as plain text."""
+
+    def text(self, plan: MergePlan) -> str:
+        theirs = plan.theirs
+        who = (_fill(self.tr("%1's %2"), theirs.author, theirs.name) if theirs.author
+               else _fill(self.tr("their %1"), theirs.name))
+        if plan.up_to_date:
+            return _fill(self.tr("Nothing to merge: %1 is already part of this project's history"), who)
+        if plan.nothing_to_merge:
+            return _fill(self.tr("Nothing to merge: %1 has no changes this project lacks"), who)
+        base = (_fill(self.tr("%1 by %2"), plan.base.name, plan.base.author or "?") if plan.base
+                else self.tr("the base release"))
+        return _fill(self.tr("Merging %1 against %2: %3, %4"), who, base,
+                     self.tr("%n row(s) merge automatically", "", len(plan.auto)),
+                     self.tr("%n conflict(s)", "", len(plan.conflicts)))
+
+
+def summary_text(plan: MergePlan) -> str:
+    return MergeSummary().text(plan)
 
 
 def _text_view(parent: QWidget, name: str) -> QPlainTextEdit:
@@ -308,7 +340,7 @@ class MergeView(QWidget):
 
     def retranslate(self) -> None:
         theirs = self.plan.theirs
-        self.summary.setText(self.plan.summary())
+        self.summary.setText(summary_text(self.plan))
         self.mine_caption.setText(self.tr("Mine (%1)").replace("%1", self.curation.author))
         self.theirs_caption.setText(self.tr("Theirs (%1, %2)").replace("%1", theirs.author or "?").replace(
             "%2", theirs.name))
@@ -345,8 +377,15 @@ class MergeDialog(QDialog):
 
 
 def tell(parent: QWidget | None, title: str, text: str, warning: bool = False) -> None:
-    """A blocking message (one place, so tests can answer it)."""
-    (QMessageBox.warning if warning else QMessageBox.information)(parent, title, text)
+    """A blocking message (one place, so tests can answer it). Plain text: ``text`` names
+    the other curator and their version, data from their manifest, never HTML."""
+    box = plain_box(parent, title, text, QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information,
+                    QMessageBox.StandardButton.Ok)
+    box.setObjectName("mergeMessage")
+    try:
+        box.exec()
+    finally:
+        box.deleteLater()
 
 
 def open_merge_dialog(parent: QWidget | None, curation, theirs_path) -> bool:
@@ -365,7 +404,7 @@ def open_merge_dialog(parent: QWidget | None, curation, theirs_path) -> bool:
         tell(parent, title, error, warning=True)
         return False
     if plan.nothing_to_merge:
-        tell(parent, title, plan.summary())
+        tell(parent, title, summary_text(plan))
         return False
     dialog = MergeDialog(curation, plan, parent)
     try:
