@@ -15,7 +15,10 @@ apt_packages=(
   libxcb-image0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1
   fonts-noto-cjk
 )
-[ "${1:-}" = "--test" ] && apt_packages+=(xvfb xdotool x11-utils imagemagick binutils)
+[ "${1:-}" = "--test" ] && apt_packages+=(xvfb xdotool x11-utils imagemagick binutils desktop-file-utils)
+python=${PYTHON:-python3}
+# Debian's own python3 ships venv's ensurepip separately.
+"$python" -c 'import ensurepip' 2>/dev/null || apt_packages+=(python3-venv)
 
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -28,7 +31,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-python=${PYTHON:-python3}
 "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required" >&2; exit 1; }
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip

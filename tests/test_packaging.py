@@ -7,6 +7,8 @@ Takes about a minute (the build). Environment:
   CQIA_BUILD_PYTHON=PATH    build with this interpreter (CI: a clean venv holding only
                             the runtime dependencies and PyInstaller); default: this one
   CQIA_BUNDLE=DIR           test an already built "CQIA Curator" folder instead of building
+  CQIA_BUNDLE_DIST=DIR      build into DIR (kept after the run; CI: dist/, so the benchmark
+                            measures the same bundle), instead of a temporary folder
 """
 from __future__ import annotations
 
@@ -49,14 +51,15 @@ def bundle(tmp_path_factory) -> Path:
     if not _has_pyinstaller(python):
         pytest.skip(f"PyInstaller is not installed for {python} (pip install '.[build]')")
     out = tmp_path_factory.mktemp("bundle")
+    dist = Path(os.environ.get("CQIA_BUNDLE_DIST") or out / "dist")
     start = time.perf_counter()
     run = subprocess.run(
         [python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", str(out / "dist"), "--workpath", str(out / "work"), str(PROJECT / "build.spec")],
+         "--distpath", str(dist), "--workpath", str(out / "work"), str(PROJECT / "build.spec")],
         cwd=PROJECT, capture_output=True, text=True, timeout=1200,
     )
     assert run.returncode == 0, f"PyInstaller failed:\n{run.stdout[-3000:]}\n{run.stderr[-6000:]}"
-    folder = out / "dist" / "CQIA Curator"
+    folder = dist / "CQIA Curator"
     print(f"\nbundle built in {time.perf_counter() - start:.0f} s: {folder}", file=sys.stderr)
     return folder
 

@@ -44,6 +44,7 @@ class Row:
     unit: Literal["s", "MB"] = "s"
     note: str = ""  # why a cell is n/a, or what was measured exactly
     repeats: int = 0
+    broken: bool = False  # the app side crashed or failed: not a number, but a fault
     ratio: float | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -65,7 +66,11 @@ class Row:
 
     @property
     def gate_failed(self) -> bool:
-        """The quick-mode gate: a ratio budget exceeded more than QUICK_GATE_FACTOR times."""
+        """The quick-mode gate: a ratio budget exceeded more than QUICK_GATE_FACTOR times,
+        or any figure not measured because the app side broke (a crash is not a noisy
+        time, and must not pass as n/a)."""
+        if self.broken:
+            return True
         return (self.budget.kind == "ratio" and self.ratio is not None
                 and self.ratio > self.budget.limit * QUICK_GATE_FACTOR)
 
@@ -79,7 +84,8 @@ class Row:
 
 def na(figure: str, rows: int, reason: str, budget: Budget = NO_BUDGET, baseline: str = "") -> Row:
     """A row that could not be measured: it says why, and carries no number."""
-    return Row(figure, rows, baseline=baseline, budget=budget, note=f"n/a ({reason})")
+    broken = reason.startswith(("error", "app failed"))
+    return Row(figure, rows, baseline=baseline, budget=budget, note=f"n/a ({reason})", broken=broken)
 
 
 def from_result(figure: str, rows: int, result: dict | None, baseline: str, budget: Budget = NO_BUDGET,
@@ -144,5 +150,5 @@ def document(rows: list[Row], machine: dict, *, mode: str, wall_s: float, exit_s
 
 
 def exit_status(rows: list[Row], quick: bool) -> int:
-    """Quick (CI) mode fails only on a ratio more than twice its budget; full mode never fails."""
+    """Quick (CI) mode fails on a ratio more than twice its budget or a broken figure; full mode never fails."""
     return 1 if quick and any(r.gate_failed for r in rows) else 0

@@ -93,6 +93,9 @@ def test_verdicts_and_quick_gate():
     missing = table.na("z", 10, "module missing: app.core.nothing", ratio)
     assert missing.passed is None and missing.ratio is None and not missing.gate_failed
     assert "n/a (module missing" in table.markdown([missing])
+    crashed = table.na("z", 10, "error: RuntimeError: boom", ratio)
+    assert crashed.passed is None and crashed.gate_failed and table.exit_status([crashed], quick=True) == 1
+    assert table.na("z", 10, "error: boom", Budget("abs", 1.0)).gate_failed  # a crash is not a noisy time
 
 
 def test_from_result_turns_na_and_errors_into_rows_without_numbers():
