@@ -206,3 +206,66 @@ def test_project_folder_deleted_under_the_app(tmp_path):
     again.undo()
     assert content(again.overlay) == state and again.undo_label == undo
     again.close()
+
+
+SAVER = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {root!r})
+    from app.core.curation import Curation
+    from app.core.edits import EditField
+    from app.core.loader import load_release
+
+    rel = load_release({release!r})
+    c = Curation.open(rel, {project!r}, author="crash")
+    rids = rel.frame["rid"].to_list()
+    step = 0
+    print("open", c.last_version or 0, flush=True)
+    while True:  # every version rewrites every row's long output: saves take a while
+        step += 1
+        c.apply(EditField(rids, "output", "第%d版：" % step + "长文本，😀\\n" * 40000))
+        n = (c.last_version or 0) + 1
+        print("saving", n, flush=True)
+        c.save_version("v%d" % n)
+        print("saved", n, flush=True)
+""")
+
+
+def test_kill_minus_nine_mid_save_never_leaves_a_half_version(tmp_path):
+    """SIGKILL a few milliseconds into save_version, again and again: every version on
+    disk is whole (manifest last), every acknowledged one is there, and the project reopens."""
+    release = make_tree(tmp_path)
+    rel = load(release)
+    project = tmp_path / "proj"
+    rng = random.Random(11)
+    mid_save = 0
+    for round_ in range(8):
+        script = SAVER.format(root=str(ROOT), release=str(release), project=str(project))
+        child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=str(ROOT))
+        try:
+            lines = [child.stdout.readline().split()]
+            assert lines[0] and lines[0][0] == "open", lines
+            while not lines[-1] or lines[-1][0] != "saving":
+                lines.append(child.stdout.readline().split())
+            time.sleep(rng.uniform(0.0, 0.03))
+        finally:
+            child.send_signal(signal.SIGKILL)
+            child.wait(10)
+        lines += [l.split() for l in child.stdout.read().splitlines() if l.strip()]
+        child.stdout.close()
+        saving = [int(l[1]) for l in lines if l and l[0] == "saving"]
+        saved = [int(l[1]) for l in lines if l and l[0] == "saved"]
+        if saving and (not saved or saved[-1] < saving[-1]):
+            mid_save += 1
+        committed = _versions_whole(project / "versions")
+        assert set(saved) <= set(committed), f"round {round_}: an acknowledged version is missing"
+        leftovers = [p.name for p in (project / "versions").iterdir() if p.suffix not in (".json", ".jsonl")]
+        assert all(n.startswith(".") and ".tmp-" in n for n in leftovers), leftovers  # only a dead writer's temp
+        reopened = Curation.open(rel, project, read_only=True)
+        assert reopened.last_version == (max(committed) if committed else None)
+        for n in committed:
+            reopened.load_version(n)  # manifest and data agree (the xxh3 check)
+        reopened.close()
+    writer = Curation.open(rel, project)  # the next writer sweeps the dead one's temp files
+    assert not [p for p in (project / "versions").iterdir() if ".tmp-" in p.name]
+    writer.close()
+    assert mid_save >= 3, f"only {mid_save} of 8 kills landed inside a save: the test did not test"
