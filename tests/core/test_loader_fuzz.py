@@ -9,6 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.loader import ReleaseError, load_release
+from app.core.schema import raw_values
+from tests.conftest import _sample_root
 
 GOOD = json.dumps(
     {"instruction": "把下面的句子翻译成英文", "input": "我爱北京天安门", "output": "I love Tiananmen in Beijing.",
@@ -16,6 +18,25 @@ GOOD = json.dumps(
      "answer_from": "human", "human_verified": True, "copyright": "CC0", "extra": [1, {"a": None}]},
     ensure_ascii=False,
 ).encode()
+
+
+
+def _real_rows(limit: int = 40) -> list[bytes]:
+    """A few real rows from the sample (each subset's first lines), to mutate."""
+    root = _sample_root()
+    if root is None:
+        return []
+    rows: list[bytes] = []
+    for path in sorted(root.rglob("*.jsonl")):
+        with open(path, "rb") as fh:
+            head = [fh.readline().strip() for _ in range(3)]
+        rows += [r for r in head if r.startswith(b"{")]
+        if len(rows) >= limit:
+            break
+    return rows[:limit]
+
+
+SEEDS = [GOOD] + _real_rows()
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -34,7 +55,7 @@ row_fields = st.fixed_dictionaries(
 
 @st.composite
 def mutated(draw) -> bytes:
-    data = bytearray(GOOD)
+    data = bytearray(draw(st.sampled_from(SEEDS)))
     for _ in range(draw(st.integers(1, 4))):
         pos = draw(st.integers(0, len(data)))
         op = draw(st.sampled_from(["del", "ins", "flip"]))
@@ -52,7 +73,7 @@ line = st.one_of(
     json_values.map(lambda v: json.dumps(v).encode()),
     st.binary(max_size=40),
     mutated(),
-    st.just(GOOD),
+    st.sampled_from(SEEDS),
 ).map(lambda b: b.replace(b"\n", b" "))
 
 
@@ -88,3 +109,17 @@ def test_loader_keeps_good_lines_and_reports_bad_ones(lines):
         assert [b.line for b in release.report.bad_lines] == expected_bad
         assert all(b.reason for b in release.report.bad_lines)
         assert release.frame["rid"].n_unique() == release.frame.height
+        # every kept row holds the values the stdlib reads from its line
+        for n, instruction, output, domain in release.frame.select("line", "instruction", "output", "domain").iter_rows():
+            want = raw_values(json.loads(lines[n - 1].strip().decode("utf-8")))
+            if _has_surrogate(want):
+                continue  # a lone surrogate escape is kept as U+FFFD, which the oracle cannot produce
+            assert (instruction, output, domain) == (want["instruction"] or "", want["output"] or "", want["domain"] or [])
+
+
+def _has_surrogate(values: dict) -> bool:
+    try:
+        json.dumps(values, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
