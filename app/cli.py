@@ -51,6 +51,11 @@ def cmd_stats(args) -> int:
         from .core.signals import signal_stats
 
         stats["signals"] = signal_stats(release.frame)
+    if args.words:
+        from .core.stats import word_stats
+        from .core.text import tokenise
+
+        stats["words"] = word_stats(tokenise(release.frame, processes=args.processes))
     if args.json:
         _emit(stats, True, "")
         return 0
@@ -66,6 +71,13 @@ def cmd_stats(args) -> int:
         near = sig["near_duplicates"]
         out.append(f"near-duplicate clusters (Jaccard >= {near['threshold']}): {near['clusters']:,} covering {near['rows']:,} rows")
         out += [f"  {c['size']} rows, J~{c['mean_jaccard']}: {c['instruction'][:40]}" for c in near["top"][:10]]
+    if "words" in stats:
+        words = stats["words"]
+        for field, q in words["words"].items():
+            out.append(f"{field} (jieba words): " + ", ".join(f"{k} {v:g}" for k, v in q.items()))
+        out.append(f"instruction verbs ({words['with_verb']:,} rows have one):")
+        out += [f"  {v['verb']} {v['rows']:,}: " + ", ".join(f"{n['noun']} {n['rows']:,}" for n in v["nouns"])
+                for v in words["verbs"]]
     _emit(None, False, "\n".join(out))
     return 0
 
@@ -139,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--json", action="store_true")
     p.add_argument("--signals", action="store_true", help="add quality-signal counts and duplicate clusters")
+    p.add_argument("--words", action="store_true",
+                   help="add jieba word counts and the top instruction verbs with their nouns (a text pass over every row)")
+    p.add_argument("--processes", type=int, metavar="N", help="worker processes for --words (default: all cores)")
     p.set_defaults(func=cmd_stats)
     p = sub.add_parser("export", help="write the curated release (edits applied, rejected rows removed)")
     p.add_argument("release")

@@ -261,3 +261,29 @@ def test_archive_holds_our_modules_and_the_jieba_tables(bundle):
         assert name in modules, f"{name} is not in the bundle"
     for name in ("scipy", "pandas", "datasketch", "jieba.lac_small", "PySide6.QtNetwork", "PySide6.QtQml"):
         assert name not in modules, f"{name} should not be in the bundle"
+
+
+def test_frozen_text_pass_runs_jieba_in_worker_processes(bundle, run_env, tmp_path):
+    """jieba's dictionary and the spawn-based process pool work from the bundle: a text
+    pass big enough to use 2 worker processes gives the same verbs as this interpreter."""
+    from app.core.loader import load_release
+    from app.core.stats import word_stats
+    from app.core.text import INPROCESS_CHARS, tokenise
+
+    demo = PROJECT / "resources" / "demo"
+    objs = load_release(demo).frame.select("instruction", "input", "output").to_dicts()  # the good rows only
+    rows, chars, i = [], 0, 0
+    while chars <= 2 * INPROCESS_CHARS:  # distinct texts, so the pool really gets work
+        obj = dict(objs[i % len(objs)])
+        obj["output"] = f"第{i}条：" + str(obj.get("output", ""))
+        rows.append(json.dumps(obj, ensure_ascii=False))
+        chars += len(rows[-1])
+        i += 1
+    release = tmp_path / "big.jsonl"
+    release.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run = run_bundle(bundle, "stats", str(release), "--words", "--processes", "2", "--json", env=run_env, timeout=300)
+    assert run.returncode == 0, run.stderr[-4000:]
+    frozen = json.loads(run.stdout)["words"]
+    here = word_stats(tokenise(load_release(release).frame, processes=1))
+    assert frozen["verbs"] == here["verbs"] and frozen["with_verb"] == here["with_verb"] > 0
+    assert frozen["words"] == here["words"]

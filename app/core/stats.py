@@ -8,10 +8,11 @@ from .schema import FACET_COLUMNS, LENGTH_COLUMNS
 QUANTILES = (("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p90", 0.9), ("p99", 0.99))
 
 
-def length_quantiles(frame: pl.DataFrame) -> dict[str, dict[str, float]]:
-    """min / quantiles / max / mean of the character length of each text field."""
+def length_quantiles(frame: pl.DataFrame, columns: dict[str, str] = LENGTH_COLUMNS) -> dict[str, dict[str, float]]:
+    """min / quantiles / max / mean of the character length of each text field (or of
+    the other per-field counts named by ``columns``: field -> column)."""
     exprs = []
-    for field, col in LENGTH_COLUMNS.items():
+    for field, col in columns.items():
         c = pl.col(col)
         exprs += [c.min().alias(f"{field}|min"), c.mean().alias(f"{field}|mean"), c.max().alias(f"{field}|max")]
         exprs += [c.quantile(q, interpolation="nearest").alias(f"{field}|{name}") for name, q in QUANTILES]
@@ -38,3 +39,18 @@ def release_stats(frame: pl.DataFrame) -> dict:
         "facets": {col: counts[col].as_dict() for col in FACET_COLUMNS},
         "length": length_quantiles(frame),
     }
+
+
+def word_stats(tokens: pl.DataFrame, verbs: int = 20, nouns: int = 4) -> dict:
+    """`stats --words`: jieba word-count quantiles per field and the paper's instruction
+    diversity (top verbs, each with its top nouns), from ``text.tokenise``'s result."""
+    from .text import COUNT_COLUMNS, top_verb_nouns
+
+    table = top_verb_nouns(tokens.select("verb", "noun"), verbs, nouns)
+    top: dict[str, dict] = {}
+    for verb, verb_rows, noun, rows in table.iter_rows():
+        entry = top.setdefault(verb, {"verb": verb, "rows": verb_rows, "nouns": []})
+        if noun is not None:
+            entry["nouns"].append({"noun": noun, "rows": rows})
+    return {"words": length_quantiles(tokens, COUNT_COLUMNS), "verbs": list(top.values()),
+            "with_verb": int(tokens["verb"].is_not_null().sum())}

@@ -102,3 +102,25 @@ def test_stats_signals_text_and_json(demo_root):
     data = json.loads(run("stats", str(demo_root), "--signals", "--json").stdout)
     assert data["signals"]["counts"]["placeholder"] >= 4
     assert data["signals"]["near_duplicates"]["clusters"] >= 2
+
+
+def test_stats_words_json_matches_the_text_pass(demo_root):
+    """`stats --words` reports what text.tokenise finds: word-count quantiles per field and
+    the top instruction verbs with their nouns, counted independently here."""
+    import polars as pl
+
+    from app.core.loader import load_release
+    from app.core.text import tokenise
+
+    data = json.loads(run("stats", str(demo_root), "--words", "--json").stdout)["words"]
+    tokens = tokenise(load_release(demo_root).frame, processes=1)
+    assert set(data["words"]) == {"instruction", "input", "output"}
+    assert data["words"]["output"]["max"] == tokens["tok_output"].max()
+    assert data["with_verb"] == tokens["verb"].is_not_null().sum() > 0
+    verbs = Counter(v for v in tokens["verb"].to_list() if v is not None)
+    assert [(v["verb"], v["rows"]) for v in data["verbs"]] == sorted(verbs.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+    top = data["verbs"][0]
+    nouns = Counter(tokens.filter(pl.col("verb") == top["verb"])["noun"].drop_nulls().to_list())
+    assert [n["rows"] for n in top["nouns"]] == sorted(nouns.values(), reverse=True)[:4]
+    text = run("stats", str(demo_root), "--words")
+    assert text.returncode == 0 and f"  {top['verb']} {top['rows']:,}: " in text.stdout
