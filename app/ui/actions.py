@@ -137,6 +137,8 @@ ACTIONS = (
       "analysis.next_cluster", "analyse", separator_before=True),
     A("analyse.previous_cluster", QT_TRANSLATE_NOOP("Actions", "Pre&vious Near-Duplicate Cluster"), ("Ctrl+[",),
       "analysis.previous_cluster", "analyse"),
+    A("analyse.agreement", QT_TRANSLATE_NOOP("Actions", "Curator &Agreement…"), ("Ctrl+Alt+G",), "curate.agreement",
+      "analyse"),
     A("analyse.user_dict", QT_TRANSLATE_NOOP("Actions", "&User Dictionary…"), ("Ctrl+Alt+W",), "analysis.user_dictionary",
       "analyse", separator_before=True),
     A("help.shortcuts", QT_TRANSLATE_NOOP("Actions", "&Keyboard Shortcuts"), ("F1",), "show_shortcuts", "help"),

@@ -27,6 +27,7 @@ class CurateCommands(QObject):
         super().__init__(window)
         self.w = window
         self._labels_cache: tuple[int, dict[str, list[str]]] = (0, {})
+        self._agreement_lane = None  # made on first use
 
     @property
     def ctl(self):
@@ -245,6 +246,44 @@ class CurateCommands(QObject):
         path = choose_theirs(self.w)
         if path and open_merge_dialog(self.w, self.ctl.curation, path):
             self.ctl.refresh()
+
+    def agreement(self) -> None:
+        """Agreement rate and Cohen's kappa with another curator's project or version,
+        per source; computed in a worker (their version file may be large)."""
+        c = self.ctl.curation
+        if c is None:
+            self._say(self.tr("Open a release first."))
+            return
+        from app.ui.widgets.merge_view import choose_theirs
+
+        path = choose_theirs(self.w)
+        if not path:
+            return
+        if self._agreement_lane is None:
+            from app.ui.workers import Lane
+
+            self._agreement_lane = Lane("agreement", self)
+            self._agreement_lane.result.connect(self._show_agreement)
+            self._agreement_lane.failed.connect(lambda message, _detail: self.ctl.error.emit(message))
+        frame, mine, project = c.release.frame, c.overlay, c.project.folder.name
+
+        def work(ctx) -> None:
+            from app.core.agreement import agreement
+            from app.core.lineage import open_version
+
+            ref = open_version(path)
+            table = agreement(frame, mine, ref.overlay())
+            ctx.emit("agreement", (table, f"{project} vs {ref.author or '?'}'s {ref.name} ({ref.project.name})"))
+
+        self._say(self.tr("Comparing decisions…"))
+        self._agreement_lane.submit(work)
+
+    def _show_agreement(self, _kind: str, payload) -> None:
+        from app.ui.widgets.agreement_dialog import AgreementDialog
+
+        table, title = payload
+        self._say("")
+        self._show(AgreementDialog(table, title, self.w))
 
     # -- preferences and project ------------------------------------------------------------------
     def preferences(self) -> None:
