@@ -63,10 +63,13 @@ def _jsonable(value: Any) -> Any:
 
 
 def build_records(overlay: Overlay, base: BaseLookup, parent: Overlay | None = None,
-                  parent_records: Mapping[int, dict] | None = None) -> list[dict]:
+                  parent_records: Mapping[int, dict] | None = None, *, author: str | None = None,
+                  time: str | None = None) -> list[dict]:
     """Version lines for ``overlay`` against the base, sorted by (file, line, rid).
 
     Rows the base no longer has keep the locator and before-values of ``parent_records``.
+    A restore (a row the parent rejected, untouched now) has no state of its own to say
+    who cleared it: it is the version's ``author`` and ``time`` when given.
     """
     restored = [r for r, s in (parent or {}).items() if s.decision == "rejected" and r not in overlay]
     rids = list(overlay) + restored
@@ -84,7 +87,7 @@ def build_records(overlay: Overlay, base: BaseLookup, parent: Overlay | None = N
             locator = (row["file"], row["line"])
             befores = {k: row[k] for k in state.fields}
         if state.is_empty:
-            op, by, at = "restore", parent[rid].by, parent[rid].at  # type: ignore[index]
+            op, by, at = "restore", author or parent[rid].by, time or parent[rid].at  # type: ignore[index]
         else:
             op, by, at = _OP_OF[state.status], state.by, state.at
         records.append({
@@ -192,7 +195,7 @@ class VersionStore:
                 parent_records = records_by_rid(self.records(parents[0]))
             except VersionError:
                 parent_records = None
-        records = build_records(overlay, base, parent_overlay, parent_records)
+        records = build_records(overlay, base, parent_overlay, parent_records, author=author, time=time)
         data = encode_records(records)
         counts = dict.fromkeys(OPS, 0)
         for rec in records:
@@ -244,6 +247,7 @@ class RowDiff:
     line: int | None
     old: dict | None
     new: dict | None
+    author: str | None = None  # who made the new state (a restore's record names who cleared the row)
 
     def value(self, side: str, name: str) -> Any:
         """A field's value in the old/new version (the base value where it is not edited)."""
@@ -277,7 +281,8 @@ def diff_records(old: Iterable[dict], new: Iterable[dict]) -> list[RowDiff]:
             rb["op"], rb.get("reason"), rb.get("fields"))
         if not same:
             loc = rb or ra
-            out.append(RowDiff(rid, loc.get("file"), loc.get("line"), ra, rb))
+            by = (b.get(rid) or ra or {}).get("author")
+            out.append(RowDiff(rid, loc.get("file"), loc.get("line"), ra, rb, by))
     return sorted(out, key=lambda d: (d.file or "", d.line or 0, d.rid))
 
 

@@ -7,8 +7,11 @@ offsets so search highlights still land on the right characters.
 """
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_right
+
+from PySide6.QtCore import QCoreApplication
 
 # C0 controls except TAB and LF, DEL, C1 controls, soft hyphen, Arabic letter mark,
 # zero-width and joiner characters, bidi marks/embeddings/overrides/isolates, the
@@ -77,3 +80,38 @@ def preview(text: str, limit: int = 200) -> str:
     """A one-line preview: newlines become ' ⏎ ', cut to ``limit`` characters."""
     cut = text[: limit + 20].replace("\r\n", "\n").replace("\n", " ⏎ ").strip()[:limit]
     return reveal(cut) if has_trouble(cut) else cut
+
+
+TOOLTIP_CHARS = 2_000  # a tool tip is a glance, not a reader
+
+
+def plain_tooltip(text: str) -> str:
+    """A tool tip that shows ``text`` literally. Qt renders a tool tip as rich text when it
+    merely looks like HTML (``<b>``), so data goes in escaped, inside an explicit rich-text
+    wrapper, with troublemakers revealed and long text cut."""
+    if not text:
+        return ""
+    shown = reveal(text[:TOOLTIP_CHARS]) + ("…" if len(text) > TOOLTIP_CHARS else "")
+    return "<qt><p style='white-space:pre-wrap'>" + html.escape(shown, quote=False) + "</p></qt>"
+
+
+# A text view lays out a paragraph as a whole: a 5 MB single-line field takes seconds on
+# the GUI thread. Views show this much of a field; editing (Ctrl+E / E) loads all of it.
+DISPLAY_CHARS = 100_000
+
+
+def shown_part(text: str) -> str:
+    """The part of ``text`` a read-only view lays out (search highlights live in it)."""
+    return text[:DISPLAY_CHARS]
+
+
+def display_text(text: str | None) -> str:
+    """``text`` as a read-only view shows it: troublemakers revealed, a huge field cut with
+    a note saying how much is left out."""
+    text = text or ""
+    shown = reveal(shown_part(text))
+    hidden = len(text) - DISPLAY_CHARS
+    if hidden > 0:
+        note = QCoreApplication.translate("TextDisplay", "%1 more characters not shown; edit the row to see all of it")
+        shown += "\n\n⟨" + note.replace("%1", f"{hidden:,}") + "⟩"
+    return shown

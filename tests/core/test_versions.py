@@ -62,6 +62,7 @@ def test_parents_restore_lines_and_loading(cur):
     cur.apply(EditField([rids[3]], "input", "补充"))
     v1 = content(cur.overlay)
     cur.save_version("v1")
+    cur.author = "restorer"  # another curator clears the reject: the restore line is theirs
     cur.apply(Restore([rids[0]]))
     cur.apply(EditField([rids[4]], "output", "改"))
     assert cur.dirty
@@ -69,6 +70,9 @@ def test_parents_restore_lines_and_loading(cur):
     assert info.parents == (1,) and info.counts["restore"] == 1
     restore = [r for r in lines_of(cur, 2) if r["op"] == "restore"]
     assert [r["rid"] for r in restore] == [rid_hex(rids[0])]
+    assert restore[0]["author"] == "restorer" and restore[0]["time"] == info.time
+    diff = {d.rid: d for d in cur.diff_versions(1, 2)}
+    assert diff[rids[0]].new is None and diff[rids[0]].author == "restorer"
     cur.apply(Accept([rids[5]]))
     cur.save_version("v3")
     assert all(r["op"] != "restore" for r in lines_of(cur, 3))  # v2 did not reject it

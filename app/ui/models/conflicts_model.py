@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QT_TRANSLATE_NOOP
 
 from app.core.merge import Conflict, Resolution
+from app.ui.text_display import plain_tooltip
 
 HEADERS = (
     QT_TRANSLATE_NOOP("ConflictsModel", "Location"),
@@ -58,7 +59,7 @@ class ConflictsModel(QAbstractTableModel):
             res = self._resolutions.get(c.key)
             return _tr(CHOICE_TEXT[res.choice]) if res is not None else ""
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return f"{c.locator}  {c.rid:016x}"
+            return plain_tooltip(f"{c.locator}  {c.rid:016x}")  # a file name is data too
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):

@@ -7,7 +7,7 @@ import json
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QT_TRANSLATE_NOOP
 
 from app.core.versions import RowDiff, VersionInfo
-from app.ui.text_display import preview
+from app.ui.text_display import plain_tooltip, preview
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -91,7 +91,9 @@ class _ListModel(QAbstractTableModel):
         item = self.item(index.row())
         if item is None or not 0 <= index.column() < len(self.columns):
             return None
-        return self.cell(item, index.column())
+        text = self.cell(item, index.column())
+        # messages, authors and values are data: a tool tip must not render them as HTML
+        return plain_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole and isinstance(text, str) else text
 
     def cell(self, item, column: int) -> str:
         raise NotImplementedError
@@ -134,5 +136,7 @@ class ChangesModel(_ListModel):
             return state_text(d.new)
         if column == 3:
             return ", ".join(d.fields)
+        if d.author:
+            return d.author
         rec = d.new or d.old or {}
         return rec.get("author") or rec.get("by") or ""

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPro
 from app.core.query import SearchSpec, search_spans
 from app.core.schema import TEXT_FIELDS
 from app.ui import themes
-from app.ui.text_display import OffsetMap, reveal
+from app.ui.text_display import OffsetMap, display_text, reveal, shown_part
 
 TEXT_SCALE = 1.35  # review text vs the UI font: readable Han at arm's length
 MIN_TEXT_POINTS = 13.0
@@ -190,7 +190,7 @@ class ReviewView(QWidget):
             parts.append(self.tr("Edited: %1").replace("%1", ", ".join(item.edited)))
         self.labels.setText(reveal("   ·   ".join(parts)))
         for name, pane in self.panes.items():
-            pane.setPlainText(reveal(v.get(name) or ""))
+            pane.setPlainText(display_text(v.get(name)))
         self.boxes["input"].setVisible(bool(v.get("input")) or self._editing is not None)
         self._highlight()
 
@@ -212,7 +212,7 @@ class ReviewView(QWidget):
         values = self.item.values if self.item else {}
         for name, pane in self.panes.items():
             selections = []
-            text = values.get(name) or ""
+            text = shown_part(values.get(name) or "")
             if self._search.active and name in self._search.fields and text and self._editing is None:
                 omap = None
                 for start, end in search_spans(text, self._search):

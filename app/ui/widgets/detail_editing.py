@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
 
-from app.ui.text_display import reveal
+from app.ui.text_display import display_text
 
 _COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -115,7 +115,7 @@ class DetailEditing(QObject):
     def _refill(self) -> None:
         row = self.view._row or {}
         for name, editor in self.view.editors.items():
-            editor.setPlainText(reveal(row.get(name) or ""))
+            editor.setPlainText(display_text(row.get(name)))
         self.view._highlight()
 
     def eventFilter(self, obj, event) -> bool:

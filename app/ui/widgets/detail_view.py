@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit,
 from app.core.query import SearchSpec, search_spans
 from app.core.schema import TEXT_FIELDS
 from app.ui import themes
-from app.ui.text_display import OffsetMap, reveal
+from app.ui.text_display import OffsetMap, display_text, reveal, shown_part
 from app.ui.widgets.detail_editing import DetailEditing
 
 # Label rows above the texts, in display order; captions come from retranslate().
@@ -136,7 +136,7 @@ class DetailView(QWidget):
         if self.editing.keep(self._row):
             return  # the row being edited, shown again: keep what the curator typed
         for field, edit in self.editors.items():
-            edit.setPlainText(reveal(row.get(field) or ""))
+            edit.setPlainText(display_text(row.get(field)))
         self._highlight()
 
     def set_search(self, search: SearchSpec) -> None:
@@ -178,7 +178,7 @@ class DetailView(QWidget):
         row = self._row or {}
         if self._search.active:
             for field in TEXT_FIELDS:
-                text = row.get(field) or ""
+                text = shown_part(row.get(field) or "")
                 if field not in self._search.fields or not text:
                     continue
                 spans = search_spans(text, self._search)
