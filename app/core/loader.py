@@ -245,10 +245,16 @@ def _check_chunk(raw: pl.DataFrame | None, piece: bytes, numbers: list[int], lin
 # 1e20 -> "100000000000000000000") or an object / array (re-serialised with backslashes
 # left unescaped). Such rows are re-read with the stdlib, which keeps them as compact
 # JSON text; a string that merely looks like one is re-read to the same value.
-_JSON_START = r'(?:\{["}]|\[(?:["\d\[\]{-]|true|false|null))'  # how Polars renders an object / array
-_COERCED_TEXT = rf"^(?:{_JSON_START}|-?\d[\d.eE+-]*$)"
+# How Polars renders an object or array, then what its rendering may have changed: a
+# backslash or a control character (left unescaped) or a float (1.0 -> 1, 1e20 in full).
+# Text that merely looks like JSON (real NER outputs do) passes without a re-read; in
+# label lists any JSON-looking item is re-read (labels never look like that).
+_JSON_START = r'(?:\{["}]|\[(?:["\d\[\]{-]|true|false|null))'
+_CHANGED = r"[\\\x00-\x1f\d]"  # a digit: Polars renders 1.0 as 1, so any number may have changed
+_NUMBER = r"-?\d[\d.eE+-]*"
 _SEP = "\x1f"
-_COERCED_ITEM = rf"(?:^|{_SEP})(?:{_JSON_START}|-?\d[\d.eE+-]*(?:{_SEP}|$))"
+_COERCED_TEXT = rf'(?s)^(?:\{{["}}].*{_CHANGED}|\[[\d-]|\[["\[\]{{tfn].*{_CHANGED}|{_NUMBER}$)'
+_COERCED_ITEM = rf"(?:^|{_SEP})(?:{_JSON_START}|{_NUMBER}(?:{_SEP}|$))"
 
 
 def _suspects(raw: pl.DataFrame) -> tuple[bool, pl.Series]:
@@ -275,7 +281,9 @@ def _reparse_rows(raw: pl.DataFrame, rows: pl.Series, lines: list[bytes]) -> pl.
         if reason:
             return None
         values.append(raw_values(obj))
-    fixed = pl.from_dicts(values, schema=RAW_SCHEMA).with_columns(idx.cast(pl.UInt32).alias("_i"))
+    # column by column: several times faster than from_dicts with a nested schema
+    fixed = pl.DataFrame([pl.Series(n, [v[n] for v in values], dtype=t) for n, t in RAW_SCHEMA.items()])
+    fixed = fixed.with_columns(idx.cast(pl.UInt32).alias("_i"))
     kept = raw.with_row_index("_i").filter(~rows)
     return pl.concat([kept, fixed.select(kept.columns)]).sort("_i").drop("_i")
 
