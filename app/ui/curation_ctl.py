@@ -35,6 +35,7 @@ from app.core.project import ProjectError, copy_side_files, default_project_dir
 from app.core.versions import VersionError, VersionInfo
 from app.resources import resource_path
 from app.ui.curate_settings import author as current_author
+from app.ui.session import materialise
 from app.ui.workers import JobContext, Lane
 
 BACKGROUND_ROWS = 20_000  # bulk commands at least this big are applied off the GUI thread
@@ -72,7 +73,7 @@ def remember_project_dir(release, folder: Path) -> None:
 
 def compute_frame(ctx: JobContext, base: pl.DataFrame, overlay: Overlay, rids: tuple[int, ...] | None) -> None:
     """Worker job: the current frame and where the changed rows sit in it."""
-    frame = overlay.current_frame(base)
+    frame = materialise(overlay.current_frame(base))
     if ctx.stale():
         return
     positions = None

@@ -20,6 +20,7 @@ from app.resources import demo_release, icon_path
 from app.ui import i18n, themes
 from app.ui.fonts import FontManager
 from app.ui.settings import APP_NAME, ORG_DOMAIN, ORG_NAME, Settings
+from app.ui.workers import freeze_heap
 
 FIRST_PAINT_HOOK = "CQIA_EXIT_AFTER_FIRST_PAINT"  # set: print FIRST_PAINT_LINE after the first rows paint, quit
 FIRST_PAINT_LINE = "CQIA_FIRST_PAINT"
@@ -85,6 +86,7 @@ def build_window(settings: Settings, fonts: FontManager, session=None):
     from app.ui.main_window import MainWindow
 
     window = MainWindow(settings, fonts, session)
+    freeze_heap()
     if not fonts.has_cjk:  # said once per run, in the status bar, never a dialog
         window.status.showMessage(QCoreApplication.translate(
             "Launch", "No Simplified Chinese font found: install Noto Sans CJK SC (fonts-noto-cjk) "

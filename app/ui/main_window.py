@@ -15,6 +15,7 @@ from app.ui.commands import Commands
 from app.ui.curate_wiring import CurateUi
 from app.ui.curation_ctl import CurationCtl
 from app.ui.fonts import FontManager
+from app.ui.glyph_warmup import GlyphWarmup
 from app.ui.models.rows_model import RowsModel
 from app.ui.session import BrowseSession
 from app.ui.settings import APP_NAME, Settings
@@ -23,8 +24,10 @@ from app.ui.widgets.facet_panel import FacetPanel
 from app.ui.widgets.rows_view import RowsView
 from app.ui.widgets.search_bar import SearchBar
 from app.ui.widgets.status_bar import StatusBar
-from app.ui.workers import Lane
+from app.ui.workers import Lane, freeze_heap
 
+PRELOAD_AFTER_MS = 1000
+CHART_STEP_MS = 15  # between building one length chart and the next
 LANGUAGE_ACTIONS = {"system": "view.lang_system", "en": "view.lang_en", "zh_CN": "view.lang_zh"}
 
 
@@ -60,6 +63,16 @@ class MainWindow(QMainWindow):
         self.registry["file.cancel_load"].setEnabled(False)
         self._preload = Lane("preload", self)
         self._preload.result.connect(lambda _kind, _payload: self._build_lengths())
+        self._preload_asked = False
+        self._preload.failed.connect(lambda _m, _d: setattr(self, "_preload_asked", False))  # next release retries
+        # A load still running after this long: import pyqtgraph meanwhile. Its import holds
+        # the GIL for most of a second, which would stall the first paints of the rows if it
+        # started when they arrive; a short load (startup) is not slowed down by it.
+        self._preload_timer = QTimer(self)
+        self._preload_timer.setSingleShot(True)
+        self._preload_timer.setInterval(PRELOAD_AFTER_MS)
+        self._preload_timer.timeout.connect(lambda: self.session.loading and self._start_preload())
+        self.glyphs = GlyphWarmup(self)  # the common glyphs drawn before the rows need them
         self._wire()
         self.curate_ui = CurateUi(self)  # edits into the table/detail, undo titles, history dock
         self.setAcceptDrops(True)
@@ -128,6 +141,8 @@ class MainWindow(QMainWindow):
         self._show_loading(paths)
 
     def _show_loading(self, paths: list[str]) -> None:
+        if self._lengths_widget is None:
+            self._preload_timer.start()
         self.registry["file.cancel_load"].setEnabled(True)
         self.status.set_loading(True, ", ".join(Path(p).name for p in paths))
 
@@ -145,7 +160,14 @@ class MainWindow(QMainWindow):
         self.status.set_report(release.report)
         self.setWindowTitle(f"{release.name} — {APP_NAME}")
         self.settings.add_recent([str(p) for p in release.paths])
-        if self._lengths_widget is None and not self._preload.busy:
+        self._start_preload()
+
+    def _start_preload(self) -> None:
+        """Import pyqtgraph in the background; the length charts are built once it is in.
+        The glyph cache is warmed meanwhile (slices of ~1 ms, idle time)."""
+        self.glyphs.start()
+        if self._lengths_widget is None and not self._preload_asked:
+            self._preload_asked = True
             self._preload.submit(lambda ctx: ctx.emit("ready", importlib.import_module("pyqtgraph")))
 
     def _on_frame_replaced(self, frame, changed) -> None:
@@ -198,9 +220,11 @@ class MainWindow(QMainWindow):
             self._lengths_note.hide()
             self.lengths_holder.layout().addWidget(self._lengths_widget)
         if self._lengths_widget.add_chart():
-            QTimer.singleShot(0, self, self._build_lengths)
+            # A timer, not a posted call: queued steps would run back to back in one turn.
+            QTimer.singleShot(CHART_STEP_MS, self, self._build_lengths)
             return
         self.lengths = self._lengths_widget
+        freeze_heap()  # pyqtgraph's modules and the charts stay for good
         for column, (edges, counts, log) in self._histograms.items():
             self.lengths.set_histogram(column, edges, counts, log)
         self.lengths.set_spec(self.session.spec)
@@ -270,6 +294,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.glyphs.stop()
         self.session.shutdown()
         self.curation.shutdown()  # releases the project lock
         self._preload.wait(5000)

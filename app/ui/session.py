@@ -52,11 +52,17 @@ def histogram_columns(frame: pl.DataFrame) -> tuple[str, ...]:
 def with_extras(frame: pl.DataFrame, extras: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """``frame`` plus every extra's columns (rid + columns). Extras computed from a frame
     with the same rows in the same order are attached as they are (no copy); otherwise
-    they are joined on rid, and rows they lack get nulls."""
+    they are joined on rid, and rows they lack get nulls.
+
+    This runs on the GUI thread (replace_frame), so the common case only regroups the
+    columns: ``with_columns`` would queue on Polars' thread pool behind whatever query a
+    worker is running (a second, at times)."""
     for cols in extras.values():
         if cols.height != frame.height or not (cols.get_column("rid") == frame.get_column("rid")).all():
             cols = frame.select("rid").join(cols, on="rid", how="left", maintain_order="left")
-        frame = frame.with_columns(cols.drop("rid").get_columns())
+        merged = {s.name: s for s in frame.get_columns()}  # a same-named column is replaced in place
+        merged.update((s.name, s) for s in cols.get_columns() if s.name != "rid")
+        frame = pl.DataFrame(list(merged.values()))
     return frame
 
 
@@ -83,6 +89,15 @@ def run_query(ctx: JobContext, frame: pl.DataFrame, spec: FilterSpec, parts: fro
             ctx.emit("histogram", (spec, column, edges, counts, on))
 
 
+def materialise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Polars keeps a column holding one value per file (file, source) compact until it is
+    first read, then builds the full column (~10 ms at 500,000 rows). Read them here, in
+    the worker, so the GUI thread's first paint of the rows does not pay for it."""
+    for name in frame.columns:
+        frame.get_column(name)  # (get_columns() builds them but does not keep them)
+    return frame
+
+
 def run_load(ctx: JobContext, paths: list[str]) -> None:
     throttle = Throttle(0.05)
 
@@ -91,6 +106,7 @@ def run_load(ctx: JobContext, paths: list[str]) -> None:
             ctx.emit("progress", p)
 
     release = load_release(paths, progress=progress, cancel=ctx.stale)
+    materialise(release.frame)
     ctx.emit("loaded", release)
 
 

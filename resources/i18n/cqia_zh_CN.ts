@@ -272,6 +272,10 @@
         <translation>上一个近似重复簇(&amp;V)</translation>
     </message>
     <message>
+        <source>Curator &amp;Agreement…</source>
+        <translation>审校员一致性(&amp;A)…</translation>
+    </message>
+    <message>
         <source>&amp;User Dictionary…</source>
         <translation>用户词典(&amp;U)…</translation>
     </message>
@@ -282,6 +286,68 @@
     <message>
         <source>&amp;About CQIA Curator</source>
         <translation>关于 CQIA Curator(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>AgreementDialog</name>
+    <message>
+        <source>Curator agreement</source>
+        <translation>审校员一致性</translation>
+    </message>
+    <message>
+        <source>Rows both curators accepted or rejected; kappa corrects the agreement for chance.</source>
+        <translation>两位审校员都已接受或拒绝的条目；kappa 系数扣除了偶然一致。</translation>
+    </message>
+    <message>
+        <source>No rows were decided by both curators.</source>
+        <translation>没有两位审校员都已决定的条目。</translation>
+    </message>
+    <message>
+        <source>&amp;Copy as Text</source>
+        <translation>复制为文本(&amp;C)</translation>
+    </message>
+</context>
+<context>
+    <name>AgreementModel</name>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Both decided</source>
+        <translation>共同决定</translation>
+    </message>
+    <message>
+        <source>Agree</source>
+        <translation>一致</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>一致率</translation>
+    </message>
+    <message>
+        <source>Kappa</source>
+        <translation>Kappa</translation>
+    </message>
+    <message>
+        <source>Both accept</source>
+        <translation>都接受</translation>
+    </message>
+    <message>
+        <source>Both reject</source>
+        <translation>都拒绝</translation>
+    </message>
+    <message>
+        <source>I accept, they reject</source>
+        <translation>我接受，对方拒绝</translation>
+    </message>
+    <message>
+        <source>I reject, they accept</source>
+        <translation>我拒绝，对方接受</translation>
+    </message>
+    <message>
+        <source>(all sources)</source>
+        <translation>（全部来源）</translation>
     </message>
 </context>
 <context>
@@ -715,6 +781,10 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     <message>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>Comparing decisions…</source>
+        <translation>正在比较决定…</translation>
     </message>
     <message>
         <source>Preferences saved.</source>
@@ -2301,6 +2371,13 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     <message>
         <source>Show the load report: bad lines and skipped files</source>
         <translation>查看加载报告：损坏的行和跳过的文件</translation>
+    </message>
+</context>
+<context>
+    <name>TextDisplay</name>
+    <message>
+        <source>%1 more characters not shown; edit the row to see all of it</source>
+        <translation>还有 %1 个字符未显示；编辑该条目可查看全文</translation>
     </message>
 </context>
 <context>

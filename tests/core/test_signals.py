@@ -199,6 +199,24 @@ def test_repeated_ngram_in_large_batches(monkeypatch):
     assert got.tolist() == [False] * 20 + [True] + [False] * 20
 
 
+def test_repeated_ngram_reads_the_column_a_slice_at_a_time(monkeypatch):
+    # A 500,000-row to_list would hold the GIL for most of a second: the column is read a
+    # few rows at a time, and the flags do not depend on where slices (or chunks) are cut.
+    from app.core.signals import repeated_ngram
+
+    texts = [LONG_OK] * 7 + ["开始" + "重复的话" * 8, None] + [LONG_OK] * 6 + ["哈" * 12]
+    frame = make_frame([{"instruction": "问题", "output": t} for t in texts])
+    whole = repeated_ngram._compute(frame).to_list()
+    monkeypatch.setattr(repeated_ngram, "ROWS_PER_READ", 4)
+    monkeypatch.setattr(repeated_ngram, "CHUNK_CHARS", 60)
+    sliced = []
+    real_slice = pl.Series.slice
+    monkeypatch.setattr(pl.Series, "slice", lambda self, *a, **k: sliced.append(a) or real_slice(self, *a, **k))
+    assert list(repeated_ngram._texts(frame["output"])) == frame["output"].to_list()
+    assert sliced == [(0, 4), (4, 4), (8, 4), (12, 4)]
+    assert repeated_ngram._compute(frame).to_list() == whole == [False] * 7 + [True, False] + [False] * 6 + [True]
+
+
 def test_mojibake():
     pos = ["这是一个\ufffd字", "锟斤拷锟斤拷", "cafÃ© au lait", "itâ€™s", "中文锛屾垜浠", "烫烫烫烫"]
     neg = [LONG_OK, "café au lait", "São Paulo 是巴西城市。", "€100"]

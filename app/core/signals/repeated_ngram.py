@@ -7,6 +7,8 @@ runs are found with a cumulative sum, for every L at once over a chunk of rows.
 """
 from __future__ import annotations
 
+from typing import Iterable, Iterator
+
 import numpy as np
 import polars as pl
 
@@ -16,7 +18,8 @@ MAX_UNIT = 20  # longest repeating unit looked for, in characters
 MIN_COPIES = 4  # a unit of 2+ characters must appear this many times in a row ...
 MIN_SPAN = 16  # ... covering at least this many characters (很疼很疼很疼很疼 is emphasis, not a loop)
 MIN_COPIES_1 = 10  # a single character must repeat this often (哈哈哈 and ... are normal)
-CHUNK_CHARS = 4_000_000  # memory bound: ~ 10 bytes per character per chunk
+CHUNK_CHARS = 1_000_000  # memory bound: ~ 10 bytes per character per chunk (joining one holds the GIL ~5 ms)
+ROWS_PER_READ = 2_000  # rows turned into Python strings at once: the conversion holds the GIL
 
 
 def _required_run(unit: int) -> int:
@@ -73,11 +76,11 @@ def _loops(texts: list[str]) -> np.ndarray:
     return flags
 
 
-def repeated(texts: list[str | None]) -> np.ndarray:
+def repeated(texts: Iterable[str | None]) -> np.ndarray:
     """Boolean per text: holds a back-to-back loop (see the module docstring)."""
-    clean = [t or "" for t in texts]
     out, chunk, size = [], [], 0
-    for t in clean:
+    for t in texts:
+        t = t or ""
         chunk.append(t)
         size += len(t) + 1
         if size >= CHUNK_CHARS:
@@ -87,8 +90,15 @@ def repeated(texts: list[str | None]) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros(0, dtype=bool)
 
 
+def _texts(column: pl.Series) -> Iterator[str | None]:
+    """The column's values, a few thousand at a time: one ``to_list`` of 500,000 texts
+    holds the GIL for most of a second, and every other thread (the GUI's too) waits."""
+    for start in range(0, column.len(), ROWS_PER_READ):
+        yield from column.slice(start, ROWS_PER_READ).to_list()
+
+
 def _compute(frame: pl.DataFrame) -> pl.Series:
-    return pl.Series("repeated_ngram", repeated(frame.get_column("output").to_list()), dtype=pl.Boolean)
+    return pl.Series("repeated_ngram", repeated(_texts(frame.get_column("output"))), dtype=pl.Boolean)
 
 
 SIGNAL = Signal(

@@ -2,8 +2,10 @@
 
 Rows hold no Python objects: the model keeps the frame and a numpy vector of row
 positions (the filter's result, in sort order). Cells are rendered on demand a block
-of rows at a time (one Polars gather + a few string expressions) and kept in a small
-LRU cache, so scrolling 500,000 rows touches only what is painted.
+of rows at a time and kept in a small LRU cache, so scrolling 500,000 rows touches only
+what is painted. Rendering runs on the GUI thread, so it reads single rows (or one
+slice) and never waits on Polars' thread pool, which the workers keep busy; a painted
+cell costs one Python call (multiData), not one per role.
 """
 from __future__ import annotations
 
@@ -19,8 +21,8 @@ from app.ui import themes
 from app.ui.analysis.labels import signal_titles
 from app.ui.text_display import first_line, preview
 
-BLOCK = 128  # rows rendered per cache block (about one or two screens)
-MAX_BLOCKS = 24  # cached blocks; a few thousand rows of short strings at most
+BLOCK = 64  # rows rendered per cache block (a few screens; a paint spans at most two blocks)
+MAX_BLOCKS = 48  # cached blocks; a few thousand rows of short strings at most
 
 
 @dataclass(frozen=True)
@@ -79,59 +81,77 @@ COLUMN_FIELDS = tuple(frozenset(_SHOWS.get(c.key, ())) for c in COLUMNS)
 INLINE_EDIT = ("instruction", "domain")  # short enough to edit in the cell; the rest in the detail view
 _STATUS, _EDITED, _MULTILINE = len(COLUMNS), len(COLUMNS) + 1, len(COLUMNS) + 2  # marks after the cells
 _DIM = QColor(128, 128, 128)
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_EDIT_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
+_INLINE_COLUMNS = frozenset(i for i, c in enumerate(COLUMNS) if c.key in INLINE_EDIT)
+_DISPLAY_ROLE, _ALIGN_ROLE, _EDIT_ROLE = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.TextAlignmentRole), \
+    int(Qt.ItemDataRole.EditRole)
+_FONT_ROLE, _FOREGROUND_ROLE = int(Qt.ItemDataRole.FontRole), int(Qt.ItemDataRole.ForegroundRole)
+_CELL_ROLES = frozenset((_DISPLAY_ROLE, _ALIGN_ROLE, _FONT_ROLE, _FOREGROUND_ROLE))
 _EDITED_COLOUR = {"dark": QColor("#e5c07b"), "light": QColor("#9a6700")}
+
+
+_SHOWN = ("status", "source", "subset", "task_major", "task_minor", "domain", "instruction", "output",
+          "len_instruction", "len_input", "len_output", "edited_fields") + ANALYSIS_KEYS
+
+
+def _read_rows(frame: pl.DataFrame, positions: np.ndarray) -> tuple[dict[str, int], list[tuple]]:
+    """The values of the shown columns at ``positions``: (column -> index in a row, rows).
+
+    This runs on the GUI thread while workers may keep Polars' thread pool busy, so it
+    never enters that pool (a ``select`` or a gather would queue behind the worker's
+    query, for a second at times): the columns are regrouped into a narrow frame (no
+    copy), then read a row at a time, or as one slice when the positions are consecutive
+    (the unsorted view). O(len(positions)), never O(rows)."""
+    names = [c for c in _SHOWN if c in frame.columns]
+    narrow = pl.DataFrame([frame.get_column(c) for c in names])
+    first = int(positions[0]) if positions.size else 0
+    if positions.size and int(positions[-1]) - first == positions.size - 1 and (positions.size == 1 or bool(
+            (np.diff(positions.astype(np.int64)) == 1).all())):
+        rows = narrow.slice(first, int(positions.size)).rows()
+    else:
+        rows = [narrow.row(p) for p in positions.tolist()]
+    return {c: i for i, c in enumerate(names)}, rows
+
+
+def _join(labels: list | None, sep: str) -> str:
+    """A list cell joined like Polars' list.join: nulls skipped, null list -> ""."""
+    return "" if labels is None else sep.join(v for v in labels if v is not None)
+
+
+def _text(value) -> str:
+    """A cell shown as text, like a Polars cast to String (null -> "")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
 
 
 def render_block(frame: pl.DataFrame, positions: np.ndarray) -> list[tuple]:
     """Display strings of ``COLUMNS`` for the rows at ``positions`` (a small slice), then
     the row's marks: status key, edited field names, whether the instruction is multi-line."""
-    has_status = "status" in frame.columns
-    has_edits = "edited_fields" in frame.columns
-    cols = ["source", "subset", "instruction", "output", "task_major", "task_minor", "domain",
-            "len_instruction", "len_input", "len_output"] + (["status"] if has_status else []) \
-        + (["edited_fields"] if has_edits else [])
-    sub = frame.select(cols)[positions].select(
-        pl.col("status").fill_null("untouched") if has_status else pl.lit("untouched").alias("status"),
-        pl.col("source").fill_null(""),
-        pl.col("subset").fill_null(""),
-        pl.col("task_major").list.join(", ").fill_null(""),
-        pl.col("task_minor").list.join(", ").fill_null(""),
-        pl.col("domain").list.join(", ").fill_null(""),
-        # Cut long texts in Polars so only the visible part crosses into Python.
-        pl.col("instruction").str.slice(0, 400).fill_null(""),
-        pl.col("output").str.slice(0, 260).fill_null(""),
-        pl.col("len_instruction").cast(pl.String).fill_null(""),
-        pl.col("len_input").cast(pl.String).fill_null(""),
-        pl.col("len_output").cast(pl.String).fill_null(""),
-        pl.col("edited_fields").list.join("\t").fill_null("") if has_edits else pl.lit("").alias("edited_fields"),
-        pl.col("instruction").str.contains("\n", literal=True).fill_null(False).alias("multiline"),
-    )
+    at, rows = _read_rows(frame, positions)
+    none = len(at)  # index of the None every row gets appended: a missing column reads as null
+    (status_i, source_i, subset_i, major_i, minor_i, domain_i, instr_i, output_i, li_i, lin_i, lo_i,
+     edited_i) = (at.get(c, none) for c in _SHOWN[:12])
+    analysis = [(key, at.get(key, none)) for key in ANALYSIS_KEYS]
+    titles = signal_titles() if any(i != none for _k, i in analysis) else {}
     out = []
-    extra = _analysis_cells(frame, positions)
-    for (status, source, subset, major, minor, domain, instr, output, li, lin, lo, edited, multi), more \
-            in zip(sub.iter_rows(), extra):
+    for row in rows:
+        row = (*row, None)
+        status = row[status_i] or "untouched"
+        major, minor = _join(row[major_i], ", "), _join(row[minor_i], ", ")
+        instr, output, edited = row[instr_i] or "", row[output_i] or "", row[edited_i]
+        more = tuple(("" if row[i] is None else ", ".join(titles.get(v, v) for v in row[i] if v is not None))
+                     if key == "signals" else _text(row[i]) for key, i in analysis)
         task = f"{major} / {minor}" if minor else major
-        out.append((status_label(status), source, subset, task, domain, first_line(instr), preview(output), li, lin, lo,
-                    *more, status, frozenset(edited.split("\t")) if edited else frozenset(), multi))
+        out.append((status_label(status), row[source_i] or "", row[subset_i] or "", task,
+                    _join(row[domain_i], ", "), first_line(instr[:400]), preview(output[:260]),
+                    _text(row[li_i]), _text(row[lin_i]), _text(row[lo_i]), *more,
+                    status, frozenset(v for v in edited if v) if edited else frozenset(), "\n" in instr))
     return out
-
-
-def _analysis_cells(frame: pl.DataFrame, positions: np.ndarray) -> list[tuple[str, ...]]:
-    """Display strings of the analysis columns (ANALYSIS_KEYS); "" where a pass has not run."""
-    present = [k for k in ANALYSIS_KEYS if k in frame.columns]
-    if not present:
-        return [("",) * len(ANALYSIS_KEYS)] * len(positions)
-    titles = signal_titles()
-    exprs = []
-    for key in ANALYSIS_KEYS:
-        if key not in frame.columns:
-            exprs.append(pl.lit("").alias(key))
-        elif key == "signals":
-            names = pl.element().replace(list(titles), list(titles.values()))
-            exprs.append(pl.col(key).list.eval(names).list.join(", ").fill_null(""))
-        else:
-            exprs.append(pl.col(key).cast(pl.String).fill_null(""))
-    return frame.select(present)[positions].select(exprs).rows()
 
 
 class RowsModel(QAbstractTableModel):
@@ -231,29 +251,45 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        # The view asks ~10 roles per painted cell; answer the unused ones first, cheaply.
-        if role == Qt.ItemDataRole.DisplayRole:
-            row, col = index.row(), index.column()
-            if 0 <= row < self._positions.size and 0 <= col < len(COLUMNS) and self._frame is not None:
-                return self._block(row // BLOCK)[row % BLOCK][col]
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and 0 <= index.column() < len(COLUMNS) \
-                and COLUMNS[index.column()].numeric:
-            return _RIGHT
-        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole):
-            return self._mark(index, role)
-        if role == Qt.ItemDataRole.EditRole:
+        if role == _EDIT_ROLE:
             return self._edit_value(index)
-        return None
+        if role not in _CELL_ROLES:  # the view asks ~7 roles per painted cell; most are unused
+            return None
+        return self._role(self._cells(index.row(), index.column()), index.column(), role)
 
-    def _mark(self, index, role):
-        """Rejected rows dimmed; edited cells in italics and a colour of their own."""
-        row, col = index.row(), index.column()
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan) -> None:  # noqa: N802, N803
+        """Every role the delegate wants for one cell in one call (Qt asks this per painted
+        cell): a Python call costs a GIL round trip, and while a worker runs Python each one
+        may wait for it; ~4 calls fewer per cell keeps a repaint near its CPU cost."""
+        col = index.column()
+        cells = self._cells(index.row(), col)
+        for i in range(len(roleDataSpan)):
+            item = roleDataSpan[i]
+            role = item.role()
+            value = self._role(cells, col, role) if role in _CELL_ROLES else \
+                self._edit_value(index) if role == _EDIT_ROLE else None
+            if value is None:
+                item.clearData()
+            else:
+                item.setData(value)
+
+    def _cells(self, row: int, col: int) -> tuple | None:
+        """The rendered row (cells, then marks) behind a valid index, else None."""
         if self._frame is None or not (0 <= row < self._positions.size and 0 <= col < len(COLUMNS)):
             return None
-        cells = self._block(row // BLOCK)[row % BLOCK]
+        return self._block(row // BLOCK)[row % BLOCK]
+
+    def _role(self, cells: tuple | None, col: int, role: int):
+        """Display text, alignment, and the marks: rejected rows dimmed; edited cells in
+        italics and a colour of their own."""
+        if cells is None:
+            return None
+        if role == _DISPLAY_ROLE:
+            return cells[col]
+        if role == _ALIGN_ROLE:
+            return _RIGHT if COLUMNS[col].numeric else None
         edited = bool(COLUMN_FIELDS[col] & cells[_EDITED])
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT_ROLE:
             if not edited:
                 return None
             font = QFont(QGuiApplication.font())
@@ -297,16 +333,15 @@ class RowsModel(QAbstractTableModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        # Asked once per painted cell: constant flags, no enum arithmetic per call.
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+            return _NO_FLAGS
         row, col = index.row(), index.column()
-        if self.editable and self._frame is not None and 0 <= col < len(COLUMNS) and COLUMNS[col].key in INLINE_EDIT \
-                and 0 <= row < self._positions.size:
+        if self.editable and col in _INLINE_COLUMNS and self._frame is not None and 0 <= row < self._positions.size:
             # A multi-line instruction would lose its newlines in a one-line cell editor.
             if COLUMNS[col].key != "instruction" or not self._block(row // BLOCK)[row % BLOCK][_MULTILINE]:
-                flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+                return _EDIT_FLAGS
+        return _FLAGS
 
     def _block(self, block: int) -> list[tuple[str, ...]]:
         cached = self._cache.get(block)
