@@ -13,10 +13,15 @@ chunks_of = st.lists(
 
 
 @settings(max_examples=300, deadline=None)
-@given(chunks_of, st.booleans(), st.booleans())
-def test_split_lines_agrees_with_line_table(lines, bom, trailing_newline):
+@given(chunks_of, st.booleans(), st.booleans(), st.sampled_from([1, 5, 16, rawfile.SPLIT_STEP]))
+def test_split_lines_agrees_with_line_table(lines, bom, trailing_newline, step):
+    """Also when the piece is split a few bytes at a time (steps cut between lines)."""
     data = (rawfile.BOM if bom else b"") + b"\n".join(lines) + (b"\n" if trailing_newline and lines else b"")
-    numbers, stripped, count = rawfile.split_lines(data)
+    default, rawfile.SPLIT_STEP = rawfile.SPLIT_STEP, step
+    try:
+        numbers, stripped, count = rawfile.split_lines(data)
+    finally:
+        rawfile.SPLIT_STEP = default
     table, table_count = rawfile.line_table(data)
     assert count == table_count
     assert numbers == table.numbers.tolist()
