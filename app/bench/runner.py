@@ -104,7 +104,7 @@ def run(sizes: list[int] | None = None, *, quick: bool = False, repeats: int = 3
     echo(machine_text(info) + f"; load average at start {info['loadavg_at_start'][0]:.2f}")
     echo(f"Mode: {mode}, {repeats} repeats (best of; fewer above 48,375 rows); wall time {wall:.0f} s.")
     if quick:
-        echo("Quick mode fails only when a ratio exceeds twice its budget: " + ("FAILED" if status else "ok"))
+        echo("Quick mode fails only when a ratio exceeds twice its budget or a figure crashes: " + ("FAILED" if status else "ok"))
     if json_path:
         Path(json_path).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return status, rows, doc
