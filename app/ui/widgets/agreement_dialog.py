@@ -4,12 +4,12 @@ agree, overall and per source (rate and Cohen's kappa). The numbers are the core
 from __future__ import annotations
 
 import polars as pl
-from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt,
-                            QT_TRANSLATE_NOOP)
+from PySide6.QtCore import QCoreApplication, Qt, QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
 from app.core.agreement import ALL, format_agreement
+from app.ui.models.text_table import TextTableModel
 
 COLUMNS = (  # (table column, header)
     ("source", QT_TRANSLATE_NOOP("AgreementModel", "Source")),
@@ -36,44 +36,19 @@ def cell_text(column: str, value) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-class AgreementModel(QAbstractTableModel):
+class AgreementModel(TextTableModel):
     """The agreement table as text, one row per source (all sources first)."""
+
+    CONTEXT, HEADERS = "AgreementModel", tuple(header for _, header in COLUMNS)
+    RIGHT = frozenset(range(1, len(COLUMNS)))
 
     def __init__(self, table: pl.DataFrame | None = None, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[str, ...]] = []
         if table is not None:
             self.set_table(table)
 
-    def set_table(self, table: pl.DataFrame) -> None:
-        self.beginResetModel()  # a few dozen rows at most: one per source
-        self._rows = [tuple(cell_text(c, row[c]) for c, _ in COLUMNS) for row in table.iter_rows(named=True)]
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows) and 0 <= index.column() < len(COLUMNS)):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return QCoreApplication.translate("AgreementModel", COLUMNS[section][1])
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    def set_table(self, table: pl.DataFrame) -> None:  # a few dozen rows at most: one per source
+        self.set_rows([tuple(cell_text(c, row[c]) for c, _ in COLUMNS) for row in table.iter_rows(named=True)])
 
 
 class AgreementDialog(QDialog):
