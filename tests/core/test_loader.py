@@ -214,10 +214,12 @@ def test_non_string_values_are_not_silently_changed(tmp_path):
         json.dumps({"metadata": {"path": "C:\\new", "分数": 8.0, "n": None}, "source": 2.5}, ensure_ascii=False),
         json.dumps({"domain": ["医学", None, 1.0], "task_type": {"major": [None, "问答"], "minor": [1.5e-7]}}, ensure_ascii=False),
         json.dumps({"instruction": "[1] 看起来像列表的字符串", "output": "3.14", "metadata": "{不是对象"}, ensure_ascii=False),
+        json.dumps({"instruction": {'"': None}, "metadata": {"键": True}}, ensure_ascii=False),  # Polars: {""": null}
     ]
     fast, slow = _fast_and_slow(tmp_path, lines)
     assert fast.equals(slow)
-    assert fast["instruction"].to_list() == ["1.0", "", "", "[1] 看起来像列表的字符串"]
+    assert fast["instruction"].to_list() == ["1.0", "", "", "[1] 看起来像列表的字符串", '{"\\"": null}']
+    assert fast["metadata"][4] == '{"键": true}'
     assert fast["output"][0] == "1e+20" and fast["input"][0] == "-0.0" and fast["source"][1] == "2.5"
     assert json.loads(fast["metadata"][1]) == {"path": "C:\\new", "分数": 8.0, "n": None}
     assert fast["domain"][2].to_list() == ["医学", "1.0"] and fast["task_major"][2].to_list() == ["问答"]
