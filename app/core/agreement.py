@@ -72,15 +72,23 @@ def agreement(base_frame: pl.DataFrame, mine: Overlay, theirs: Overlay) -> pl.Da
     return table.select(list(SCHEMA)).cast(dict(SCHEMA))
 
 
-def agreement_between(release, mine: Path | str, theirs: Path | str) -> tuple[pl.DataFrame, str]:
-    """The agreement table of project ``mine`` (its current state) and ``theirs`` (a
-    project's latest version, or a version file), and a line naming both."""
-    from .curation import open_overlay
+def agreement_with_version(base_frame: pl.DataFrame, mine: Overlay, mine_name: str,
+                           theirs: Path | str) -> tuple[pl.DataFrame, str]:
+    """The agreement table of the decisions ``mine`` (a project's state, named
+    ``mine_name``) and ``theirs`` (a project's latest version, or a version file), and a
+    line naming both."""
     from .lineage import open_version
 
     ref = open_version(theirs)
-    table = agreement(release.frame, open_overlay(release, mine), ref.overlay())
-    return table, f"{Path(mine).name} vs {ref.author or '?'}'s {ref.name} ({ref.project.name})"
+    table = agreement(base_frame, mine, ref.overlay())
+    return table, f"{mine_name} vs {ref.author or '?'}'s {ref.name} ({ref.project.name})"
+
+
+def agreement_between(release, mine: Path | str, theirs: Path | str) -> tuple[pl.DataFrame, str]:
+    """As agreement_with_version, for project folder ``mine`` (its current state on disk)."""
+    from .curation import open_overlay
+
+    return agreement_with_version(release.frame, open_overlay(release, mine), Path(mine).name, theirs)
 
 
 def format_agreement(table: pl.DataFrame, title: str = "") -> str:

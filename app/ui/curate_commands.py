@@ -268,12 +268,9 @@ class CurateCommands(QObject):
         frame, mine, project = c.release.frame, c.overlay, c.project.folder.name
 
         def work(ctx) -> None:
-            from app.core.agreement import agreement
-            from app.core.lineage import open_version
+            from app.core.agreement import agreement_with_version
 
-            ref = open_version(path)
-            table = agreement(frame, mine, ref.overlay())
-            ctx.emit("agreement", (table, f"{project} vs {ref.author or '?'}'s {ref.name} ({ref.project.name})"))
+            ctx.emit("agreement", agreement_with_version(frame, mine, project, path))
 
         self._say(self.tr("Comparing decisions…"))
         self._agreement_lane.submit(work)

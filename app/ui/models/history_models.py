@@ -136,7 +136,4 @@ class ChangesModel(_ListModel):
             return state_text(d.new)
         if column == 3:
             return ", ".join(d.fields)
-        if d.author:
-            return d.author
-        rec = d.new or d.old or {}
-        return rec.get("author") or rec.get("by") or ""
+        return d.author or ""  # diff_records: the new record's author (a restore's too), else the old one's

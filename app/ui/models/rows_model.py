@@ -106,10 +106,8 @@ def _read_rows(frame: pl.DataFrame, positions: np.ndarray) -> tuple[dict[str, in
     (the unsorted view). O(len(positions)), never O(rows)."""
     names = [c for c in _SHOWN if c in frame.columns]
     narrow = pl.DataFrame([frame.get_column(c) for c in names])
-    first = int(positions[0]) if positions.size else 0
-    if positions.size and int(positions[-1]) - first == positions.size - 1 and (positions.size == 1 or bool(
-            (np.diff(positions.astype(np.int64)) == 1).all())):
-        rows = narrow.slice(first, int(positions.size)).rows()
+    if positions.size and bool((np.diff(positions.astype(np.int64)) == 1).all()):
+        rows = narrow.slice(int(positions[0]), int(positions.size)).rows()
     else:
         rows = [narrow.row(p) for p in positions.tolist()]
     return {c: i for i, c in enumerate(names)}, rows
