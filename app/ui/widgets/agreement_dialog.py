@@ -79,7 +79,8 @@ class AgreementDialog(QDialog):
         layout = QVBoxLayout(self)
         for w in (self.heading, self.note, self.view, self.empty, buttons):
             layout.addWidget(w)
-        self.resize(820, 360)
+        self.view.resizeColumnsToContents()  # every column in sight: the two disagreement cells are the point
+        self.resize(max(820, self.view.horizontalHeader().length() + 60), 360)
 
     def text(self) -> str:
         return format_agreement(self.table, self.title)
