@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
@@ -142,21 +143,23 @@ def load_release(
     frames: list[pl.DataFrame] = []
     hashes: list[int] = []
     done = 0
-    for i, (path, rel) in enumerate(files):
-        if progress:
-            progress(Progress(done, total, i, len(files), rel))
-
-        def chunk_done(nbytes: int, _base=done, _i=i, _rel=rel) -> None:
-            if cancel and cancel():
-                raise LoadCancelled()
+    # One helper thread per load: it inherits the caller's (background) priority.
+    with ThreadPoolExecutor(1, thread_name_prefix="cqia-lines") as splitter:
+        for i, (path, rel) in enumerate(files):
             if progress:
-                progress(Progress(_base + nbytes, total, _i, len(files), _rel))
+                progress(Progress(done, total, i, len(files), rel))
 
-        part = _load_file(path, rel, _default_source(rel, single), report, chunk_done)
-        if part is not None:
-            frames.append(part[0])
-            hashes += part[1]
-        done += sizes[i]
+            def chunk_done(nbytes: int, _base=done, _i=i, _rel=rel) -> None:
+                if cancel and cancel():
+                    raise LoadCancelled()
+                if progress:
+                    progress(Progress(_base + nbytes, total, _i, len(files), _rel))
+
+            part = _load_file(path, rel, _default_source(rel, single), report, chunk_done, splitter)
+            if part is not None:
+                frames.append(part[0])
+                hashes += part[1]
+            done += sizes[i]
     if progress:
         progress(Progress(total, total, len(files), len(files), ""))
     if not frames or sum(f.height for f in frames) == 0:
@@ -170,7 +173,13 @@ def load_release(
     return Release(root=root, paths=tuple(Path(p).resolve() for p in ([paths] if isinstance(paths, (str, Path)) else paths)), frame=frame, report=report)
 
 
-def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done: Callable[[int], None]):
+def _split_and_hash(piece: bytes, first_line: int, digest):
+    digest.update(piece)
+    return rawfile.hashed_lines(piece, first_line, line_hash)
+
+
+def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done: Callable[[int], None],
+               splitter: ThreadPoolExecutor):
     stat = path.stat()
     with rawfile.mapped(path) as buf:
         if rawfile.is_lfs_pointer(buf[:64]):
@@ -185,11 +194,11 @@ def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done
         line, seen = 1, 0
         for lo, hi in rawfile.chunks(buf):
             piece = buf[lo:hi]  # one copy of 16 MB: Polars reads bytes, not a mapping
-            digest.update(piece)
-            # Sequential on purpose: Polars already uses every core; a second Python
-            # thread splitting lines meanwhile was measured slower, not faster.
+            # Lines are split and hashed on a second thread while Polars parses: its
+            # reader leaves part of a core idle, and releases the GIL meanwhile.
+            split = splitter.submit(_split_and_hash, piece, line, digest)
             raw = _read_fast(piece)
-            numbers, lines, count, line_hashes = _split_and_hash(piece, line)
+            numbers, lines, count, line_hashes = split.result()
             line += count
             seen += len(lines)
             if lines:
@@ -213,11 +222,6 @@ def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done
 _TEXT_COLUMNS = ("instruction", "input", "output", "metadata", "answer_from", "copyright", "source")
 
 
-def _split_and_hash(piece: bytes, first_line: int) -> tuple[list[int], list[bytes], int, list[int]]:
-    numbers, lines, count = rawfile.split_lines(piece, first_line)
-    return numbers, lines, count, list(map(line_hash, lines))  # C-level: no Python frame per row
-
-
 def _read_fast(piece: bytes) -> pl.DataFrame | None:
     try:
         return pl.read_ndjson(piece, schema=RAW_SCHEMA)
@@ -230,11 +234,14 @@ def _check_chunk(raw: pl.DataFrame | None, piece: bytes, numbers: list[int], lin
     """(RAW_SCHEMA frame, which of ``lines`` became rows; None means all of them)."""
     if raw is None or raw.height != len(lines):
         return _parse_lines(numbers, lines, rel, report)
-    nul, coerced = _suspects(raw)
+    nul, texts, items = _suspects(raw)
     if nul and _lone_surrogate_spans(piece):
         return _parse_lines(numbers, lines, rel, report)
-    if coerced.any():
-        fixed = _reparse_rows(raw, coerced, lines)
+    redo = items.arg_true().to_list()
+    if texts.height:
+        redo = sorted(set(redo).union(_not_all_strings(texts, lines)))
+    if redo:
+        fixed = _reparse_rows(raw, redo, lines)
         if fixed is None:
             return _parse_lines(numbers, lines, rel, report)
         raw = fixed
@@ -245,44 +252,86 @@ def _check_chunk(raw: pl.DataFrame | None, piece: bytes, numbers: list[int], lin
 # 1e20 in full) or an object / array (re-serialised with backslashes, control characters
 # and quotes in keys left unescaped: {"\"": null} comes out as {""": null}, with nothing
 # in it to tell). So every value that is a bare number or starts like a rendered object
-# or array is re-read with the stdlib, which keeps it as compact JSON text; a string that
-# merely looks like one (real NER outputs do, ~2% of the rows) is re-read to the same value.
+# or array is a suspect; the raw line then tells whether it was a string after all
+# (real NER outputs are JSON-looking strings, ~2% of the rows), else the stdlib re-reads it.
 _JSON_START = r'(?:\{["}]|\[["\d\[\]{tfn-])'  # {" {} [" [1 [[ [] [{ [t(rue) [f(alse) [n(ull) [-
 _NUMBER = r"-?\d[\d.eE+-]*"
-_SEP = "\x1f"
 _COERCED_TEXT = rf"^(?:{_JSON_START}|{_NUMBER}$)"
-_COERCED_ITEM = rf"(?:^|{_SEP})(?:{_JSON_START}|{_NUMBER}(?:{_SEP}|$))"
 
 
-def _suspects(raw: pl.DataFrame) -> tuple[bool, pl.Series]:
-    """(is there a NUL in the text: Polars turns a lone high-surrogate escape into U+0000,
-    per row: may a value have been coerced from a non-string, or a label list hold a null)."""
+def _suspects(raw: pl.DataFrame) -> tuple[bool, pl.DataFrame, pl.Series]:
+    """(is there a NUL in the text: Polars turns a lone high-surrogate escape into U+0000;
+    the rows with a text value that may have been coerced from a non-string, with "_i" their
+    index and one flag column per text field; per row: may a label be coerced or null)."""
     texts = [pl.col(c) for c in _TEXT_COLUMNS]
     lists = [pl.col("domain")] + [pl.col("task_type").struct.field(f) for f in ("major", "minor")]
-    joined = [e.list.join(_SEP) for e in lists]
+    odd_item = pl.element().str.contains(_COERCED_TEXT) | pl.element().is_null()
     flags = raw.select(
-        pl.any_horizontal([e.str.contains("\x00", literal=True) for e in texts + joined]).fill_null(False).any().alias("nul"),
-        pl.any_horizontal([e.str.contains(_COERCED_TEXT) for e in texts]
-                          + [j.str.contains(_COERCED_ITEM) for j in joined]
-                          + [e.list.contains(None) for e in lists]).fill_null(False).alias("coerced"),
+        pl.any_horizontal([e.str.contains("\x00", literal=True).any() for e in texts]
+                          + [e.explode().str.contains("\x00", literal=True).any() for e in lists]).alias("_nul"),
+        *[e.str.contains(_COERCED_TEXT).fill_null(False) for e in texts],
+        pl.any_horizontal([e.list.eval(odd_item).list.any() for e in lists]).fill_null(False).alias("_items"),
     )
-    return bool(flags["nul"][0]), flags["coerced"]
+    text_flags = flags.select(_TEXT_COLUMNS).with_row_index("_i").filter(pl.any_horizontal(_TEXT_COLUMNS))
+    return bool(flags["_nul"][0]), text_flags, flags["_items"]
 
 
-def _reparse_rows(raw: pl.DataFrame, rows: pl.Series, lines: list[bytes]) -> pl.DataFrame | None:
-    """``raw`` with the flagged rows re-read by the stdlib (None: one is bad after all)."""
-    idx = rows.arg_true()
+_AFTER_KEY = re.compile(rb"[ \t\r\n]*:[ \t\r\n]*(.)", re.S)
+_KEY_NEEDLES = {c: f'"{c}"'.encode() for c in _TEXT_COLUMNS}
+
+
+def _not_all_strings(text_flags: pl.DataFrame, lines: list[bytes]) -> list[int]:
+    """Indexes of the flagged rows whose raw line does not prove every flagged value a string."""
+    columns = text_flags.columns[1:]
+    out = []
+    for i, *flagged in text_flags.iter_rows():
+        line = lines[i]
+        if any(f and not _string_valued(line, _KEY_NEEDLES[c]) for c, f in zip(columns, flagged)):
+            out.append(i)
+    return out
+
+
+def _string_valued(line: bytes, needle: bytes) -> bool:
+    """Is every key spelled ``needle`` in this raw JSON line followed by a string value?
+
+    Inside a JSON string a quote is escaped, so an unescaped ``"key"`` followed by a colon
+    can only be a key (at any depth: a nested one only costs a re-read). A key spelled with
+    escapes (\u006futput) is invisible here, so a line with one is never proved.
+    """
+    if b"\\u00" in line:
+        return False
+    at = line.find(needle)
+    while at >= 0:
+        after = _AFTER_KEY.match(line, at + len(needle))
+        if after and after.group(1) != b'"':
+            return False
+        at = line.find(needle, at + len(needle))
+    return True  # Polars flagged a value, so its key is here: plain, or escaped (above)
+
+
+def _reparse_rows(raw: pl.DataFrame, rows: list[int], lines: list[bytes]) -> pl.DataFrame | None:
+    """``raw`` with the given rows re-read by the stdlib (None: one is bad after all)."""
     values = []
-    for i in idx.to_list():  # the flagged rows only: few in a real release
+    for i in rows:  # few in a real release
         obj, reason = parse_line(lines[i])
         if reason:
             return None
         values.append(raw_values(obj))
-    # column by column: several times faster than from_dicts with a nested schema
-    fixed = pl.DataFrame([pl.Series(n, [v[n] for v in values], dtype=t) for n, t in RAW_SCHEMA.items()])
-    fixed = fixed.with_columns(idx.cast(pl.UInt32).alias("_i"))
-    kept = raw.with_row_index("_i").filter(~rows)
+    idx = pl.Series("_i", rows, dtype=pl.UInt32)
+    fixed = _frame_of(values).with_columns(idx)
+    kept = raw.with_row_index("_i").filter(~pl.col("_i").is_in(idx))
     return pl.concat([kept, fixed.select(kept.columns)]).sort("_i").drop("_i")
+
+
+def _frame_of(values: list[dict]) -> pl.DataFrame:
+    """A RAW_SCHEMA frame of raw_values() dicts. They hold only strings, lists of strings
+    and booleans, which Polars' reader keeps exactly: several times faster than building
+    the nested columns from Python objects."""
+    if not values:
+        return pl.DataFrame(schema=RAW_SCHEMA)
+    text = "\n".join(json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in values)
+    return pl.read_ndjson(text.encode(), schema=RAW_SCHEMA)
+
 
 def _parse_lines(numbers: list[int], lines: list[bytes], rel: str, report: LoadReport) -> tuple[pl.DataFrame, list[bool]]:
     rows: list[dict] = []
@@ -294,7 +343,7 @@ def _parse_lines(numbers: list[int], lines: list[bytes], rel: str, report: LoadR
         else:
             rows.append(raw_values(obj))
         keep.append(reason is None)
-    return pl.from_dicts(rows, schema=RAW_SCHEMA) if rows else pl.DataFrame(schema=RAW_SCHEMA), keep
+    return _frame_of(rows), keep
 
 
 def parse_line(line: bytes) -> tuple[dict | None, str | None]:

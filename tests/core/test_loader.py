@@ -227,6 +227,22 @@ def test_non_string_values_are_not_silently_changed(tmp_path):
     assert fast["output"][3] == "3.14" and fast["metadata"][3] == "{不是对象"
 
 
+def test_raw_line_decides_whether_a_json_looking_value_was_a_string(tmp_path):
+    """JSON-looking strings are kept as read; a key spelled with escapes, odd spacing
+    or a same-named nested key cannot make a coerced value pass for a string."""
+    lines = [
+        '{"output": "[{\\"实体\\": \\"北京\\"}]", "instruction": "12"}',  # strings that look like JSON / a number
+        '{"\\u006futput": 1.0, "instruction": "x", "extra": {"output": "s"}}',  # escaped key (Polars: "1")
+        '{"output" :\t{"a": "C:\\\\new"}}',  # spacing before the colon, object value
+        '{"metadata": {"output": 2}, "output": "[1]"}',  # same key nested
+        '{"source": "output", "output": [1.0, "2"]}',  # the key's name as a value
+    ]
+    fast, slow = _fast_and_slow(tmp_path, lines)
+    assert fast.equals(slow)
+    assert fast["output"].to_list() == ['[{"实体": "北京"}]', "1.0", '{"a": "C:\\\\new"}', "[1]", '[1.0, "2"]']
+    assert fast["instruction"].to_list()[:2] == ["12", "x"] and fast["metadata"][3] == '{"output": 2}'
+
+
 _json_leaf = st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats(allow_nan=False, allow_infinity=False) \
     | st.text(alphabet=st.sampled_from("ab中文{}[]\\\"1.-e \n"), max_size=8)
 _json_value = st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),

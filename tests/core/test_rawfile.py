@@ -1,6 +1,7 @@
 """The loader's line splitter (no numpy) and the exporter's (numpy spans) see the same rows."""
 from __future__ import annotations
 
+import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,25 @@ def test_split_lines_agrees_with_line_table(lines, bom, trailing_newline, step):
     assert count == table_count
     assert numbers == table.numbers.tolist()
     assert stripped == [data[s:e] for s, e in zip(table.starts.tolist(), table.ends.tolist())]
+
+
+@settings(max_examples=300, deadline=None)
+@given(chunks_of, st.booleans(), st.booleans(), st.sampled_from([1, 7]))
+def test_hashed_lines_agrees_with_split_lines(lines, bom, trailing_newline, first_line):
+    """Also the in-place path: pieces without BOM, CR or padded lines (the sample has some)."""
+    data = (rawfile.BOM if bom else b"") + b"\n".join(lines) + (b"\n" if trailing_newline and lines else b"")
+    numbers, stripped, count = rawfile.split_lines(data, first_line)
+    got_numbers, got_lines, got_count, hashes = rawfile.hashed_lines(data, first_line, xxhash.xxh3_64_intdigest)
+    assert (list(got_numbers), list(got_lines), got_count) == (numbers, stripped, count)
+    assert hashes == [xxhash.xxh3_64_intdigest(line) for line in stripped]
+
+
+def test_hashed_lines_hashes_plain_pieces_in_place():
+    data = b'{"a": 1}\n{"b": "\xe4\xb8\xad"}\nx'
+    numbers, lines, count, hashes = rawfile.hashed_lines(data, 3, xxhash.xxh3_64_intdigest)
+    assert isinstance(lines, rawfile.Spans) and list(numbers) == [3, 4, 5] and count == 3
+    assert lines[1] == b'{"b": "\xe4\xb8\xad"}' and lines[-1] == b"x" and lines[:2] == [b'{"a": 1}', lines[1]]
+    assert hashes == [xxhash.xxh3_64_intdigest(line) for line in lines]
 
 
 def test_chunks_end_at_newlines_and_cover_everything():
