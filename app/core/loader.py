@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
@@ -143,23 +143,21 @@ def load_release(
     frames: list[pl.DataFrame] = []
     hashes: list[int] = []
     done = 0
-    # One helper thread per load: it inherits the caller's (background) priority.
-    with ThreadPoolExecutor(1, thread_name_prefix="cqia-lines") as splitter:
-        for i, (path, rel) in enumerate(files):
+    for i, (path, rel) in enumerate(files):
+        if progress:
+            progress(Progress(done, total, i, len(files), rel))
+
+        def chunk_done(nbytes: int, _base=done, _i=i, _rel=rel) -> None:
+            if cancel and cancel():
+                raise LoadCancelled()
             if progress:
-                progress(Progress(done, total, i, len(files), rel))
+                progress(Progress(_base + nbytes, total, _i, len(files), _rel))
 
-            def chunk_done(nbytes: int, _base=done, _i=i, _rel=rel) -> None:
-                if cancel and cancel():
-                    raise LoadCancelled()
-                if progress:
-                    progress(Progress(_base + nbytes, total, _i, len(files), _rel))
-
-            part = _load_file(path, rel, _default_source(rel, single), report, chunk_done, splitter)
-            if part is not None:
-                frames.append(part[0])
-                hashes += part[1]
-            done += sizes[i]
+        part = _load_file(path, rel, _default_source(rel, single), report, chunk_done)
+        if part is not None:
+            frames.append(part[0])
+            hashes += part[1]
+        done += sizes[i]
     if progress:
         progress(Progress(total, total, len(files), len(files), ""))
     if not frames or sum(f.height for f in frames) == 0:
@@ -178,8 +176,30 @@ def _split_and_hash(piece: bytes, first_line: int, digest):
     return rawfile.hashed_lines(piece, first_line, line_hash)
 
 
-def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done: Callable[[int], None],
-               splitter: ThreadPoolExecutor):
+class _Beside(threading.Thread):
+    """fn(*args) on a thread of its own (which inherits the caller's background priority);
+    result() waits for it and returns its value or raises its exception."""
+
+    def __init__(self, fn, *args):
+        super().__init__(name="cqia-lines", daemon=True)
+        self._call, self._value, self._error = (fn, args), None, None
+        self.start()
+
+    def run(self) -> None:
+        fn, args = self._call
+        try:
+            self._value = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            self._error = exc
+
+    def result(self):
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done: Callable[[int], None]):
     stat = path.stat()
     with rawfile.mapped(path) as buf:
         if rawfile.is_lfs_pointer(buf[:64]):
@@ -196,7 +216,7 @@ def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done
             piece = buf[lo:hi]  # one copy of 16 MB: Polars reads bytes, not a mapping
             # Lines are split and hashed on a second thread while Polars parses: its
             # reader leaves part of a core idle, and releases the GIL meanwhile.
-            split = splitter.submit(_split_and_hash, piece, line, digest)
+            split = _Beside(_split_and_hash, piece, line, digest)
             raw = _read_fast(piece)
             numbers, lines, count, line_hashes = split.result()
             line += count
