@@ -201,7 +201,7 @@ class _Beside(threading.Thread):
 
 def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done: Callable[[int], None]):
     stat = path.stat()
-    with rawfile.mapped(path) as buf:
+    with open(path, "rb") as fh, rawfile.mapped(path) as buf:
         if rawfile.is_lfs_pointer(buf[:64]):
             size = re.search(rb"^size (\d+)", buf[:512], re.M)
             note = f" of {int(size.group(1)):,} bytes" if size else ""
@@ -213,7 +213,7 @@ def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done
         digest = xxhash.xxh3_64()
         line, seen = 1, 0
         for lo, hi in rawfile.chunks(buf):
-            piece = buf[lo:hi]  # one copy of 16 MB: Polars reads bytes, not a mapping
+            piece = rawfile.read_at(fh.fileno(), lo, hi)  # Polars reads bytes, not a mapping
             # Lines are split and hashed on a second thread while Polars parses: its
             # reader leaves part of a core idle, and releases the GIL meanwhile.
             split = _Beside(_split_and_hash, piece, line, digest)

@@ -6,6 +6,7 @@ line that was loaded (minus BOM, CR and surrounding white space).
 from __future__ import annotations
 
 import mmap
+import os
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,6 +48,18 @@ def mapped(path: Path) -> Iterator[bytes | mmap.mmap]:
             yield mm
         finally:
             mm.close()
+
+
+def read_at(fd: int, lo: int, hi: int) -> bytes:
+    """Bytes [lo, hi) of an open file. os.pread lets go of the GIL while it copies, where
+    slicing a mapping holds it (~15 ms a 16 MB chunk: a stall for the GUI thread)."""
+    data = os.pread(fd, hi - lo, lo)
+    while len(data) < hi - lo:  # a short read: only if the file shrank meanwhile
+        more = os.pread(fd, hi - lo - len(data), lo + len(data))
+        if not more:
+            raise OSError(f"file ended at byte {lo + len(data)} while reading up to {hi}")
+        data += more
+    return data
 
 
 def is_lfs_pointer(head: bytes) -> bool:
@@ -152,6 +165,7 @@ class Spans(Sequence):
         return self.piece[self.starts[i] : self.ends[i]]
 
 
+HASH_BATCH = 512  # lines hashed per C-level call (~1 MB of a real release)
 _ODD_EDGE = frozenset(b" \t\r\n\x0b\x0c")  # a blank line or one strip() would change
 
 
@@ -175,8 +189,9 @@ def hashed_lines(piece: bytes, first_line: int, hasher: Callable[[bytes], int]) 
         edges = set(map(piece.__getitem__, starts))
         edges.update(map(piece.__getitem__, map(sub, ends, repeat(1))))
         if edges.isdisjoint(_ODD_EDGE):
-            view = memoryview(piece)
-            hashes = list(map(hasher, map(view.__getitem__, map(slice, starts, ends))))
+            view, hashes = memoryview(piece), []
+            for b in range(0, len(ends), HASH_BATCH):  # a C-level map holds the GIL: in batches
+                hashes += map(hasher, map(view.__getitem__, map(slice, starts[b : b + HASH_BATCH], ends[b : b + HASH_BATCH])))
             view.release()
             return range(first_line, first_line + len(ends)), Spans(piece, starts, ends), len(ends), hashes
     numbers, lines, count = split_lines(piece, first_line)

@@ -205,8 +205,7 @@ class MainWindow(QMainWindow):
     def _on_histogram(self, column: str, edges, counts, log: bool) -> None:
         self._histograms[column] = (edges, counts, log)
         if self.lengths is not None:
-            # One chart per event-loop turn: three redraws in one burst would stall the GUI.
-            QTimer.singleShot(0, self.lengths, lambda: self.lengths.set_histogram(column, *self._histograms[column]))
+            self.lengths.set_histogram(column, edges, counts, log)
 
     def _build_lengths(self) -> None:
         """Charts are built one per event-loop turn so no single step stalls the GUI."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from app.core.query import FilterSpec, RangeSel
@@ -14,6 +14,7 @@ from app.ui import themes
 from app.ui.session import LENGTH_FIELDS
 
 NO_BOUND = -1  # spin box value shown as "any"
+CHART_STEP_MS = 15  # between one chart taking new data (and repainting) and the next
 MAX_LENGTH = 10_000_000
 
 
@@ -226,6 +227,10 @@ class LengthFacets(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addStretch(1)
         self.charts: dict[str, LengthHistogram] = {}
+        self._due: dict[str, tuple] = {}  # column -> newest (edges, counts, log) not shown yet
+        self._step = QTimer(self)
+        self._step.setInterval(CHART_STEP_MS)
+        self._step.timeout.connect(self._show_next)
         while build_now and self.add_chart():
             pass
 
@@ -243,8 +248,19 @@ class LengthFacets(QWidget):
         return len(missing) > 1
 
     def set_histogram(self, column: str, edges, counts, log: bool) -> None:
+        """Charts take new data one per timer step: all three redrawn in the event-loop
+        turn that also repaints the table stalled the GUI for 60-90 ms."""
         if column in self.charts:
-            self.charts[column].set_histogram(edges, counts, log)
+            self._due[column] = (edges, counts, log)
+            if not self._step.isActive():
+                self._step.start()
+
+    def _show_next(self) -> None:
+        if not self._due:
+            self._step.stop()
+            return
+        column = next(iter(self._due))
+        self.charts[column].set_histogram(*self._due.pop(column))
 
     def set_spec(self, spec: FilterSpec) -> None:
         for column, chart in self.charts.items():
