@@ -1,6 +1,7 @@
 """The loader's line splitter (no numpy) and the exporter's (numpy spans) see the same rows."""
 from __future__ import annotations
 
+import pytest
 import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -54,3 +55,15 @@ def test_chunks_end_at_newlines_and_cover_everything():
     assert spans[0][0] == 0 and spans[-1][1] == len(data)
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
     assert all(data[hi - 1 : hi] == b"\n" for _, hi in spans[:-1])
+
+
+def test_read_at_gives_the_bytes_of_a_range(tmp_path):
+    data = b"".join(b'{"i": %d}\n' % i for i in range(2000))
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(data)
+    with open(path, "rb") as fh:
+        for lo, hi in rawfile.chunks(data, 1000):
+            assert rawfile.read_at(fh.fileno(), lo, hi) == data[lo:hi]
+        assert rawfile.read_at(fh.fileno(), 5, 5) == b""
+        with pytest.raises(OSError, match="file ended"):
+            rawfile.read_at(fh.fileno(), len(data) - 3, len(data) + 10)

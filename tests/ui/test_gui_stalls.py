@@ -163,3 +163,30 @@ def test_glyphs_are_warmed_in_small_slices(qtbot, app_env):
     assert len(steps) == math.ceil(150 / SLICE) + 1  # one slice per step, then one that stops the timer
     warm.start()  # the same font again: nothing left to do
     assert warm.done
+
+
+def test_length_charts_take_new_data_one_per_step(qtbot):
+    """Three charts redrawn in the turn that also repaints the table stalled the GUI:
+    new histograms reach the charts one per CHART_STEP_MS, the newest data winning."""
+    import time
+
+    from app.ui.widgets import length_facets
+    from app.ui.widgets.length_facets import LengthFacets
+
+    facets = LengthFacets()
+    qtbot.addWidget(facets)
+    shown: list[tuple[str, float, list[int]]] = []
+    for column, chart in facets.charts.items():
+        chart.set_histogram = lambda e, c, log, column=column: shown.append((column, time.perf_counter(), c))
+    edges = [0.0, 1.0, 2.0]
+    for column in facets.charts:
+        facets.set_histogram(column, edges, [1, 2], False)
+    facets.set_histogram("len_output", edges, [3, 4], True)  # newer data for a chart still waiting
+    assert shown == []  # nothing drawn in the caller's turn
+    qtbot.waitUntil(lambda: len(shown) == 3, timeout=5000)
+    assert [c for c, _, _ in shown] == list(facets.charts)
+    assert next(data for column, _, data in shown if column == "len_output") == [3, 4]
+    gaps = [b[1] - a[1] for a, b in zip(shown, shown[1:])]
+    assert all(g >= length_facets.CHART_STEP_MS / 1000 * 0.8 for g in gaps), gaps
+    qtbot.wait(3 * length_facets.CHART_STEP_MS)
+    assert len(shown) == 3 and not facets._step.isActive()
