@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self._show_loading(paths)
 
     def _show_loading(self, paths: list[str]) -> None:
+        self.glyphs.start()  # the GUI thread is idle while a release loads: warm the glyphs now
         if self._lengths_widget is None:
             self._preload_timer.start()
         self.registry["file.cancel_load"].setEnabled(True)

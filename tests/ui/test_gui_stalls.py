@@ -190,3 +190,12 @@ def test_length_charts_take_new_data_one_per_step(qtbot):
     assert all(g >= length_facets.CHART_STEP_MS / 1000 * 0.8 for g in gaps), gaps
     qtbot.wait(3 * length_facets.CHART_STEP_MS)
     assert len(shown) == 3 and not facets._step.isActive()
+
+
+def test_glyph_warmup_starts_as_a_load_starts(qtbot, window, small_release):
+    """The GUI thread is idle while a release loads: the glyph cache warms then, not after
+    the rows (a short load used to end before the warm-up began)."""
+    assert not window.glyphs.running
+    window.open_paths([str(small_release)])
+    assert window.session.loading and window.session.release is None
+    assert window.glyphs.running
