@@ -51,15 +51,21 @@ def mapped(path: Path) -> Iterator[bytes | mmap.mmap]:
 
 
 def read_at(fd: int, lo: int, hi: int) -> bytes:
-    """Bytes [lo, hi) of an open file. os.pread lets go of the GIL while it copies, where
-    slicing a mapping holds it (~15 ms a 16 MB chunk: a stall for the GUI thread)."""
-    data = os.pread(fd, hi - lo, lo)
-    while len(data) < hi - lo:  # a short read: only if the file shrank meanwhile
-        more = os.pread(fd, hi - lo - len(data), lo + len(data))
-        if not more:
-            raise OSError(f"file ended at byte {lo + len(data)} while reading up to {hi}")
-        data += more
-    return data
+    """Bytes [lo, hi) of an open file (this load's own descriptor). os.pread and os.read
+    let go of the GIL while they copy, where slicing a mapping holds it (~15 ms a 16 MB
+    chunk: a stall for the GUI thread). Windows has no pread: seek, then read."""
+    parts, at = [], lo
+    while at < hi:
+        if hasattr(os, "pread"):
+            more = os.pread(fd, hi - at, at)
+        else:
+            os.lseek(fd, at, os.SEEK_SET)
+            more = os.read(fd, hi - at)
+        if not more:  # only if the file shrank meanwhile
+            raise OSError(f"file ended at byte {at} while reading up to {hi}")
+        parts.append(more)
+        at += len(more)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def is_lfs_pointer(head: bytes) -> bool:

@@ -57,7 +57,10 @@ def test_chunks_end_at_newlines_and_cover_everything():
     assert all(data[hi - 1 : hi] == b"\n" for _, hi in spans[:-1])
 
 
-def test_read_at_gives_the_bytes_of_a_range(tmp_path):
+@pytest.mark.parametrize("pread", [True, False], ids=["pread", "seek+read"])
+def test_read_at_gives_the_bytes_of_a_range(tmp_path, monkeypatch, pread):
+    if not pread:  # as on Windows
+        monkeypatch.delattr(rawfile.os, "pread")
     data = b"".join(b'{"i": %d}\n' % i for i in range(2000))
     path = tmp_path / "a.jsonl"
     path.write_bytes(data)
