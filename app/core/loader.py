@@ -171,9 +171,10 @@ def load_release(
     return Release(root=root, paths=tuple(Path(p).resolve() for p in ([paths] if isinstance(paths, (str, Path)) else paths)), frame=frame, report=report)
 
 
-def _split_and_hash(piece: bytes, first_line: int, digest):
+def _split_and_hash(piece: bytes, first_line: int, digest, fd: int, following: tuple[int, int] | None):
     digest.update(piece)
-    return rawfile.hashed_lines(piece, first_line, line_hash)
+    numbers, lines, count, hashes = rawfile.hashed_lines(piece, first_line, line_hash)
+    return numbers, lines, count, hashes, rawfile.read_at(fd, *following) if following else b""
 
 
 class _Beside(threading.Thread):
@@ -212,13 +213,16 @@ def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done
         hashes: list[int] = []
         digest = xxhash.xxh3_64()
         line, seen = 1, 0
-        for lo, hi in rawfile.chunks(buf):
-            piece = rawfile.read_at(fh.fileno(), lo, hi)  # Polars reads bytes, not a mapping
-            # Lines are split and hashed on a second thread while Polars parses: its
-            # reader leaves part of a core idle, and releases the GIL meanwhile.
-            split = _Beside(_split_and_hash, piece, line, digest)
+        spans = list(rawfile.chunks(buf))
+        ahead = rawfile.read_at(fh.fileno(), *spans[0]) if spans else b""
+        for k, (lo, hi) in enumerate(spans):
+            piece = ahead  # Polars reads bytes, not a mapping
+            # Lines are split and hashed on a second thread while Polars parses (its
+            # reader leaves part of a core idle, and releases the GIL meanwhile); that
+            # thread then reads the next chunk, so no copy waits on the main thread.
+            split = _Beside(_split_and_hash, piece, line, digest, fh.fileno(), spans[k + 1] if k + 1 < len(spans) else None)
             raw = _read_fast(piece)
-            numbers, lines, count, line_hashes = split.result()
+            numbers, lines, count, line_hashes, ahead = split.result()
             line += count
             seen += len(lines)
             if lines:
@@ -228,7 +232,7 @@ def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done
                         numbers, line_hashes = list(compress(numbers, keep)), list(compress(line_hashes, keep))
                     frames.append(normalise_raw(raw, rel, pl.Series(numbers, dtype=pl.UInt32), source, subset))
                     hashes += line_hashes
-            del piece, lines, split, raw  # free this chunk's 16 MB before the next is copied: malloc reuses it, warm
+            del piece, lines, split, raw  # free this chunk's 16 MB before the one after next is copied
             chunk_done(hi)
     if not seen:
         report.skipped_files.append(SkippedFile(rel, "empty file" if stat.st_size == 0 else "blank lines only"))
