@@ -27,7 +27,6 @@ from app.ui.widgets.status_bar import StatusBar
 from app.ui.workers import Lane, freeze_heap
 
 PRELOAD_AFTER_MS = 1000
-CHART_STEP_MS = 15  # between building one length chart and the next
 LANGUAGE_ACTIONS = {"system": "view.lang_system", "en": "view.lang_en", "zh_CN": "view.lang_zh"}
 
 
@@ -164,9 +163,7 @@ class MainWindow(QMainWindow):
         self._start_preload()
 
     def _start_preload(self) -> None:
-        """Import pyqtgraph in the background; the length charts are built once it is in.
-        The glyph cache is warmed meanwhile (slices of ~1 ms, idle time)."""
-        self.glyphs.start()
+        """Import pyqtgraph in the background; the length charts are built once it is in."""
         if self._lengths_widget is None and not self._preload_asked:
             self._preload_asked = True
             self._preload.submit(lambda ctx: ctx.emit("ready", importlib.import_module("pyqtgraph")))
@@ -210,7 +207,7 @@ class MainWindow(QMainWindow):
 
     def _build_lengths(self) -> None:
         """Charts are built one per event-loop turn so no single step stalls the GUI."""
-        from app.ui.widgets.length_facets import LengthFacets
+        from app.ui.widgets.length_facets import CHART_STEP_MS, LengthFacets
 
         if self._lengths_widget is None:
             self._lengths_widget = LengthFacets(self.lengths_holder, build_now=False)

@@ -14,7 +14,7 @@ from app.ui import themes
 from app.ui.session import LENGTH_FIELDS
 
 NO_BOUND = -1  # spin box value shown as "any"
-CHART_STEP_MS = 15  # between one chart taking new data (and repainting) and the next
+CHART_STEP_MS = 15  # between one chart being built, or taking new data, and the next
 MAX_LENGTH = 10_000_000
 
 
