@@ -39,8 +39,18 @@ def facet_columns(frame: pl.DataFrame) -> tuple[str, ...]:
 def _has_inner_duplicates(frame: pl.DataFrame, column: str) -> bool:
     """Does any row repeat a value inside this list column? (Memoised per frame: the
     check costs about as much as one count, and real releases have none.)"""
-    return query.MEMO.get(frame, ("inner-dups", column), lambda: bool(
-        frame.select((pl.col(column).list.len() != pl.col(column).list.n_unique()).any()).item()))
+    return query.MEMO.get(frame, ("inner-dups", column), lambda: _check_inner_duplicates(frame, (column,))[column])
+
+
+def _check_inner_duplicates(frame: pl.DataFrame, columns: Iterable[str]) -> dict[str, bool]:
+    """_has_inner_duplicates for several list columns in one parallel pass, memoised."""
+    todo = [c for c in columns if query.is_list_column(c, frame.schema) and not query.MEMO.lookup(frame, ("inner-dups", c))[0]]
+    if not todo:
+        return {}
+    found = frame.select((pl.col(c).list.len() != pl.col(c).list.n_unique()).any() for c in todo).row(0, named=True)
+    for c in todo:
+        query.MEMO.store(frame, ("inner-dups", c), bool(found[c]))
+    return {c: bool(found[c]) for c in todo}
 
 
 def _count_query(lf: pl.LazyFrame, column: str, frame: pl.DataFrame) -> pl.LazyFrame:
@@ -110,6 +120,7 @@ def all_facet_counts(frame: pl.DataFrame, spec: FilterSpec, columns: Iterable[st
             if found:
                 results[c] = value
     todo = [c for c in dict.fromkeys(columns) if c not in results]
+    _check_inner_duplicates(frame, todo)
     plans = [_count_query(lf if mask_of[c] is None else lf.filter(pl.col(mask_of[c])), c, frame) for c in todo]
     for c, counts in zip(todo, pl.collect_all(plans)):
         results[c] = counts
