@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import mmap
 import os
+from bisect import bisect_right
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 from operator import add, sub
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -175,33 +176,72 @@ HASH_BATCH = 512  # lines hashed per C-level call (~1 MB of a real release)
 _ODD_EDGE = frozenset(b" \t\r\n\x0b\x0c")  # a blank line or one strip() would change
 
 
-def hashed_lines(piece: bytes, first_line: int, hasher: Callable[[bytes], int]) -> tuple[Sequence[int], Sequence[bytes], int, list[int]]:
-    """split_lines plus ``hasher`` of every line: (numbers, lines, line count, hashes).
+def hashed_lines(piece, first_line: int, hasher: Callable[[bytes], int], lo: int = 0,
+                 hi: int | None = None) -> tuple[Sequence[int], Sequence[bytes], int, list[int]]:
+    """split_lines plus ``hasher`` of every line of piece[lo:hi]: (numbers, lines, line count, hashes).
 
-    The common piece (no BOM, CR, blank or padded line) is hashed in place through
-    memoryview slices, without copying each line into a bytes object of its own: half
-    the work of split_lines. Any other piece takes split_lines.
+    ``piece`` is bytes or a read-only mapping of the whole file. The common range (no BOM,
+    CR, blank or padded line) is hashed in place through memoryview slices, without
+    copying each line into a bytes object of its own: half the work of split_lines; its
+    lines are Spans at absolute offsets in ``piece``. Any other range takes split_lines.
     """
+    hi = len(piece) if hi is None else hi
     ends: list[int] = []
-    if piece and not (first_line == 1 and piece.startswith(BOM)) and b"\r" not in piece:
-        find, at = piece.find, piece.find(b"\n")
+    if hi > lo and not (first_line == 1 and piece[lo : lo + 3] == BOM) and piece.find(b"\r", lo, hi) < 0:
+        find, at = piece.find, piece.find(b"\n", lo, hi)
         while at >= 0:  # one C-level find per line
             ends.append(at)
-            at = find(b"\n", at + 1)
-        if not piece.endswith(b"\n"):
-            ends.append(len(piece))
-        starts = [0]
+            at = find(b"\n", at + 1, hi)
+        if piece[hi - 1] != 0x0A:
+            ends.append(hi)
+        starts = [lo]
         starts += map(add, ends[:-1], repeat(1))
         edges = set(map(piece.__getitem__, starts))
         edges.update(map(piece.__getitem__, map(sub, ends, repeat(1))))
         if edges.isdisjoint(_ODD_EDGE):
-            view, hashes = memoryview(piece), []
-            for b in range(0, len(ends), HASH_BATCH):  # a C-level map holds the GIL: in batches
-                hashes += map(hasher, map(view.__getitem__, map(slice, starts[b : b + HASH_BATCH], ends[b : b + HASH_BATCH])))
-            view.release()
+            hashes = []
+            with memoryview(piece) as view:
+                for b in range(0, len(ends), HASH_BATCH):  # a C-level map holds the GIL: in batches
+                    hashes += map(hasher, map(view.__getitem__, map(slice, starts[b : b + HASH_BATCH], ends[b : b + HASH_BATCH])))
             return range(first_line, first_line + len(ends)), Spans(piece, starts, ends), len(ends), hashes
-    numbers, lines, count = split_lines(piece, first_line)
+    numbers, lines, count = split_lines(piece if (lo, hi) == (0, len(piece)) and isinstance(piece, bytes) else piece[lo:hi], first_line)
     return numbers, lines, count, list(map(hasher, lines))
+
+
+class Joined(Sequence):
+    """Several sequences of lines read as one (the chunks of a file, each Spans or a list)."""
+
+    __slots__ = ("parts", "_ends")
+
+    def __init__(self, parts: list[Sequence[bytes]]):
+        self.parts = parts
+        self._ends = list(accumulate(map(len, parts)))
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        k = bisect_right(self._ends, i)
+        return self.parts[k][i - (self._ends[k - 1] if k else 0)]
+
+
+def release_pages(buf, lo: int, hi: int) -> None:
+    """Drop this process's pages of buf[lo:hi] (a read-only file mapping): they would
+    otherwise stay counted in its memory until the mapping closes. Later reads of the
+    range fault the pages back in from the page cache. A no-op where madvise is missing."""
+    advise = getattr(buf, "madvise", None)
+    dontneed = getattr(mmap, "MADV_DONTNEED", None)
+    if advise is None or dontneed is None:
+        return
+    lo -= lo % mmap.PAGESIZE
+    if hi > lo:
+        advise(dontneed, lo, hi - lo)
 
 
 def read_rows(path: Path) -> list[tuple[int, bytes]]:

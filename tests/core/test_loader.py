@@ -10,15 +10,26 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import xxhash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core import rawfile
+from app.core import loader, rawfile
 from app.core.loader import LoadCancelled, ReleaseError, load_release, parse_line
 from app.core.schema import BASE_SCHEMA
 from tests.conftest import write_jsonl
 
 LFS = ("COIG-CQIA-full.jsonl", "finance/mba_baike.jsonl", "wiki/bkmy_medicine.jsonl", "wikihow/wikihow.jsonl")
+
+
+@pytest.fixture(autouse=True, params=["16 MB chunks", "256 B chunks"])
+def chunk_size(request, monkeypatch):
+    """Every test twice: with real chunks (a test file is one chunk, read from bytes) and
+    with tiny ones (a test file spans many chunks: Polars reads it whole from its path,
+    and a file it refuses is read chunk by chunk, across many chunk edges)."""
+    if request.param == "256 B chunks":
+        monkeypatch.setattr(rawfile, "CHUNK_BYTES", 256)
+    return request.param
 
 
 def row(i: int = 0, **over) -> str:
@@ -201,9 +212,14 @@ def test_fast_and_line_by_line_paths_agree(tmp_path):
 
 
 def _fast_and_slow(folder: Path, lines: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the fast path's frame, the line-by-line path's); checks the chunked path's equals
+    the fast one (a folder name Polars would take for a glob pattern forces it)."""
     write_jsonl(folder / "fast" / "a.jsonl", lines)
+    write_jsonl(folder / "chunked[1]" / "a.jsonl", lines)
     write_jsonl(folder / "slow" / "a.jsonl", lines + ['{"broken'])  # forces the fallback
-    return load_release(folder / "fast").frame, load_release(folder / "slow").frame
+    fast = load_release(folder / "fast").frame
+    assert load_release(folder / "chunked[1]").frame.equals(fast)
+    return fast, load_release(folder / "slow").frame
 
 
 def test_non_string_values_are_not_silently_changed(tmp_path):
@@ -273,6 +289,51 @@ def test_huge_row_loads(tmp_path):
     write_jsonl(tmp_path / "big.jsonl", [row(1, output=big), row(2)])
     f = load_release(tmp_path / "big.jsonl").frame
     assert f["len_output"].to_list() == [len(big), len("因为瑞利散射。2")]
+
+
+# ---- reading a file whole ---------------------------------------------------------------
+
+def _count_calls(monkeypatch, name: str) -> list[int]:
+    calls: list[int] = []
+    real = getattr(loader, name)
+    monkeypatch.setattr(loader, name, lambda *a, **k: calls.append(1) or real(*a, **k))
+    return calls
+
+
+def test_a_file_of_many_chunks_is_read_whole_and_equals_the_chunked_read(tmp_path, monkeypatch, chunk_size):
+    lines = [row(i, metadata={"k": i}, domain=["通用", f"d{i % 3}"]) for i in range(60)]
+    whole_file = write_jsonl(tmp_path / "whole" / "a.jsonl", lines)
+    write_jsonl(tmp_path / "chunked[1]" / "a.jsonl", lines)
+    chunked = _count_calls(monkeypatch, "_read_chunks")
+    whole = load_release(whole_file)
+    assert chunked == ([] if chunk_size == "256 B chunks" else [1])  # one chunk: nothing to gain
+    assert whole.frame.equals(load_release(tmp_path / "chunked[1]" / "a.jsonl").frame)
+    assert whole.report.file_infos[0].xxh3 == xxhash.xxh3_64_hexdigest(whole_file.read_bytes())
+    assert chunked[-1:] == [1]
+
+
+def test_a_file_name_polars_would_take_for_a_glob_pattern_is_read_as_itself(tmp_path):
+    write_jsonl(tmp_path / "a1.jsonl", [row(i) for i in range(40)])
+    target = write_jsonl(tmp_path / "a[1].jsonl", [row(100 + i) for i in range(30)])
+    f = load_release(target).frame
+    assert f.height == 30 and f["instruction"][0] == "问题100：天为什么是蓝的？"
+
+
+def test_a_file_saved_anew_while_it_is_read_gives_the_rows_it_had_when_opened(tmp_path, monkeypatch):
+    """Polars opens the path itself; if an editor saved a new file there meanwhile, its
+    rows would not match the lines hashed from the file the loader has open."""
+    path = write_jsonl(tmp_path / "a.jsonl", [row(i) for i in range(50)])
+    real = loader._read_fast
+
+    def read_after_a_save(source):
+        if isinstance(source, Path):
+            fresh = write_jsonl(tmp_path / "new.jsonl", [row(1000 + i) for i in range(50)])
+            os.replace(fresh, path)
+        return real(source)
+
+    monkeypatch.setattr(loader, "_read_fast", read_after_a_save)
+    f = load_release(path).frame
+    assert f["instruction"].to_list() == [f"问题{i}：天为什么是蓝的？" for i in range(50)]
 
 
 # ---- ids, locators, sources -------------------------------------------------------------

@@ -41,6 +41,34 @@ def test_hashed_lines_agrees_with_split_lines(lines, bom, trailing_newline, firs
     assert hashes == [xxhash.xxh3_64_intdigest(line) for line in stripped]
 
 
+@settings(max_examples=200, deadline=None)
+@given(chunks_of, st.booleans(), st.data())
+def test_hashed_lines_of_a_range_of_a_mapping_agree_with_its_bytes(tmp_path_factory, lines, trailing_newline, data):
+    """The whole-file path hashes ranges of the file's mapping in place, at absolute offsets."""
+    body = b"\n".join(lines) + (b"\n" if trailing_newline and lines else b"")
+    path = tmp_path_factory.mktemp("map") / "f.jsonl"
+    path.write_bytes(body)
+    lo = data.draw(st.integers(0, len(body)))
+    hi = data.draw(st.integers(lo, len(body)))
+    first = 1 if lo == 0 else 9
+    with rawfile.mapped(path) as buf:
+        numbers, lines_, count, hashes = rawfile.hashed_lines(buf, first, xxhash.xxh3_64_intdigest, lo, hi)
+        expected = rawfile.hashed_lines(body[lo:hi], first, xxhash.xxh3_64_intdigest)
+        assert (list(numbers), list(lines_), count, hashes) == (list(expected[0]), list(expected[1]), *expected[2:])
+        if isinstance(lines_, rawfile.Spans):
+            assert all(lo <= s <= e <= hi for s, e in zip(lines_.starts, lines_.ends))
+        rawfile.release_pages(buf, lo, hi)
+        assert buf[lo:hi] == body[lo:hi]  # released pages read back from the file
+
+
+def test_joined_reads_several_sequences_as_one():
+    joined = rawfile.Joined([[b"a", b"b"], [], rawfile.Spans(b"xcd", [1, 2], [2, 3]), [b"e"]])
+    assert len(joined) == 5 and list(joined) == [b"a", b"b", b"c", b"d", b"e"]
+    assert joined[-1] == b"e" and joined[1:4] == [b"b", b"c", b"d"]
+    with pytest.raises(IndexError):
+        joined[5]
+
+
 def test_hashed_lines_hashes_plain_pieces_in_place():
     data = b'{"a": 1}\n{"b": "\xe4\xb8\xad"}\nx'
     numbers, lines, count, hashes = rawfile.hashed_lines(data, 3, xxhash.xxh3_64_intdigest)
