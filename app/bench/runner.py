@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from . import budgets, measures_browse, measures_curate, measures_load, measures_text, measures_ui
+from . import budgets, measures_browse, measures_curate, measures_load, measures_text, measures_ui, proc
 from .context import Ctx
 from .releases import default_cache_dir
 from .table import Row, document, exit_status, machine_text, markdown, na
@@ -83,6 +83,7 @@ def run(sizes: list[int] | None = None, *, quick: bool = False, repeats: int = 3
     ctx = Ctx(cache=cache, work=work, repeats=repeats, quick=quick, smallest=min(sizes),
               deadline=start + RUN_BUDGET_S["quick" if quick else "full"])
     info = machine()
+    proc.compile_project()
     rows: list[Row] = []
     try:
         for key, n in plan(sizes, only):

@@ -227,3 +227,17 @@ def test_slow_baselines_yield_to_the_run_budget(tmp_path, monkeypatch):
     early = {"app_s": 5.0}
     measures_text._add_baseline(ctx, tmp_path, early, "jieba", factor=2.5)
     assert len(spawned) == 1 and early["base_s"] == 9.0
+
+
+def test_children_start_from_bytecode_as_an_installed_app_does():
+    """PYTHONDONTWRITEBYTECODE must not make every timed child compile our modules."""
+    import importlib.util
+    import os
+
+    from app.bench import proc
+
+    source = PROJECT / "app" / "core" / "loader.py"
+    cached = Path(importlib.util.cache_from_source(str(source)))
+    cached.unlink(missing_ok=True)
+    proc.compile_project()
+    assert cached.is_file() and os.stat(cached).st_mtime >= os.stat(source).st_mtime
