@@ -69,6 +69,24 @@ def read_at(fd: int, lo: int, hi: int) -> bytes:
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
+def read_into(fd: int, room, lo: int, hi: int) -> memoryview:
+    """Bytes [lo, hi) of an open file copied into ``room`` (a reused bytearray: no fresh
+    memory to fault in, where a mapping faults in every page and keeps it counted in the
+    process's memory); the filled part of it. The GIL is released while the kernel copies."""
+    view = memoryview(room)[: hi - lo]
+    at = 0
+    while at < hi - lo:
+        if hasattr(os, "preadv"):
+            got = os.preadv(fd, [view[at:]], lo + at)
+        else:
+            os.lseek(fd, lo + at, os.SEEK_SET)
+            got = os.readv(fd, [view[at:]])
+        if not got:  # only if the file shrank meanwhile
+            raise OSError(f"file ended at byte {lo + at} while reading up to {hi}")
+        at += got
+    return view
+
+
 def is_lfs_pointer(head: bytes) -> bool:
     return head.lstrip(BOM)[: len(LFS_SIGNATURE)] == LFS_SIGNATURE
 
@@ -156,12 +174,13 @@ def split_lines(piece: bytes, first_line: int = 1) -> tuple[list[int], list[byte
 
 
 class Spans(Sequence):
-    """The lines of a piece as (start, end) offsets: a line's bytes are copied only when asked for."""
+    """The lines of a piece as (start, end) offsets, plus ``shift``: a line's bytes are
+    copied only when asked for."""
 
-    __slots__ = ("piece", "starts", "ends")
+    __slots__ = ("piece", "starts", "ends", "shift")
 
-    def __init__(self, piece: bytes, starts: list[int], ends: list[int]):
-        self.piece, self.starts, self.ends = piece, starts, ends
+    def __init__(self, piece, starts: list[int], ends: list[int], shift: int = 0):
+        self.piece, self.starts, self.ends, self.shift = piece, starts, ends, shift
 
     def __len__(self) -> int:
         return len(self.ends)
@@ -169,7 +188,7 @@ class Spans(Sequence):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        return self.piece[self.starts[i] : self.ends[i]]
+        return self.piece[self.shift + self.starts[i] : self.shift + self.ends[i]]
 
 
 HASH_BATCH = 512  # lines hashed per C-level call (~1 MB of a real release)
@@ -180,10 +199,10 @@ def hashed_lines(piece, first_line: int, hasher: Callable[[bytes], int], lo: int
                  hi: int | None = None) -> tuple[Sequence[int], Sequence[bytes], int, list[int]]:
     """split_lines plus ``hasher`` of every line of piece[lo:hi]: (numbers, lines, line count, hashes).
 
-    ``piece`` is bytes or a read-only mapping of the whole file. The common range (no BOM,
-    CR, blank or padded line) is hashed in place through memoryview slices, without
-    copying each line into a bytes object of its own: half the work of split_lines; its
-    lines are Spans at absolute offsets in ``piece``. Any other range takes split_lines.
+    ``piece`` is bytes, a bytearray or a mapping. The common range (no BOM, CR, blank or
+    padded line) is hashed in place through memoryview slices, without copying each line
+    into a bytes object of its own: half the work of split_lines; its lines are Spans at
+    offsets in ``piece``. Any other range takes split_lines.
     """
     hi = len(piece) if hi is None else hi
     ends: list[int] = []
@@ -204,7 +223,7 @@ def hashed_lines(piece, first_line: int, hasher: Callable[[bytes], int], lo: int
                 for b in range(0, len(ends), HASH_BATCH):  # a C-level map holds the GIL: in batches
                     hashes += map(hasher, map(view.__getitem__, map(slice, starts[b : b + HASH_BATCH], ends[b : b + HASH_BATCH])))
             return range(first_line, first_line + len(ends)), Spans(piece, starts, ends), len(ends), hashes
-    numbers, lines, count = split_lines(piece if (lo, hi) == (0, len(piece)) and isinstance(piece, bytes) else piece[lo:hi], first_line)
+    numbers, lines, count = split_lines(piece if (lo, hi) == (0, len(piece)) and isinstance(piece, bytes) else bytes(piece[lo:hi]), first_line)
     return numbers, lines, count, list(map(hasher, lines))
 
 
@@ -234,19 +253,6 @@ class Joined(Sequence):
             raise IndexError(i)
         k = bisect_right(self._ends, i)
         return self.parts[k][i - (self._ends[k - 1] if k else 0)]
-
-
-def release_pages(buf, lo: int, hi: int) -> None:
-    """Drop this process's pages of buf[lo:hi] (a read-only file mapping): they would
-    otherwise stay counted in its memory until the mapping closes. Later reads of the
-    range fault the pages back in from the page cache. A no-op where madvise is missing."""
-    advise = getattr(buf, "madvise", None)
-    dontneed = getattr(mmap, "MADV_DONTNEED", None)
-    if advise is None or dontneed is None:
-        return
-    lo -= lo % mmap.PAGESIZE
-    if hi > lo:
-        advise(dontneed, lo, hi - lo)
 
 
 def read_rows(path: Path) -> list[tuple[int, bytes]]:
