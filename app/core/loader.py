@@ -206,6 +206,11 @@ class _Beside(threading.Thread):
             raise self._error
         return self._value
 
+    def take(self):
+        """result(), which this thread then no longer holds (it can be freed early)."""
+        value, self._value = self.result(), None
+        return value
+
 
 # (frames of the file's rows, their line hashes (UInt64), how many non-blank lines, XXH3 of the file)
 _FileRows = tuple[list[pl.DataFrame], pl.Series, int, str]
@@ -255,38 +260,43 @@ def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_d
     parts: list = []
     line = 1
     spans = list(rawfile.chunks(buf))
-    room = bytearray(max(hi - lo for lo, hi in spans))
-    for lo, hi in spans:
-        with rawfile.read_into(fh.fileno(), room, lo, hi) as piece:
-            digest.update(piece)
-        chunk_numbers, lines, count, chunk_hashes = rawfile.hashed_lines(room, line, line_hash, 0, hi - lo)
-        if isinstance(lines, rawfile.Spans):  # room is reused: rows are read back from the mapping
-            lines = rawfile.Spans(buf, lines.starts, lines.ends, shift=lo)
-        numbers += chunk_numbers
-        hashes += chunk_hashes
-        parts.append(lines)
-        line += count
-        chunk_done(hi // 2)
-    del room
+    # Polars' read takes several times longer than the hashing, so the hashing can give
+    # the GIL a head start: a load begins while the GUI redraws for it, and GIL-holding
+    # work from the first moment made its calls queue (stalls of 50-70 ms).
+    reader.done(0.05)
+    with rawfile.scratch(max(hi - lo for lo, hi in spans)) as room:
+        for lo, hi in spans:
+            with rawfile.read_into(fh.fileno(), room, lo, hi) as piece:
+                digest.update(piece)
+            chunk_numbers, lines, count, chunk_hashes = rawfile.hashed_lines(room, line, line_hash, 0, hi - lo)
+            if isinstance(lines, rawfile.Spans):  # room is reused: rows are read back from the mapping
+                lines = rawfile.Spans(buf, lines.starts, lines.ends, shift=lo)
+            numbers += chunk_numbers
+            hashes += chunk_hashes
+            parts.append(lines)
+            line += count
+            chunk_done(hi // 2)
     # Columns built while Polars still reads: this thread would otherwise only wait.
     line_numbers, line_hashes = pl.Series(numbers, dtype=pl.UInt32), pl.Series(hashes, dtype=pl.UInt64)
     del numbers, hashes
     while not reader.done(0.05):
         chunk_done(len(buf) // 2)  # lets cancel in; the reader's result is then dropped
-    raw = reader.result()
+    pieces = reader.take()
     lines = rawfile.Joined(parts)
-    if raw is None or raw.height != len(lines) or _replaced(fh, path):
+    if pieces is None or pieces.height != len(lines) or _replaced(fh, path):
         return None
-    # Polars hands the file back in ~300-row pieces (1,683 at 500k rows), and every later
-    # expression pays per piece: one piece halves the checks (0.18 -> 0.11 s). Strings
-    # are views, so this copies no text (25 ms).
-    raw = raw.rechunk()
-    raw = _check_rows(raw, buf, lines)
+    # Polars hands the file back in ~300-row pieces (1,683 at 500k rows), and every
+    # expression pays per piece: the checks run on one piece (0.18 -> 0.11 s; strings
+    # are views, so it copies no text). The frame itself stays in pieces: made one, the
+    # GUI's first paint after the load stalled ~15 ms longer. The line spans are freed
+    # on their own (~10 ms holding the GIL), not together with everything else on return.
+    raw, seen = _check_rows(pieces, buf, lines, probe=pieces.rechunk()), len(lines)
+    del pieces, lines, parts
     if raw is None:
         return None
     chunk_done(len(buf))
     frames = [normalise_raw(raw, rel, line_numbers, source, subset)] if raw.height else []
-    return frames, line_hashes, len(lines), digest.hexdigest()
+    return frames, line_hashes, seen, digest.hexdigest()
 
 
 def _replaced(fh, path: Path) -> bool:
@@ -345,11 +355,11 @@ def _check_chunk(raw: pl.DataFrame | None, piece: bytes, numbers: list[int], lin
     return checked, None
 
 
-def _check_rows(raw: pl.DataFrame, piece, lines) -> pl.DataFrame | None:
+def _check_rows(raw: pl.DataFrame, piece, lines, probe: pl.DataFrame | None = None) -> pl.DataFrame | None:
     """``raw`` (one row per line of ``piece``) with every row Polars may have read
     differently from the stdlib re-read by the stdlib; None when some row needs the
-    line-by-line path."""
-    nul, texts, items = _suspects(raw)
+    line-by-line path. ``probe``: the same rows laid out for a faster check."""
+    nul, texts, items = _suspects(raw if probe is None else probe)
     if nul and _lone_surrogate_spans(piece):
         return None
     redo = items.arg_true().to_list()

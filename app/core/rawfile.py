@@ -69,10 +69,17 @@ def read_at(fd: int, lo: int, hi: int) -> bytes:
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
+def scratch(size: int) -> mmap.mmap:
+    """A reusable buffer for read_into: anonymous memory, zero pages mapped lazily (a
+    16 MB bytearray is zero-filled holding the GIL, ~10 ms). Close it when done."""
+    return mmap.mmap(-1, max(size, 1))
+
+
 def read_into(fd: int, room, lo: int, hi: int) -> memoryview:
-    """Bytes [lo, hi) of an open file copied into ``room`` (a reused bytearray: no fresh
-    memory to fault in, where a mapping faults in every page and keeps it counted in the
-    process's memory); the filled part of it. The GIL is released while the kernel copies."""
+    """Bytes [lo, hi) of an open file copied into ``room`` (a reused scratch buffer: no
+    fresh memory to fault in, where a mapping of the file faults in every page and keeps
+    it counted in the process's memory); the filled part of it. The GIL is released while
+    the kernel copies."""
     view = memoryview(room)[: hi - lo]
     at = 0
     while at < hi - lo:

@@ -59,7 +59,7 @@ def test_hashed_lines_of_a_range_of_a_mapping_or_a_reused_buffer_agree_with_its_
         if isinstance(lines_, rawfile.Spans):
             assert all(lo <= s <= e <= hi for s, e in zip(lines_.starts, lines_.ends))
     with open(path, "rb") as fh, rawfile.mapped(path) as buf:
-        room = bytearray(len(body) + 5)
+        room = rawfile.scratch(len(body) + 5)
         with rawfile.read_into(fh.fileno(), room, lo, hi) as got:
             assert got == body[lo:hi]
         numbers, lines_, count, hashes = rawfile.hashed_lines(room, first, xxhash.xxh3_64_intdigest, 0, hi - lo)
