@@ -39,18 +39,27 @@ def facet_columns(frame: pl.DataFrame) -> tuple[str, ...]:
 def _has_inner_duplicates(frame: pl.DataFrame, column: str) -> bool:
     """Does any row repeat a value inside this list column? (Memoised per frame: the
     check costs about as much as one count, and real releases have none.)"""
-    return query.MEMO.get(frame, ("inner-dups", column), lambda: _check_inner_duplicates(frame, (column,))[column])
+    return _inner_duplicates(frame, (column,))[column]
 
 
-def _check_inner_duplicates(frame: pl.DataFrame, columns: Iterable[str]) -> dict[str, bool]:
-    """_has_inner_duplicates for several list columns in one parallel pass, memoised."""
-    todo = [c for c in columns if query.is_list_column(c, frame.schema) and not query.MEMO.lookup(frame, ("inner-dups", c))[0]]
-    if not todo:
-        return {}
-    found = frame.select((pl.col(c).list.len() != pl.col(c).list.n_unique()).any() for c in todo).row(0, named=True)
-    for c in todo:
-        query.MEMO.store(frame, ("inner-dups", c), bool(found[c]))
-    return {c: bool(found[c]) for c in todo}
+def _inner_duplicates(frame: pl.DataFrame, columns: Iterable[str]) -> dict[str, bool]:
+    """_has_inner_duplicates of every list column among ``columns``; those not memoised
+    yet are checked in one parallel pass (one after another, three took 35 ms at 500k)."""
+    known: dict[str, bool] = {}
+    todo = []
+    for c in columns:
+        if query.is_list_column(c, frame.schema):
+            found, value = query.MEMO.lookup(frame, ("inner-dups", c))
+            if found:
+                known[c] = value
+            else:
+                todo.append(c)
+    if todo:
+        row = frame.select((pl.col(c).list.len() != pl.col(c).list.n_unique()).any() for c in todo).row(0, named=True)
+        for c in todo:
+            known[c] = bool(row[c])
+            query.MEMO.store(frame, ("inner-dups", c), known[c])
+    return known
 
 
 def _count_query(lf: pl.LazyFrame, column: str, frame: pl.DataFrame) -> pl.LazyFrame:
@@ -120,7 +129,7 @@ def all_facet_counts(frame: pl.DataFrame, spec: FilterSpec, columns: Iterable[st
             if found:
                 results[c] = value
     todo = [c for c in dict.fromkeys(columns) if c not in results]
-    _check_inner_duplicates(frame, todo)
+    _inner_duplicates(frame, todo)  # before the plans: they ask each column, one at a time
     plans = [_count_query(lf if mask_of[c] is None else lf.filter(pl.col(mask_of[c])), c, frame) for c in todo]
     for c, counts in zip(todo, pl.collect_all(plans)):
         results[c] = counts

@@ -336,9 +336,6 @@ def _read_chunks(fh, buf, rel: str, source: str, subset: str, report: LoadReport
     return frames, pl.Series(hashes, dtype=pl.UInt64), seen, digest.hexdigest()
 
 
-_TEXT_COLUMNS = ("instruction", "input", "output", "metadata", "answer_from", "copyright", "source")
-
-
 def _read_fast(source: bytes | Path) -> pl.DataFrame | None:
     try:
         return pl.read_ndjson(source, schema=RAW_SCHEMA)

@@ -155,7 +155,7 @@ def row_ids(hashes: pl.Series) -> pl.Series:
     """Stable ids from content hashes: the k-th repeat of identical content (k >= 1)
     gets hash(content-hash, k), so exact duplicates get distinct, order-free ids."""
     hashes = hashes.cast(pl.UInt64).alias("rid")
-    if hashes.n_unique() == hashes.len():  # the common case (n_unique is 20x faster than is_duplicated)
+    if hashes.n_unique() == hashes.len():  # the common case (n_unique: 1 ms at 500k, is_duplicated 22 ms)
         return hashes
     dup = hashes.is_duplicated()
     # Only the rows whose content repeats go through the window and Python: a handful
