@@ -155,12 +155,15 @@ def row_ids(hashes: pl.Series) -> pl.Series:
     """Stable ids from content hashes: the k-th repeat of identical content (k >= 1)
     gets hash(content-hash, k), so exact duplicates get distinct, order-free ids."""
     hashes = hashes.cast(pl.UInt64).alias("rid")
-    if hashes.n_unique() == hashes.len():  # the common case (n_unique: 1 ms at 500k, is_duplicated 22 ms)
+    # Which contents repeat, from one sort (7 ms at 500k rows; is_duplicated took 23 ms,
+    # and n_unique beforehand another 7): equal neighbours in sorted order.
+    ordered = hashes.sort()
+    repeated = ordered.filter(ordered == ordered.shift(1))
+    if repeated.is_empty():  # the common case
         return hashes
-    dup = hashes.is_duplicated()
     # Only the rows whose content repeats go through the window and Python: a handful
     # in a real release, so no whole-column to_list().
-    idx = dup.arg_true()
+    idx = hashes.is_in(repeated.unique().implode()).arg_true()
     repeats = (
         pl.DataFrame({"i": idx, "h": hashes.gather(idx)})
         .with_columns(occ=pl.int_range(pl.len(), dtype=pl.UInt32).over("h"))
