@@ -264,18 +264,16 @@ def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_d
     # the GIL a head start: a load begins while the GUI redraws for it, and GIL-holding
     # work from the first moment made its calls queue (stalls of 50-70 ms).
     reader.done(0.05)
-    with rawfile.scratch(max(hi - lo for lo, hi in spans)) as room:
-        for lo, hi in spans:
-            with rawfile.read_into(fh.fileno(), room, lo, hi) as piece:
-                digest.update(piece)
-            chunk_numbers, lines, count, chunk_hashes = rawfile.hashed_lines(room, line, line_hash, 0, hi - lo)
-            if isinstance(lines, rawfile.Spans):  # room is reused: rows are read back from the mapping
-                lines = rawfile.Spans(buf, lines.starts, lines.ends, shift=lo)
-            numbers += chunk_numbers
-            hashes += chunk_hashes
-            parts.append(lines)
-            line += count
-            chunk_done(hi // 2)
+    for lo, hi in spans:
+        with memoryview(buf)[lo:hi] as piece:
+            digest.update(piece)
+        chunk_numbers, lines, count, chunk_hashes = rawfile.hashed_lines(buf, line, line_hash, lo, hi)
+        rawfile.forget(buf, lo, hi)
+        numbers += chunk_numbers
+        hashes += chunk_hashes
+        parts.append(lines)
+        line += count
+        chunk_done(hi // 2)
     # Columns built while Polars still reads: this thread would otherwise only wait.
     line_numbers, line_hashes = pl.Series(numbers, dtype=pl.UInt32), pl.Series(hashes, dtype=pl.UInt64)
     del numbers, hashes

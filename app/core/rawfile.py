@@ -69,29 +69,13 @@ def read_at(fd: int, lo: int, hi: int) -> bytes:
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
-def scratch(size: int) -> mmap.mmap:
-    """A reusable buffer for read_into: anonymous memory, zero pages mapped lazily (a
-    16 MB bytearray is zero-filled holding the GIL, ~10 ms). Close it when done."""
-    return mmap.mmap(-1, max(size, 1))
-
-
-def read_into(fd: int, room, lo: int, hi: int) -> memoryview:
-    """Bytes [lo, hi) of an open file copied into ``room`` (a reused scratch buffer: no
-    fresh memory to fault in, where a mapping of the file faults in every page and keeps
-    it counted in the process's memory); the filled part of it. The GIL is released while
-    the kernel copies."""
-    view = memoryview(room)[: hi - lo]
-    at = 0
-    while at < hi - lo:
-        if hasattr(os, "preadv"):
-            got = os.preadv(fd, [view[at:]], lo + at)
-        else:
-            os.lseek(fd, lo + at, os.SEEK_SET)
-            got = os.readv(fd, [view[at:]])
-        if not got:  # only if the file shrank meanwhile
-            raise OSError(f"file ended at byte {lo + at} while reading up to {hi}")
-        at += got
-    return view
+def forget(buf, lo: int, hi: int) -> None:
+    """Unmap the pages of buf[lo:hi] from this process once read: they stay in the page
+    cache (a later read maps them again), but no longer count in its memory, so reading a
+    whole file through its mapping costs no more memory than one chunk of it."""
+    if isinstance(buf, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        start = lo - lo % mmap.PAGESIZE
+        buf.madvise(mmap.MADV_DONTNEED, start, hi - start)
 
 
 def is_lfs_pointer(head: bytes) -> bool:
@@ -181,13 +165,13 @@ def split_lines(piece: bytes, first_line: int = 1) -> tuple[list[int], list[byte
 
 
 class Spans(Sequence):
-    """The lines of a piece as (start, end) offsets, plus ``shift``: a line's bytes are
-    copied only when asked for."""
+    """The lines of a piece as (start, end) offsets: a line's bytes are copied only when
+    asked for."""
 
-    __slots__ = ("piece", "starts", "ends", "shift")
+    __slots__ = ("piece", "starts", "ends")
 
-    def __init__(self, piece, starts: list[int], ends: list[int], shift: int = 0):
-        self.piece, self.starts, self.ends, self.shift = piece, starts, ends, shift
+    def __init__(self, piece, starts: list[int], ends: list[int]):
+        self.piece, self.starts, self.ends = piece, starts, ends
 
     def __len__(self) -> int:
         return len(self.ends)
@@ -195,7 +179,7 @@ class Spans(Sequence):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        return self.piece[self.shift + self.starts[i] : self.shift + self.ends[i]]
+        return self.piece[self.starts[i] : self.ends[i]]
 
 
 HASH_BATCH = 512  # lines hashed per C-level call (~1 MB of a real release)
