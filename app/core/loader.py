@@ -14,14 +14,14 @@ import threading
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 import polars as pl
 import xxhash
 
-from . import rawfile
+from . import facets, rawfile
 from .report import BadLine, FileInfo, LoadReport, SkippedFile
-from .schema import BASE_SCHEMA, RAW_SCHEMA, line_hash, normalise_raw, raw_values, row_ids
+from .schema import BASE_SCHEMA, LENGTH_COLUMNS, RAW_SCHEMA, line_hash, normalise_raw, raw_values, row_ids, text_lengths
 
 DATA_SUFFIXES = (".jsonl",)
 # A real (odd-backslash) \uD800-\uDFFF escape. A lone one is silently mangled by
@@ -142,6 +142,7 @@ def load_release(
     report = LoadReport()
     frames: list[pl.DataFrame] = []
     hashes: list[pl.Series] = []
+    repeats: list[dict[str, bool] | None] = []
     done = 0
     for i, (path, rel) in enumerate(files):
         if progress:
@@ -160,6 +161,7 @@ def load_release(
         if part is not None:
             frames.append(part[0])
             hashes.append(part[1])
+            repeats.append(part[2])
         done += sizes[i]
     if progress:
         progress(Progress(total, total, len(files), len(files), ""))
@@ -168,7 +170,12 @@ def load_release(
         raise ReleaseError(f"no readable row under {root}" + (f" ({reasons})" if reasons else ""))
     body = pl.concat(frames, how="vertical", rechunk=False)
     rid = row_ids(pl.concat(hashes))
-    frame = body.insert_column(0, rid).select(BASE_SCHEMA.names())
+    # Evaluated, not just projected: Polars keeps a column of one value per file (file,
+    # subset) as a scalar until it is read, and reading it from Python builds it holding
+    # the GIL (2-13 ms at 500k rows: a stall for a GUI); in a query it costs 0.5 ms.
+    frame = body.insert_column(0, rid).select(pl.all()).select(BASE_SCHEMA.names())
+    if all(r is not None for r in repeats):  # known for every file: the counts need not look again
+        facets.remember_inner_duplicates(frame, {c: any(r[c] for r in repeats) for c in repeats[0]})
     report.rows = frame.height
     report.bad_lines.sort(key=lambda b: (b.file, b.line))
     return Release(root=root, paths=tuple(Path(p).resolve() for p in ([paths] if isinstance(paths, (str, Path)) else paths)), frame=frame, report=report)
@@ -184,8 +191,8 @@ class _Beside(threading.Thread):
     """fn(*args) on a thread of its own (which inherits the caller's background priority);
     result() waits for it and returns its value or raises its exception."""
 
-    def __init__(self, fn, *args):
-        super().__init__(name="cqia-lines", daemon=True)
+    def __init__(self, fn, *args, name: str = "cqia-load"):
+        super().__init__(name=name, daemon=True)
         self._call, self._value, self._error = (fn, args), None, None
         self.start()
 
@@ -212,8 +219,9 @@ class _Beside(threading.Thread):
         return value
 
 
-# (frames of the file's rows, their line hashes (UInt64), how many non-blank lines, XXH3 of the file)
-_FileRows = tuple[list[pl.DataFrame], pl.Series, int, str]
+# (frames of the file's rows, their line hashes (UInt64), how many non-blank lines, XXH3 of
+# the file, per label column whether a row repeats a label in it (None: not checked))
+_FileRows = tuple[list[pl.DataFrame], pl.Series, int, str, dict[str, bool] | None]
 # Polars takes a path with any of these for a glob pattern, and would read other files.
 _GLOB_CHARS = frozenset("*?[]{}")
 
@@ -232,7 +240,7 @@ def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done
             got = _read_whole(path, fh, buf, rel, source, subset, chunk_done)
         if got is None:
             got = _read_chunks(fh, buf, rel, source, subset, report, chunk_done)
-    frames, hashes, seen, digest = got
+    frames, hashes, seen, digest, repeats = got
     if not seen:
         report.skipped_files.append(SkippedFile(rel, "empty file" if stat.st_size == 0 else "blank lines only"))
         return None
@@ -240,7 +248,7 @@ def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done
     report.file_infos.append(FileInfo(rel, stat.st_size, stat.st_mtime_ns, digest, rows))
     if not frames:
         return None
-    return pl.concat(frames, rechunk=False), hashes
+    return pl.concat(frames, rechunk=False), hashes, repeats
 
 
 def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_done: Callable[[int], None]) -> _FileRows | None:
@@ -255,8 +263,8 @@ def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_d
     """
     reader = _Beside(_read_fast, path)
     digest = xxhash.xxh3_64()
-    numbers: list[int] = []
-    hashes: list[int] = []
+    numbers: list[pl.Series] = []
+    hashes: list[pl.Series] = []
     parts: list = []
     line = 1
     spans = list(rawfile.chunks(buf))
@@ -269,13 +277,13 @@ def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_d
             digest.update(piece)
         chunk_numbers, lines, count, chunk_hashes = rawfile.hashed_lines(buf, line, line_hash, lo, hi)
         rawfile.forget(buf, lo, hi)
-        numbers += chunk_numbers
-        hashes += chunk_hashes
+        # Columns built a chunk at a time: 500k Python ints at once held the GIL ~30 ms.
+        numbers.append(_uint32s(chunk_numbers))
+        hashes.append(pl.Series(chunk_hashes, dtype=pl.UInt64))
         parts.append(lines)
         line += count
         chunk_done(hi // 2)
-    # Columns built while Polars still reads: this thread would otherwise only wait.
-    line_numbers, line_hashes = pl.Series(numbers, dtype=pl.UInt32), pl.Series(hashes, dtype=pl.UInt64)
+    line_numbers, line_hashes = pl.concat(numbers, rechunk=True), pl.concat(hashes, rechunk=True)
     del numbers, hashes
     while not reader.done(0.05):
         chunk_done(len(buf) // 2)  # lets cancel in; the reader's result is then dropped
@@ -284,17 +292,35 @@ def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_d
     if pieces is None or pieces.height != len(lines) or _replaced(fh, path):
         return None
     # Polars hands the file back in ~300-row pieces (1,683 at 500k rows), and every
-    # expression pays per piece: the checks run on one piece (0.18 -> 0.11 s; strings
-    # are views, so it copies no text). The frame itself stays in pieces: made one, the
-    # GUI's first paint after the load stalled ~15 ms longer. The line spans are freed
-    # on their own (~10 ms holding the GIL), not together with everything else on return.
-    raw, seen = _check_rows(pieces, buf, lines, probe=pieces.rechunk()), len(lines)
-    del pieces, lines, parts
-    if raw is None:
+    # expression pays per piece: the checks and the lengths are computed on a copy in one
+    # piece (strings are views: it copies no text). The frame itself stays in pieces:
+    # made one, the GUI's first paint after a load stalled ~10 ms longer (medians of 8
+    # runs; the counts and charts it asks for then run faster and crowd its paint).
+    checked, seen = _check_rows(pieces, buf, lines, probe=pieces.rechunk(), lengths=True), len(lines)
+    del pieces, lines
+    _Beside(_drop_gradually, parts, name="cqia-free")
+    if checked is None:
         return None
     chunk_done(len(buf))
-    frames = [normalise_raw(raw, rel, line_numbers, source, subset)] if raw.height else []
-    return frames, line_hashes, seen, digest.hexdigest()
+    raw, repeats, lengths = checked
+    frames = [normalise_raw(raw, rel, line_numbers, source, subset, lengths)] if raw.height else []
+    return frames, line_hashes, seen, digest.hexdigest(), repeats
+
+
+def _uint32s(numbers) -> pl.Series:
+    """Line numbers as a column; a range (the common case) without a Python int each."""
+    if isinstance(numbers, range) and numbers.step == 1:
+        return pl.int_range(numbers.start, numbers.stop, dtype=pl.UInt32, eager=True)
+    return pl.Series(numbers, dtype=pl.UInt32)
+
+
+def _drop_gradually(items: list) -> None:
+    """Free ``items`` one at a time, on a thread of their own while the load goes on.
+    Freeing holds the GIL: the line spans of a 500k-row file took ~10 ms at once, and a
+    GUI thread waiting that long to paint stalls. One at a time, the GIL can change hands.
+    """
+    while items:
+        items.pop()
 
 
 def _replaced(fh, path: Path) -> bool:
@@ -331,7 +357,7 @@ def _read_chunks(fh, buf, rel: str, source: str, subset: str, report: LoadReport
                 hashes += line_hashes
         del piece, lines, split, raw  # free this chunk's 16 MB before the one after next is copied
         chunk_done(hi)
-    return frames, pl.Series(hashes, dtype=pl.UInt64), seen, digest.hexdigest()
+    return frames, pl.Series(hashes, dtype=pl.UInt64), seen, digest.hexdigest(), None
 
 
 def _read_fast(source: bytes | Path) -> pl.DataFrame | None:
@@ -347,20 +373,30 @@ def _check_chunk(raw: pl.DataFrame | None, piece: bytes, numbers: list[int], lin
     checked = None if raw is None or raw.height != len(lines) else _check_rows(raw, piece, lines)
     if checked is None:
         return _parse_lines(numbers, lines, rel, report)
-    return checked, None
+    return checked.raw, None
 
 
-def _check_rows(raw: pl.DataFrame, piece, lines, probe: pl.DataFrame | None = None) -> pl.DataFrame | None:
-    """``raw`` (one row per line of ``piece``) with every row Polars may have read
-    differently from the stdlib re-read by the stdlib; None when some row needs the
-    line-by-line path. ``probe``: the same rows laid out for a faster check."""
-    nul, texts, items = _suspects(raw if probe is None else probe)
+class _Checked(NamedTuple):
+    raw: pl.DataFrame  # one row per line, every row Polars may have read differently re-read by the stdlib
+    repeats: dict[str, bool] | None  # per label column: does a row repeat a label in it
+    lengths: pl.DataFrame | None  # text_lengths() of raw, if asked for
+
+
+def _check_rows(raw: pl.DataFrame, piece, lines, probe: pl.DataFrame | None = None,
+                lengths: bool = False) -> _Checked | None:
+    """``raw`` (one row per line of ``piece``), checked; None when some row needs the
+    line-by-line path. What was learnt on the way is None when rows were re-read.
+    ``probe``: the same rows laid out for a faster check."""
+    nul, texts, items, repeats, counted = _suspects(raw if probe is None else probe, lengths)
     if nul and _lone_surrogate_spans(piece):
         return None
     redo = items.arg_true().to_list()
     if texts.height:
         redo = sorted(set(redo).union(_not_all_strings(texts, lines)))
-    return _reparse_rows(raw, redo, lines) if redo else raw
+    if not redo:
+        return _Checked(raw, repeats, counted)
+    fixed = _reparse_rows(raw, redo, lines)
+    return None if fixed is None else _Checked(fixed, None, None)
 
 
 # A value Polars may have rendered from a non-string JSON value: a number (1.0 -> "1",
@@ -374,6 +410,14 @@ _NUMBER = r"-?\d[\d.eE+-]*"
 _COERCED_TEXT = rf"^(?:{_JSON_START}|{_NUMBER}$)"
 
 
+def _may_be_coerced(column: str) -> pl.Expr:
+    """Starts with {, [, - or a digit: a superset of _COERCED_TEXT. Polars compares
+    strings by the prefix it keeps beside each one, so this reads no text: a regex reads
+    the first bytes of every value, one cache miss each (45 ms at 500k rows, this 7)."""
+    v = pl.col(column)
+    return (((v >= "-") & (v < ":")) | ((v >= "[") & (v < "\\")) | ((v >= "{") & (v < "|"))).fill_null(False)
+
+
 # Long values, mostly distinct, are checked row by row. The others hold a few distinct
 # values (labels, answer_from, ...): each distinct value is checked once, and only a value
 # that fails is looked for row by row, a third of the work of checking every row.
@@ -381,28 +425,46 @@ _ROW_CHECKED = ("instruction", "input", "output", "metadata")
 _VALUE_CHECKED = ("source", "answer_from", "copyright")
 _LABELS = {"domain": pl.col("domain"), "major": pl.col("task_type").struct.field("major"),
            "minor": pl.col("task_type").struct.field("minor")}
+_LABEL_COLUMNS = {"domain": "domain", "major": "task_major", "minor": "task_minor"}  # in the base frame
 
 
-def _suspects(raw: pl.DataFrame) -> tuple[bool, pl.DataFrame, pl.Series]:
+def _suspects(raw: pl.DataFrame, lengths: bool = False
+              ) -> tuple[bool, pl.DataFrame, pl.Series, dict[str, bool], pl.DataFrame | None]:
     """(is there a NUL in the text: Polars turns a lone high-surrogate escape into U+0000;
     the rows with a text value that may have been coerced from a non-string, with "_i" their
-    index and one flag column per text field; per row: may a label be coerced or null)."""
+    index and one flag column per text field; per row: may a label be coerced or null;
+    per label column: does any row repeat a label, which the facet counts want to know;
+    the text lengths, if asked for).
+    The scans of every value run in one parallel pass; the regex only sees the few rows
+    whose prefix may start a coerced value."""
     distinct = {**{c: pl.col(c).drop_nulls().unique() for c in _VALUE_CHECKED},
                 **{k: e.explode(keep_nulls=False).unique() for k, e in _LABELS.items()}}
-    # Per column, the distinct values that fail: coerced-looking, null or holding a NUL.
-    found = raw.select(
+    got = raw.select(
         *[pl.col(c).str.contains("\x00", literal=True).any().alias(f"nul:{c}") for c in _ROW_CHECKED],
+        *[pl.arg_where(_may_be_coerced(c)).implode().alias(f"at:{c}") for c in _ROW_CHECKED],
         *[v.filter(v.str.contains(_COERCED_TEXT) | v.str.contains("\x00", literal=True) | v.is_null()).implode().alias(c)
           for c, v in distinct.items()],
-    ).row(0, named=True)
-    has_nul = any(found[f"nul:{c}"] for c in _ROW_CHECKED) or any(v is not None and "\x00" in v for c in distinct for v in found[c])
-    rows = raw.select(*[pl.col(c).str.contains(_COERCED_TEXT).fill_null(False) for c in _ROW_CHECKED],
-                      *[pl.col(c).is_in(_series(found[c])).fill_null(False) for c in _VALUE_CHECKED if found[c]])
-    text_flags = rows.with_row_index("_i").filter(pl.any_horizontal(rows.columns))
+        *[(e.list.len() != e.list.n_unique()).any().alias(f"dups:{k}") for k, e in _LABELS.items()],
+        *[length.implode() for length in (text_lengths() if lengths else [])],
+    )
+    found = {c: got[c][0].to_list() for c in distinct}
+    has_nul = any(got[f"nul:{c}"][0] for c in _ROW_CHECKED) or any(v is not None and "\x00" in v for c in distinct for v in found[c])
+    # The few rows that may hold a coerced text value, and which of their values may.
+    at = pl.concat([got[f"at:{c}"][0] for c in _ROW_CHECKED]).unique().sort()
+    values = [pl.col(c).is_in(_series(found[c])).fill_null(False) for c in _VALUE_CHECKED if found[c]]
+    if values:  # a source / answer_from / copyright value that may be coerced: rare
+        at = pl.concat([at, raw.select(pl.arg_where(pl.any_horizontal(values))).to_series()]).unique().sort()
+    rows = raw.select(*_ROW_CHECKED, *_VALUE_CHECKED).gather(at).select(
+        pl.lit(at).alias("_i"),
+        *[pl.col(c).str.contains(_COERCED_TEXT).fill_null(False) for c in _ROW_CHECKED],
+        *[e.alias(e.meta.output_name()) for e in values])
+    text_flags = rows.filter(pl.any_horizontal(rows.columns[1:]))
     items = [e.list.eval(pl.element().is_null() | pl.element().is_in(_series(found[k]))).list.any().fill_null(False)
              for k, e in _LABELS.items() if found[k]]
     item_flags = raw.select(pl.any_horizontal(items)).to_series() if items else pl.repeat(False, raw.height, eager=True)
-    return has_nul, text_flags, item_flags
+    repeats = {_LABEL_COLUMNS[k]: bool(got[f"dups:{k}"][0]) for k in _LABELS}
+    counted = got.select(pl.col(name).explode() for name in LENGTH_COLUMNS.values()) if lengths else None
+    return has_nul, text_flags, item_flags, repeats, counted
 
 
 def _series(values: list[str | None]) -> pl.Expr:

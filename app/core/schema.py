@@ -63,13 +63,21 @@ BASE_SCHEMA = pl.Schema(
 FACET_COLUMNS = ("source", "subset", "task_major", "task_minor", "domain", "answer_from", "human_verified")
 
 
-def normalise_raw(raw: pl.DataFrame, file: str, first_line: pl.Series, default_source: str, subset: str) -> pl.DataFrame:
+def text_lengths() -> list[pl.Expr]:
+    """The character lengths of the text fields, as normalise_raw names them."""
+    return [pl.col(f).fill_null("").str.len_chars().cast(pl.UInt32).alias(LENGTH_COLUMNS[f]) for f in TEXT_FIELDS]
+
+
+def normalise_raw(raw: pl.DataFrame, file: str, first_line: pl.Series, default_source: str, subset: str,
+                  lengths: pl.DataFrame | None = None) -> pl.DataFrame:
     """Turn a frame shaped like RAW_SCHEMA into BASE_SCHEMA columns (minus rid).
 
-    ``first_line`` holds the 1-based line number of every row.
+    ``first_line`` holds the 1-based line number of every row; ``lengths``, when given,
+    the text_lengths() of ``raw`` (the loader counts them in the same pass as its checks).
     """
     empty_list = pl.lit([], dtype=pl.List(pl.String))
     text = [pl.col(f).fill_null("") for f in TEXT_FIELDS]
+    counted = text_lengths() if lengths is None else [pl.lit(lengths[name]) for name in LENGTH_COLUMNS.values()]
     return raw.select(
         pl.lit(file, pl.String).alias("file"),
         first_line.cast(pl.UInt32).alias("line"),
@@ -83,7 +91,7 @@ def normalise_raw(raw: pl.DataFrame, file: str, first_line: pl.Series, default_s
         pl.col("answer_from").fill_null(""),
         pl.col("human_verified"),
         pl.col("copyright").fill_null(""),
-        *[pl.col(f).fill_null("").str.len_chars().cast(pl.UInt32).alias(LENGTH_COLUMNS[f]) for f in TEXT_FIELDS],
+        *counted,
     )
 
 

@@ -451,3 +451,48 @@ def test_row_ids_number_each_repeat_in_order(hashes):
         want.append(h if k == 0 else xxhash.xxh3_64_intdigest(h.to_bytes(8, "little") + k.to_bytes(4, "little")))
     got = row_ids(pl.Series(hashes, dtype=pl.UInt64))
     assert got.name == "rid" and got.dtype == pl.UInt64 and got.to_list() == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list('{}[]"-.:/0123456789eE+tfn ,\\|\x00a中')), max_size=12)
+                | st.text(max_size=20), max_size=30))
+def test_the_prefix_test_for_coerced_text_keeps_every_value_the_regex_flags(values):
+    """The checks look at a value with the regex only when its prefix may start one: a
+    value the regex flags must never be left out by the cheaper prefix comparison."""
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    flagged = frame.select(pl.col("v").str.contains(loader._COERCED_TEXT).fill_null(False)).to_series()
+    kept = frame.select(loader._may_be_coerced("v")).to_series()
+    assert not (flagged & ~kept).any()
+    assert kept.to_list() == [v[:1] in set("-./0123456789[{") for v in values]
+
+
+@pytest.mark.parametrize("repeat_in", [None, "domain", "task_minor"])
+def test_the_loader_tells_the_counts_whether_a_row_repeats_a_label(tmp_path, chunk_size, repeat_in):
+    """A file read whole is checked for rows that repeat a label in the same pass as the
+    other checks; the facet counts then trust that answer. It must be the one they find
+    themselves, and it must not be given when some file was not checked that way."""
+    from app.core import facets, query
+
+    lines = [row(i) for i in range(40)]
+    if repeat_in == "domain":
+        lines[7] = row(7, domain=["百科", "百科"])
+    elif repeat_in == "task_minor":
+        lines[9] = row(9, task_type={"major": ["问答"], "minor": ["百科问答", "百科问答"]})
+    write_jsonl(tmp_path / "zhihu" / "a.jsonl", lines)
+    frame = load_release(tmp_path).frame
+    columns = ("task_major", "task_minor", "domain")
+    remembered = {c: query.MEMO.lookup(frame, ("inner-dups", c)) for c in columns}
+    whole = chunk_size == "256 B chunks"  # the test file is read whole only with tiny chunks
+    assert all(found for found, _ in remembered.values()) == whole
+    fresh = frame.clone()  # another frame object: nothing remembered, the counts look themselves
+    for c in columns:
+        assert facets._has_inner_duplicates(fresh, c) == (c == repeat_in)
+        if whole:
+            assert remembered[c][1] == (c == repeat_in)
+    counts = facets.all_facet_counts(frame, query.FilterSpec(), columns, limit=None)
+    assert counts == facets.all_facet_counts(fresh, query.FilterSpec(), columns, limit=None)
+    # A second file of one chunk is read chunk by chunk, not checked that way: nothing
+    # is remembered for the release as a whole.
+    write_jsonl(tmp_path / "douban" / "b.jsonl", ['{"instruction": "短", "output": "短"}'])
+    both = load_release(tmp_path).frame
+    assert not any(query.MEMO.lookup(both, ("inner-dups", c))[0] for c in columns)
