@@ -8,6 +8,7 @@ is reported with its file, line and reason.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import re
 import threading
@@ -19,7 +20,7 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 import polars as pl
 import xxhash
 
-from . import facets, rawfile
+from . import arrowlines, facets, labeltext, rawfile
 from .report import BadLine, FileInfo, LoadReport, SkippedFile
 from .schema import BASE_SCHEMA, LENGTH_COLUMNS, RAW_SCHEMA, line_hash, normalise_raw, raw_values, row_ids, text_lengths
 
@@ -261,28 +262,35 @@ def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_d
     the line-by-line path: the chunked path then reads the file and reports its bad lines.
     Nothing is reported from here. A byte counts half done when hashed, whole when parsed.
     """
-    reader = _Beside(_read_fast, path)
+    reader = _Beside(_read_fast, path, labeltext.READ_SCHEMA)
     digest = xxhash.xxh3_64()
     numbers: list[pl.Series] = []
     hashes: list[pl.Series] = []
     parts: list = []
-    line = 1
+    reread: list[int] = []  # rows where a label may be a JSON string (labeltext)
+    line, rows = 1, 0
     spans = list(rawfile.chunks(buf))
     # Polars' read takes several times longer than the hashing, so the hashing can give
     # the GIL a head start: a load begins while the GUI redraws for it, and GIL-holding
     # work from the first moment made its calls queue (stalls of 50-70 ms).
     reader.done(0.05)
-    for lo, hi in spans:
-        with memoryview(buf)[lo:hi] as piece:
-            digest.update(piece)
-        chunk_numbers, lines, count, chunk_hashes = rawfile.hashed_lines(buf, line, line_hash, lo, hi)
-        rawfile.forget(buf, lo, hi)
-        # Columns built a chunk at a time: 500k Python ints at once held the GIL ~30 ms.
-        numbers.append(_uint32s(chunk_numbers))
-        hashes.append(pl.Series(chunk_hashes, dtype=pl.UInt64))
-        parts.append(lines)
-        line += count
-        chunk_done(hi // 2)
+    # Copy-on-write and never written: the page cache's own pages, in a buffer ctypes can
+    # point Polars to (a read-only mapping it cannot).
+    with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_COPY) as scan:
+        for lo, hi in spans:
+            with memoryview(buf)[lo:hi] as piece:
+                digest.update(piece)
+            chunk_numbers, lines, count, chunk_hashes = rawfile.hashed_lines(buf, line, line_hash, lo, hi)
+            rawfile.forget(buf, lo, hi)
+            # Columns built a chunk at a time: 500k Python ints at once held the GIL ~30 ms.
+            numbers.append(_uint32s(chunk_numbers))
+            hashes.append(pl.Series(chunk_hashes, dtype=pl.UInt64))
+            reread += _text_label_rows(scan, lines, rows)
+            rawfile.forget(scan, lo, hi)
+            parts.append(lines)
+            rows += len(lines)
+            line += count
+            chunk_done(hi // 2)
     line_numbers, line_hashes = pl.concat(numbers, rechunk=True), pl.concat(hashes, rechunk=True)
     del numbers, hashes
     while not reader.done(0.05):
@@ -291,12 +299,14 @@ def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_d
     lines = rawfile.Joined(parts)
     if pieces is None or pieces.height != len(lines) or _replaced(fh, path):
         return None
+    decoded = labeltext.decode(pieces)
+    pieces, reread = decoded.frame, sorted(set(reread).union(decoded.reread))
     # Polars hands the file back in ~300-row pieces (1,683 at 500k rows), and every
     # expression pays per piece: the checks and the lengths are computed on a copy in one
     # piece (strings are views: it copies no text). The frame itself stays in pieces:
     # made one, the GUI's first paint after a load stalled ~10 ms longer (medians of 8
     # runs; the counts and charts it asks for then run faster and crowd its paint).
-    checked, seen = _check_rows(pieces, buf, lines, probe=pieces.rechunk(), lengths=True), len(lines)
+    checked, seen = _check_rows(pieces, buf, lines, probe=pieces.rechunk(), lengths=True, reread=reread), len(lines)
     del pieces, lines
     _Beside(_drop_gradually, parts, name="cqia-free")
     if checked is None:
@@ -305,6 +315,20 @@ def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_d
     raw, repeats, lengths = checked
     frames = [normalise_raw(raw, rel, line_numbers, source, subset, lengths)] if raw.height else []
     return frames, line_hashes, seen, digest.hexdigest(), repeats
+
+
+def _text_label_rows(scan, lines, first: int) -> list[int]:
+    """labeltext.text_label_rows of one chunk's lines, numbered from ``first``; the
+    column shares the mapping's pages (Spans), or is a copy (a chunk split line by line)."""
+    if not lines:
+        return []
+    if isinstance(lines, rawfile.Spans):
+        column = arrowlines.lines_column(scan, lines.starts + [lines.ends[-1]])
+    else:
+        column = pl.Series("line", lines, dtype=pl.Binary)
+    found = labeltext.text_label_rows(column)
+    del column  # releases the mapping before it is closed
+    return [first + i for i in found.to_list()]
 
 
 def _uint32s(numbers) -> pl.Series:
@@ -360,9 +384,9 @@ def _read_chunks(fh, buf, rel: str, source: str, subset: str, report: LoadReport
     return frames, pl.Series(hashes, dtype=pl.UInt64), seen, digest.hexdigest(), None
 
 
-def _read_fast(source: bytes | Path) -> pl.DataFrame | None:
+def _read_fast(source: bytes | Path, schema: pl.Schema = RAW_SCHEMA) -> pl.DataFrame | None:
     try:
-        return pl.read_ndjson(source, schema=RAW_SCHEMA)
+        return pl.read_ndjson(source, schema=schema)
     except Exception:  # noqa: BLE001 - any refusal means: go line by line
         return None
 
@@ -383,16 +407,17 @@ class _Checked(NamedTuple):
 
 
 def _check_rows(raw: pl.DataFrame, piece, lines, probe: pl.DataFrame | None = None,
-                lengths: bool = False) -> _Checked | None:
+                lengths: bool = False, reread: list[int] = ()) -> _Checked | None:
     """``raw`` (one row per line of ``piece``), checked; None when some row needs the
     line-by-line path. What was learnt on the way is None when rows were re-read.
-    ``probe``: the same rows laid out for a faster check."""
+    ``probe``: the same rows laid out for a faster check; ``reread``: rows the stdlib
+    must read whatever the checks find."""
     nul, texts, items, repeats, counted = _suspects(raw if probe is None else probe, lengths)
     if nul and _lone_surrogate_spans(piece):
         return None
     redo = items.arg_true().to_list()
-    if texts.height:
-        redo = sorted(set(redo).union(_not_all_strings(texts, lines)))
+    if texts.height or reread:
+        redo = sorted(set(redo).union(_not_all_strings(texts, lines), reread))
     if not redo:
         return _Checked(raw, repeats, counted)
     fixed = _reparse_rows(raw, redo, lines)

@@ -259,6 +259,53 @@ def test_raw_line_decides_whether_a_json_looking_value_was_a_string(tmp_path):
     assert fast["instruction"].to_list()[:2] == ["12", "x"] and fast["metadata"][3] == '{"output": 2}'
 
 
+def test_labels_read_as_text_are_decoded_or_re_read_exactly(tmp_path, monkeypatch, chunk_size):
+    """A file read whole takes its labels as JSON text (labeltext): every label shape
+    comes out as the stdlib reads it, and a file that parses is not read again."""
+    lines = [
+        row(0),
+        row(1, domain="[\"医学\"]"),  # a string spelled like a list (json.dumps twice)
+        row(2, task_type={"major": "[\"问答\", \"翻译\"]", "minor": ["x"]}),
+        '{"\\u0064omain": "[\\"a\\"]", "instruction": "escaped key"}',
+        '{"domain": "\\u005b\\"b\\"]", "instruction": "escaped bracket"}',
+        row(5, domain=["C:\\new", "引号\"", "tab\there"]),  # Polars leaves \ and control characters raw
+        row(6, domain=[["嵌套"], 2.50, None, True], task_type={"major": [], "minor": None}),
+        row(7, domain="医学", task_type={"major": "问答"}),  # plain strings
+        row(8, domain={"键": "值"}, task_type=None),
+        row(9, domain=[], metadata={"domain": "[not a label]"}),
+        row(10, output="[\"looks like a list\"]", domain=["[x]", "1", "{}"]),
+        row(11, domain=["C:\\new"]),  # only a backslash: the render would decode to a newline
+        row(12, task_type={"major": ["a\\\"b"], "minor": ["\\u4e2d"]}),
+    ]
+    fast, slow = _fast_and_slow(tmp_path, lines)
+    assert fast.equals(slow)
+    assert fast["domain"].to_list()[:6] == [["通用"], ['["医学"]'], ["通用"], ['["a"]'], ['["b"]'], ["C:\\new", '引号"', "tab\there"]]
+    assert fast["task_major"][2].to_list() == ['["问答", "翻译"]'] and fast["task_minor"][2].to_list() == ["x"]
+    assert fast["domain"][6].to_list() == ['["嵌套"]', "2.5", "true"] and fast["task_major"][6].to_list() == []
+    assert fast["domain"][7].to_list() == ["医学"] and fast["task_major"][7].to_list() == ["问答"]
+    assert fast["domain"][8].to_list() == ['{"键": "值"}'] and fast["domain"][9].to_list() == []
+    assert fast["domain"][10].to_list() == ["[x]", "1", "{}"]
+    assert fast["domain"][11].to_list() == ["C:\\new"] and fast["task_major"][12].to_list() == ['a\\"b']
+    assert fast["task_minor"][12].to_list() == ["\\u4e2d"]
+    chunked = _count_calls(monkeypatch, "_read_chunks")
+    load_release(tmp_path / "fast")
+    assert chunked == ([] if chunk_size == "256 B chunks" else [1])
+
+
+_label = st.none() | st.text(alphabet=st.sampled_from('ab中[]"\\\n,'), max_size=6) | st.integers(-5, 5) \
+    | st.lists(st.none() | st.text(alphabet=st.sampled_from('ab中[]"\\\t{}'), max_size=5) | st.floats(0, 3), max_size=3)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.fixed_dictionaries({"domain": _label, "task_type": st.none() | st.fixed_dictionaries(
+    {"major": _label, "minor": _label}), "output": st.sampled_from(["", "[\"x\"]", "普通"])}), min_size=1, max_size=6),
+    spelled=st.sampled_from([{}, {"separators": (",", ":")}, {"ensure_ascii": True}]))
+def test_any_label_shape_reads_as_the_stdlib_reads_it(tmp_path_factory, rows, spelled):
+    folder = tmp_path_factory.mktemp("labels")
+    fast, slow = _fast_and_slow(folder, [json.dumps(r, **{"ensure_ascii": False, **spelled}) for r in rows])
+    assert fast.equals(slow)
+
+
 _json_leaf = st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats(allow_nan=False, allow_infinity=False) \
     | st.text(alphabet=st.sampled_from("ab中文{}[]\\\"1.-e \n"), max_size=8)
 _json_value = st.recursive(_json_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
@@ -325,11 +372,11 @@ def test_a_file_saved_anew_while_it_is_read_gives_the_rows_it_had_when_opened(tm
     path = write_jsonl(tmp_path / "a.jsonl", [row(i) for i in range(50)])
     real = loader._read_fast
 
-    def read_after_a_save(source):
+    def read_after_a_save(source, *schema):
         if isinstance(source, Path):
             fresh = write_jsonl(tmp_path / "new.jsonl", [row(1000 + i) for i in range(50)])
             os.replace(fresh, path)
-        return real(source)
+        return real(source, *schema)
 
     monkeypatch.setattr(loader, "_read_fast", read_after_a_save)
     f = load_release(path).frame
