@@ -55,11 +55,24 @@ def decode(frame: pl.DataFrame) -> Decoded:
         lists[name] = pl.Series(lookup, dtype=_LIST).gather(physical).alias(name)
         if bad:
             hard.append(physical.is_in(pl.Series(bad, dtype=physical.dtype).implode()).fill_null(False))
-    task = pl.when(pl.col("task_type").is_null()).then(None).otherwise(
-        pl.struct(major=pl.lit(lists["major"]), minor=pl.lit(lists["minor"])))
-    out = frame.with_columns(task.alias("task_type"), pl.lit(lists["domain"]).alias("domain"))
+    task = pl.when(pl.col("task_type").is_null()).then(None).otherwise(pl.struct(major=lists["major"], minor=lists["minor"]))
+    # The labels in the pieces the other columns are in, as Polars' read would have left them.
+    task = _pieces(frame.select(task.alias("task_type")).to_series(), frame)
+    out = frame.with_columns(task, _pieces(lists["domain"], frame))
     reread = pl.select(pl.any_horizontal(hard).arg_true()).to_series().to_list() if hard else []
     return Decoded(out, reread)
+
+
+def _pieces(column: pl.Series, like: pl.DataFrame) -> pl.Series:
+    """``column`` cut where ``like``'s columns are (slices share its memory)."""
+    lengths = like.get_column(like.columns[0]).chunk_lengths()
+    if len(lengths) < 2:
+        return column
+    at, parts = 0, []
+    for n in lengths:
+        parts.append(column.slice(at, n))
+        at += n
+    return pl.concat(parts, rechunk=False)
 
 
 def _list_of(text: str) -> list[str] | None:
