@@ -21,13 +21,11 @@ from typing import NamedTuple
 
 import polars as pl
 
-from .schema import RAW_SCHEMA
+from .schema import RAW_LABELS, RAW_SCHEMA
 
 READ_SCHEMA = pl.Schema({**RAW_SCHEMA, "task_type": pl.Struct({"major": pl.String, "minor": pl.String}),
                          "domain": pl.String})
 _LIST = RAW_SCHEMA["domain"]
-_LABELS = {"domain": pl.col("domain"), "major": pl.col("task_type").struct.field("major"),
-           "minor": pl.col("task_type").struct.field("minor")}
 
 
 class Decoded(NamedTuple):
@@ -39,9 +37,9 @@ def decode(frame: pl.DataFrame) -> Decoded:
     """A READ_SCHEMA frame as RAW_SCHEMA: each distinct label render decoded once."""
     # A fresh category set per column numbers its distinct values 0..n-1 in one parallel
     # pass (a join, as replace_strict does, took 3-4 times as long).
-    codes = frame.select(e.cast(pl.Categorical(pl.Categories.random())).alias(k) for k, e in _LABELS.items())
+    codes = frame.select(e.cast(pl.Categorical(pl.Categories.random())).alias(k) for k, e in RAW_LABELS.items())
     lists, hard = {}, []
-    for name in _LABELS:
+    for name in RAW_LABELS:
         column = codes[name]
         present = column.drop_nulls().unique()
         ids = present.to_physical().to_list()

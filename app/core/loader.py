@@ -22,7 +22,7 @@ import xxhash
 
 from . import arrowlines, facets, labeltext, rawfile
 from .report import BadLine, FileInfo, LoadReport, SkippedFile
-from .schema import BASE_SCHEMA, LENGTH_COLUMNS, RAW_SCHEMA, line_hash, normalise_raw, raw_values, row_ids, text_lengths
+from .schema import BASE_SCHEMA, LENGTH_COLUMNS, RAW_LABELS, RAW_SCHEMA, line_hash, normalise_raw, raw_values, row_ids, text_lengths
 
 DATA_SUFFIXES = (".jsonl",)
 # A real (odd-backslash) \uD800-\uDFFF escape. A lone one is silently mangled by
@@ -299,8 +299,8 @@ def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_d
     lines = rawfile.Joined(parts)
     if pieces is None or pieces.height != len(lines) or _replaced(fh, path):
         return None
-    decoded = labeltext.decode(pieces)
-    pieces, reread = decoded.frame, sorted(set(reread).union(decoded.reread))
+    pieces, more = labeltext.decode(pieces)
+    reread += more  # _check_rows sorts them and drops repeats
     # Polars hands the file back in ~300-row pieces (1,683 at 500k rows), and every
     # expression pays per piece: the checks and the lengths are computed on a copy in one
     # piece (strings are views: it copies no text). The frame itself stays in pieces:
@@ -449,8 +449,6 @@ def _may_be_coerced(column: str) -> pl.Expr:
 # that fails is looked for row by row, a third of the work of checking every row.
 _ROW_CHECKED = ("instruction", "input", "output", "metadata")
 _VALUE_CHECKED = ("source", "answer_from", "copyright")
-_LABELS = {"domain": pl.col("domain"), "major": pl.col("task_type").struct.field("major"),
-           "minor": pl.col("task_type").struct.field("minor")}
 _LABEL_COLUMNS = {"domain": "domain", "major": "task_major", "minor": "task_minor"}  # in the base frame
 
 
@@ -464,13 +462,13 @@ def _suspects(raw: pl.DataFrame, lengths: bool = False
     The scans of every value run in one parallel pass; the regex only sees the few rows
     whose prefix may start a coerced value."""
     distinct = {**{c: pl.col(c).drop_nulls().unique() for c in _VALUE_CHECKED},
-                **{k: e.explode(keep_nulls=False).unique() for k, e in _LABELS.items()}}
+                **{k: e.explode(keep_nulls=False).unique() for k, e in RAW_LABELS.items()}}
     got = raw.select(
         *[pl.col(c).str.contains("\x00", literal=True).any().alias(f"nul:{c}") for c in _ROW_CHECKED],
         *[pl.arg_where(_may_be_coerced(c)).implode().alias(f"at:{c}") for c in _ROW_CHECKED],
         *[v.filter(v.str.contains(_COERCED_TEXT) | v.str.contains("\x00", literal=True) | v.is_null()).implode().alias(c)
           for c, v in distinct.items()],
-        *[(e.list.len() != e.list.n_unique()).any().alias(f"dups:{k}") for k, e in _LABELS.items()],
+        *[(e.list.len() != e.list.n_unique()).any().alias(f"dups:{k}") for k, e in RAW_LABELS.items()],
         *[length.implode() for length in (text_lengths() if lengths else [])],
     )
     # Per short column, the distinct values that fail: coerced-looking, null or holding a NUL.
@@ -487,9 +485,9 @@ def _suspects(raw: pl.DataFrame, lengths: bool = False
         *[e.alias(e.meta.output_name()) for e in values])
     text_flags = rows.filter(pl.any_horizontal(rows.columns[1:]))
     items = [e.list.eval(pl.element().is_null() | pl.element().is_in(_series(found[k]))).list.any().fill_null(False)
-             for k, e in _LABELS.items() if found[k]]
+             for k, e in RAW_LABELS.items() if found[k]]
     item_flags = raw.select(pl.any_horizontal(items)).to_series() if items else pl.repeat(False, raw.height, eager=True)
-    repeats = {_LABEL_COLUMNS[k]: bool(got[f"dups:{k}"][0]) for k in _LABELS}
+    repeats = {_LABEL_COLUMNS[k]: bool(got[f"dups:{k}"][0]) for k in RAW_LABELS}
     counted = got.select(pl.col(name).explode() for name in LENGTH_COLUMNS.values()) if lengths else None
     return has_nul, text_flags, item_flags, repeats, counted
 

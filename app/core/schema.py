@@ -36,6 +36,10 @@ RAW_SCHEMA = pl.Schema(
     }
 )
 
+# The label fields of a RAW_SCHEMA frame (or of labeltext's read of it), by short name.
+RAW_LABELS = {"domain": pl.col("domain"), "major": pl.col("task_type").struct.field("major"),
+              "minor": pl.col("task_type").struct.field("minor")}
+
 BASE_SCHEMA = pl.Schema(
     {
         "rid": pl.UInt64,  # stable row id (see row_ids)
