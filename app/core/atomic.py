@@ -1,6 +1,8 @@
 """Crash-safe file writes: a file is either its old bytes or its new bytes, never half.
 
 Temp file in the same folder -> write -> flush -> fsync -> os.replace -> fsync the folder.
+``write_new`` creates a file that must not exist yet (a version's files): the temp file
+is hard-linked into place, which fails rather than replace anything.
 Every OSError becomes a SaveError that names the path and says why in plain words, and
 the temp file is removed, so a failed save leaves the disk as it was.
 """
@@ -58,6 +60,23 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _write_temp(tmp: Path, chunks, durable: bool) -> None:
+    """Write ``chunks`` (bytes, an iterable of them, or a callable given the fd) to ``tmp``."""
+    if isinstance(chunks, (bytes, bytearray, memoryview)):
+        chunks = (chunks,)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        if callable(chunks):
+            chunks(fd)
+        else:
+            for chunk in chunks:
+                write_all(fd, chunk)
+        if durable:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: Path | str, chunks: bytes | Iterable[bytes | memoryview] | Callable[[int], None], *,
                  durable: bool = True) -> None:
     """Replace ``path`` with ``chunks`` atomically; raise SaveError on any failure.
@@ -68,32 +87,58 @@ def write_atomic(path: Path | str, chunks: bytes | Iterable[bytes | memoryview] 
     path = Path(path)
     folder = path.parent
     tmp = folder / f".{path.name}.tmp-{os.getpid()}"
-    if isinstance(chunks, (bytes, bytearray, memoryview)):
-        chunks = (chunks,)
-    fd = -1
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        if callable(chunks):
-            chunks(fd)
-        else:
-            for chunk in chunks:
-                write_all(fd, chunk)
-        if durable:
-            os.fsync(fd)
-        os.close(fd)
-        fd = -1
+        _write_temp(tmp, chunks, durable)
         os.replace(tmp, path)
         if durable:
             fsync_dir(folder)
     except OSError as exc:
-        if fd >= 0:
-            os.close(fd)
         _remove_quietly(tmp)
         raise save_error(path, exc) from exc
     except BaseException:
-        if fd >= 0:
-            os.close(fd)
         _remove_quietly(tmp)
+        raise
+
+
+# file systems without hard links (FAT, some network mounts) say so with one of these
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK}
+
+
+def write_new(path: Path | str, chunks: bytes | Iterable[bytes | memoryview] | Callable[[int], None], *,
+              durable: bool = True) -> None:
+    """Create ``path`` holding ``chunks``, exclusively and atomically: FileExistsError (and
+    nothing written) when a file of that name exists, SaveError on any other failure.
+
+    The bytes go to a temp file that is hard-linked to ``path`` (link never replaces), so
+    ``path`` appears complete or not at all. Without hard links, ``path`` is reserved by
+    an exclusive create and the temp file renamed over it (a crash between leaves it empty).
+    """
+    path = Path(path)
+    folder = path.parent
+    tmp = folder / f".{path.name}.tmp-{os.getpid()}"
+    created = False
+    try:
+        _write_temp(tmp, chunks, durable)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            created = True
+            os.replace(tmp, path)
+        created = True
+        _remove_quietly(tmp)
+        if durable:
+            fsync_dir(folder)
+    except BaseException as exc:
+        _remove_quietly(tmp)
+        if created:
+            _remove_quietly(path)  # ours: a failed create leaves no file of that name behind
+        if isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
+            raise save_error(path, exc) from exc
         raise
 
 

@@ -92,7 +92,19 @@ class Curation:
         rep = replay(records)
         self.overlay, self.history, self._seq = rep.overlay, rep.history, rep.seq
         self.warnings += warnings + rep.warnings
-        latest = self.store.latest()
+        if not self.project.read_only:
+            for folder in (self.project.folder, self.store.folder):
+                remove_stale_temps(folder)
+            try:
+                self.notices += self.store.recover()
+            except (VersionError, SaveError) as exc:
+                self.warnings.append(str(exc))
+        try:
+            versions, problems = self.store.scan()
+        except VersionError as exc:
+            versions, problems = [], [exc]
+        self.warnings += [str(p) for p in problems]
+        latest = versions[-1].number if versions else None
         self.last_version = latest
         if latest is not None:
             try:
@@ -100,8 +112,6 @@ class Curation:
             except VersionError as exc:
                 self.warnings.append(str(exc))
         if not self.project.read_only:
-            for folder in (self.project.folder, self.store.folder):
-                remove_stale_temps(folder)
             try:
                 self.journal.open_for_append(good)
             except SaveError as exc:

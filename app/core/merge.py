@@ -303,9 +303,9 @@ def plan_merge(curation, theirs: VersionRef | str | Any) -> MergePlan:
     if their_hash != mine_hash:
         raise MergeError(f"{ref.name} of {ref.project} curates another release (base {their_hash}, this release "
                          f"{mine_hash}); both curators must start from the same release files")
-    lineage = Lineage([curation.store, ref.store])
     mine_ov = curation.overlay
     try:
+        lineage = Lineage([curation.store, ref.store])
         mine_ref = VersionRef.of(curation.store, curation.last_version) if curation.last_version else None
         if ref.id in lineage.ancestors(mine_ref):  # already merged: nothing to read or compare
             return MergePlan(ref, mine_ref, ref, mine_ov, {}, {}, [], up_to_date=True)

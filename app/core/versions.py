@@ -6,6 +6,11 @@ One line per changed row, sorted by (file, line) so versions diff well under git
   {"rid": "<16 hex>", "file": ..., "line": ..., "op": "edit"|"reject"|"accept"|"restore",
    "fields": {field: {"before": base value, "after": new value}}, "reason": ..., "author": ..., "time": ...}
 ``restore`` marks a row the parent version rejected and this one leaves untouched.
+
+A number is never reused: the next one is past every ``vNNNN.*`` name in the folder, and
+each file is created exclusively (``write_new``), so a save never replaces a file. A
+manifest that cannot be read stops saving (its number must not be taken again); a data
+file left without its manifest by a killed save is set aside by ``recover``.
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from typing import Any, Iterable, Mapping
 import polars as pl
 import xxhash
 
-from .atomic import SaveError, save_error, write_atomic
+from .atomic import SaveError, describe_oserror, save_error, write_new
 from .overlay import EDITABLE_FIELDS, BaseLookup, Overlay, RowState, make_state
 from .schema import LIST_FIELDS, rid_from_hex, rid_hex
 
@@ -32,6 +37,9 @@ OPS = ("edit", "reject", "accept", "restore")
 _OP_OF = {"rejected": "reject", "accepted": "accept", "edited": "edit"}
 _DECISION_OF = {"reject": "rejected", "accept": "accepted"}
 _NAME = re.compile(r"^v(\d{4,})\.json$")
+_DATA = re.compile(r"^v(\d{4,})\.jsonl$")
+_TAKEN = re.compile(r"^\.?v(\d{4,})\.")  # any file of a number, a writer's temp file included
+SET_ASIDE = ".incomplete"  # suffix of a data file whose save never finished
 
 
 class VersionError(Exception):
@@ -129,21 +137,33 @@ class VersionStore:
         name = version_name(n)
         return self.folder / f"{name}.jsonl", self.folder / f"{name}.json"
 
-    def list(self) -> list[VersionInfo]:
-        out = []
+    def _names(self) -> list[str]:
         try:
-            names = os.listdir(self.folder)
+            return os.listdir(self.folder)
         except FileNotFoundError:
             return []
-        for name in names:
+        except OSError as exc:
+            raise VersionError(f"cannot read the versions folder {self.folder}: {describe_oserror(exc)}") from exc
+
+    def scan(self) -> tuple[list["VersionInfo"], list[VersionError]]:
+        """(readable versions by number, one VersionError per manifest that cannot be read).
+        VersionError when the folder itself cannot be read."""
+        out, problems = [], []
+        for name in self._names():
             m = _NAME.match(name)
             if not m:
                 continue
             try:
                 out.append(self.info(int(m.group(1))))
             except VersionError as exc:
-                log.warning("%s", exc)
-        return sorted(out, key=lambda v: v.number)
+                problems.append(exc)
+        return sorted(out, key=lambda v: v.number), sorted(problems, key=str)
+
+    def list(self) -> list[VersionInfo]:
+        versions, problems = self.scan()
+        for exc in problems:
+            log.warning("%s", exc)
+        return versions
 
     def latest(self) -> int | None:
         versions = self.list()
@@ -152,16 +172,30 @@ class VersionStore:
     def manifest(self, n: int) -> dict:
         path = self._paths(n)[1]
         try:
-            return json.loads(path.read_bytes())
+            m = json.loads(path.read_bytes())
         except FileNotFoundError:
             raise VersionError(f"version {n} does not exist ({path} is missing)") from None
-        except (OSError, ValueError) as exc:
-            raise VersionError(f"cannot read {path}: {exc}") from exc
+        except OSError as exc:
+            raise VersionError(f"cannot read {path}: {describe_oserror(exc)}") from exc
+        except (ValueError, RecursionError) as exc:
+            raise VersionError(f"{path} is damaged (not JSON: {exc})") from exc
+        if not isinstance(m, dict):
+            raise VersionError(f"{path} is damaged (not a version manifest)")
+        return m
 
     def info(self, n: int) -> VersionInfo:
         m = self.manifest(n)
-        return VersionInfo(int(m["version"]), tuple(m.get("parents") or ()), m.get("author") or "", m.get("time") or "",
-                           m.get("message") or "", dict(m.get("counts") or {}), int(m.get("rows", 0)), m.get("base") or {})
+        try:
+            number = int(m["version"])
+            if number != n:
+                raise ValueError(f"it says it is version {number}")
+            return VersionInfo(number, tuple(int(p) for p in m.get("parents") or ()), str(m.get("author") or ""),
+                               str(m.get("time") or ""), str(m.get("message") or ""), dict(m.get("counts") or {}),
+                               int(m.get("rows", 0)), m.get("base") or {})
+        except KeyError as exc:
+            raise VersionError(f"{self._paths(n)[1]} is damaged (no {exc} key)") from None
+        except (ValueError, TypeError) as exc:
+            raise VersionError(f"{self._paths(n)[1]} is damaged ({exc})") from None
 
     def records(self, n: int) -> list[dict]:
         if n == 0:
@@ -171,24 +205,72 @@ class VersionStore:
         try:
             data = data_path.read_bytes()
         except OSError as exc:
-            raise VersionError(f"cannot read {data_path}: {exc}") from exc
+            raise VersionError(f"cannot read {data_path}: {describe_oserror(exc)}") from exc
         if xxhash.xxh3_64_hexdigest(data) != manifest.get("xxh3"):
             raise VersionError(f"{data_path} does not match its manifest (edited or damaged)")
-        return [json.loads(line) for line in data.splitlines() if line.strip()]
+        out = []
+        for i, line in enumerate(data.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                rid_from_hex(rec["rid"])
+                if rec["op"] not in OPS:
+                    raise ValueError(f"unknown op {rec['op']!r}")
+            except KeyError as exc:
+                raise VersionError(f"{data_path} line {i}: no {exc} key") from None
+            except (ValueError, TypeError, RecursionError) as exc:
+                raise VersionError(f"{data_path} line {i}: {exc}") from None
+            out.append(rec)
+        return out
 
     def overlay(self, n: int) -> Overlay:
-        return overlay_from_records(self.records(n))
+        records = self.records(n)
+        try:
+            return overlay_from_records(records)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise VersionError(f"{self._paths(n)[0]} is damaged ({type(exc).__name__}: {exc})") from None
+
+    def _next_number(self, parents: tuple[int, ...]) -> int:
+        taken = [int(m.group(1)) for m in map(_TAKEN.match, self._names()) if m]
+        return max(taken + list(parents) + [0]) + 1
+
+    def recover(self) -> list[str]:
+        """Set aside each data file a killed save left without its manifest (renamed to
+        ``vNNNN.jsonl.incomplete``, never deleted); returns what was done, in words. Only
+        the writer (the lock holder) calls this."""
+        done = []
+        for name in self._names():
+            m = _DATA.match(name)
+            if not m or os.path.lexists(self._paths(int(m.group(1)))[1]):
+                continue
+            target = self.folder / (name + SET_ASIDE)
+            k = 1
+            while os.path.lexists(target):
+                k += 1
+                target = self.folder / f"{name}{SET_ASIDE}-{k}"
+            try:
+                os.rename(self.folder / name, target)
+            except OSError as exc:
+                raise save_error(self.folder / name, exc) from exc
+            done.append(f"{self.folder / name} had no manifest (a save that never finished); "
+                        f"it was set aside as {target.name}")
+        return done
 
     def save(self, overlay: Overlay, base: BaseLookup, *, message: str, author: str, time: str, identity: dict,
              parents: tuple[int, ...] = (), parent_overlay: Overlay | None = None,
              extra: Mapping[str, Any] | None = None) -> VersionInfo:
-        """Write the next version. Raises SaveError and leaves the folder as it was.
+        """Write the next version. Raises SaveError and leaves the folder as it was;
+        VersionError (nothing written) when a manifest in the folder cannot be read.
         ``extra``: more manifest keys (a merge records its other parent and resolutions)."""
         try:
             self.folder.mkdir(exist_ok=True)  # not parents: never resurrect a deleted project
         except OSError as exc:
             raise save_error(self.folder, exc) from exc
-        n = max([v.number for v in self.list()] + list(parents) + [0]) + 1
+        problems = self.scan()[1]
+        if problems:
+            raise VersionError(f"{problems[0]}; no version is saved until it is repaired or moved out of "
+                               f"{self.folder} (its number must not be taken again)")
         parent_records = None
         if parents and _has_unknown(overlay, base):
             try:  # rows the base lost keep their locator from the parent version
@@ -200,32 +282,40 @@ class VersionStore:
         counts = dict.fromkeys(OPS, 0)
         for rec in records:
             counts[rec["op"]] += 1
-        manifest = {
-            "format": FORMAT,
-            "version": n,
-            "parents": list(parents),
-            "parent": parents[0] if parents else None,
-            "base": identity,
-            "author": author,
-            "time": time,
-            "message": message,
-            "counts": counts,
-            "rows": len(records),
-            "data": self._paths(n)[0].name,
-            "xxh3": xxhash.xxh3_64_hexdigest(data),
-        }
-        manifest.update({k: v for k, v in (extra or {}).items() if k not in manifest})
-        data_path, manifest_path = self._paths(n)
-        write_atomic(data_path, data)
-        try:
-            write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2).encode() + b"\n")
-        except SaveError:
+        for _ in range(1000):  # another number only when a racing writer took this one
+            n = self._next_number(parents)
+            manifest = {
+                "format": FORMAT,
+                "version": n,
+                "parents": list(parents),
+                "parent": parents[0] if parents else None,
+                "base": identity,
+                "author": author,
+                "time": time,
+                "message": message,
+                "counts": counts,
+                "rows": len(records),
+                "data": self._paths(n)[0].name,
+                "xxh3": xxhash.xxh3_64_hexdigest(data),
+            }
+            manifest.update({k: v for k, v in (extra or {}).items() if k not in manifest})
+            data_path, manifest_path = self._paths(n)
             try:
-                os.unlink(data_path)  # no manifest: the version never existed
-            except OSError:
-                pass
-            raise
-        return self.info(n)
+                write_new(data_path, data)
+            except FileExistsError:
+                continue
+            try:
+                write_new(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2).encode() + b"\n")
+            except (FileExistsError, SaveError) as exc:
+                try:
+                    os.unlink(data_path)  # ours, and without a manifest the version never existed
+                except OSError:
+                    pass
+                if isinstance(exc, FileExistsError):
+                    continue
+                raise
+            return self.info(n)
+        raise SaveError(self.folder, "no free version number (other writers keep taking them)")
 
 
 def records_by_rid(records: Iterable[dict]) -> dict[int, dict]:

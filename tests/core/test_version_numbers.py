@@ -1,0 +1,172 @@
+"""Version numbers are never reused: a saved version's files are never overwritten, an
+unreadable manifest stops the save, a data file a killed save left behind is set aside."""
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from app.core.curation import Curation
+from app.core.edits import EditField, Reject
+from app.core.versions import VersionError, VersionStore
+
+from .curation_support import load, make_tree
+from .store_support import child, finish, open_up, shared_dir, without_root
+
+
+def _two_versions(rel, folder):
+    rids = rel.frame["rid"].to_list()
+    c = Curation.open(rel, folder, author="ann")
+    c.apply(Reject(rids[:1], "一"))
+    c.save_version("v1")
+    c.apply(EditField([rids[2]], "output", "第二版"))
+    c.save_version("v2")
+    c.close()
+    return rids
+
+
+def _files(folder):
+    return {p.name: p.read_bytes() if p.is_file() else "folder" for p in (folder / "versions").iterdir()}
+
+
+@pytest.mark.parametrize("damage", ["garbage", "not an object", "no version key", "a folder"])
+def test_a_damaged_manifest_stops_the_save_and_its_data_survives(tmp_path, damage):
+    rel = load(make_tree(tmp_path))
+    rids = _two_versions(rel, tmp_path / "p")
+    manifest = tmp_path / "p" / "versions" / "v0002.json"
+    if damage == "garbage":
+        manifest.write_bytes(b'{"format": "cqia-curation-version/1", "vers')
+    elif damage == "not an object":
+        manifest.write_text("[2]")
+    elif damage == "no version key":
+        manifest.write_text(json.dumps({k: v for k, v in json.loads(manifest.read_text()).items() if k != "version"}))
+    else:
+        manifest.unlink()
+        manifest.mkdir()  # unreadable even for root: reading it fails with EISDIR
+    before = _files(tmp_path / "p")
+    c = Curation.open(rel, tmp_path / "p")
+    assert any("v0002.json" in w for w in c.warnings)  # the curator hears of it at once
+    c.apply(Reject(rids[3:4], "三"))
+    with pytest.raises(VersionError) as info:
+        c.save_version("v3")
+    message = str(info.value)
+    assert "v0002.json" in message and "\n" not in message
+    c.close()
+    assert _files(tmp_path / "p") == before  # nothing written, nothing overwritten
+
+
+def test_a_manifest_at_mode_000_stops_the_save(tmp_path):
+    with shared_dir() as top:
+        rel = load(make_tree(top))
+        rids = _two_versions(rel, top / "p")
+        open_up(top)
+        manifest = top / "p" / "versions" / "v0002.json"
+        manifest.chmod(0)
+        before = _files(top / "p")
+        with without_root():
+            c = Curation.open(rel, top / "p")
+            try:
+                assert not c.read_only, c.read_only_reason
+                c.apply(Reject(rids[3:4], "三"))
+                with pytest.raises(VersionError, match="v0002.json.*permission denied"):
+                    c.save_version("v3")
+            finally:
+                c.close()
+        assert _files(top / "p") == before
+
+
+def test_a_versions_folder_at_mode_000_is_a_clear_error(tmp_path):
+    with shared_dir() as top:
+        rel = load(make_tree(top))
+        rids = _two_versions(rel, top / "p")
+        open_up(top)
+        (top / "p" / "versions").chmod(0)
+        with without_root():
+            c = Curation.open(rel, top / "p")
+            try:
+                assert any("versions" in w and "permission denied" in w for w in c.warnings)
+                c.apply(Reject(rids[3:4], "三"))
+                for call in (lambda: c.save_version("v3"), c.versions, lambda: c.load_version(1)):
+                    with pytest.raises(VersionError, match="versions.*permission denied"):
+                        call()
+            finally:
+                c.close()
+        (top / "p" / "versions").chmod(0o777)
+        assert sorted(os.listdir(top / "p" / "versions")) == ["v0001.json", "v0001.jsonl", "v0002.json",
+                                                               "v0002.jsonl"]
+
+
+def test_a_data_file_without_manifest_is_set_aside_never_overwritten(tmp_path):
+    """What a save killed between its two files leaves: v0002.jsonl and no v0002.json."""
+    rel = load(make_tree(tmp_path))
+    rids = _two_versions(rel, tmp_path / "p")
+    versions = tmp_path / "p" / "versions"
+    orphan = (versions / "v0002.jsonl").read_bytes()
+    (versions / "v0002.json").unlink()
+    c = Curation.open(rel, tmp_path / "p")
+    assert c.last_version == 1
+    assert any("v0002.jsonl" in n for n in c.notices + c.warnings)
+    kept = [p for p in versions.iterdir() if p.name.startswith("v0002.") and p.read_bytes() == orphan]
+    assert kept and kept[0].name != "v0002.jsonl"  # set aside under another name, same bytes
+    c.apply(Reject(rids[3:4], "三"))
+    info = c.save_version("v3")
+    assert info.number == 3 and info.parents == (1,)
+    assert kept[0].read_bytes() == orphan
+    c.close()
+
+
+def test_numbers_go_past_every_file_of_a_number(tmp_path):
+    rel = load(make_tree(tmp_path))
+    versions = tmp_path / "p" / "versions"
+    versions.mkdir(parents=True)
+    (versions / "v0007.jsonl.incomplete").write_bytes(b"left by someone\n")
+    with Curation.open(rel, tmp_path / "p") as c:
+        c.apply(Reject(rel.frame["rid"].to_list()[:1], "x"))
+        assert c.save_version("first here").number == 8
+    assert (versions / "v0007.jsonl.incomplete").read_bytes() == b"left by someone\n"
+
+
+SAVER = """
+    import sys, time
+    sys.path.insert(0, {root!r})
+    from app.core.loader import load_release
+    from app.core.overlay import BaseLookup, Overlay, make_state
+    from app.core.versions import VersionStore
+    rel = load_release({release!r})
+    base = BaseLookup(rel.frame)
+    store = VersionStore({versions!r})
+    rids = rel.frame["rid"].to_list()
+    while time.time() < {start}:
+        time.sleep(0.001)
+    for i in range({n}):
+        state = make_state("rejected", "{who}-%d" % i, {{}})
+        info = store.save(Overlay({{rids[i % len(rids)]: state}}), base, message="{who} %d" % i, author="{who}",
+                          time="t", identity={{}})
+        print(info.number, flush=True)
+"""
+
+
+def test_concurrent_savers_never_share_a_number(tmp_path):
+    """Two processes saving into one versions folder at once (only possible when the lock
+    was broken): each number is taken by exclusive create, so no version replaces another."""
+    release = make_tree(tmp_path)
+    versions = tmp_path / "p" / "versions"
+    versions.mkdir(parents=True)
+    start, n = time.time() + 2.0, 25
+    procs = [child(SAVER, release=str(release), versions=str(versions), start=start, n=n, who=who)
+             for who in ("ann", "bob")]
+    outs = {}
+    for who, proc in zip(("ann", "bob"), procs):
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        outs[who] = [int(x) for x in out.split()]
+    numbers = outs["ann"] + outs["bob"]
+    assert len(set(numbers)) == 2 * n  # every save got its own number
+    store = VersionStore(versions)
+    for who, got in outs.items():
+        for i, number in enumerate(got):
+            assert store.info(number).message == f"{who} {i}"
+            [rec] = store.records(number)  # data and manifest of one save (the xxh3 check)
+            assert rec["reason"] == f"{who}-{i}"
