@@ -5,6 +5,11 @@ Only one process writes a project: ``lock`` is created with O_EXCL and holds pid
 process start time and time. A second opener gets read-only mode and is told who holds
 it. A lock left by a dead process on this host is broken under an flock'ed guard, so two
 processes recovering the same stale lock cannot both win.
+
+project.json is created exclusively (``write_new``): of two processes creating a project
+at once one writes it and the other reads it; a temp file a killed creator left is one of
+our own names, not a reason to call the folder foreign. Every project has a random
+``id`` (an older one gets it on its first writable open) that its journal lines carry.
 """
 from __future__ import annotations
 
@@ -14,13 +19,14 @@ import json
 import os
 import socket
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
 import xxhash
 
-from .atomic import describe_oserror, write_atomic
+from .atomic import SaveError, describe_oserror, write_atomic, write_new
 
 PROJECT_FILE = "project.json"
 LOCK_FILE = "lock"
@@ -30,6 +36,7 @@ FORMAT = "cqia-curation-project/1"
 REVIEWS_FILE = "reviews.jsonl"  # the review-session log (review_session.ReviewLog appends to it)
 SIDE_FILES = (REVIEWS_FILE,)  # the project's files besides project.json, journal and versions
 _OWN_NAMES = {PROJECT_FILE, LOCK_FILE, GUARD_FILE, "journal.jsonl", "versions", *SIDE_FILES}
+_OWN_PREFIXES = ("journal.set-aside-",)  # journal tails kept aside (journal.py)
 _UNREADABLE_LOCK_GRACE = 10.0  # seconds an empty lock may be "being written"
 
 
@@ -45,6 +52,17 @@ class ProjectLocationError(ProjectError):
         self.path, self.reason, self.fallback = path, reason, fallback
         hint = f"; choose another folder (for example {fallback})" if fallback else "; choose another folder"
         super().__init__(f"Cannot use {path} as the curation project: {reason}{hint}")
+
+
+def new_project_id() -> str:
+    return uuid.uuid4().hex
+
+
+def is_own_name(name: str) -> bool:
+    """A name the app itself puts in a project folder, a writer's temp file included."""
+    if name.startswith(".") and ".tmp-" in name:
+        name = name[1:].rpartition(".tmp-")[0]
+    return name in _OWN_NAMES or name.startswith(_OWN_PREFIXES)
 
 
 def now_iso() -> str:
@@ -249,28 +267,50 @@ class Project:
             return cls(folder, meta, True, f"the project folder cannot be written: {describe_oserror(exc)}", None)
         if not ok:
             return cls(folder, meta, True, f"the project is open for writing by {holder.describe()}", holder)
-        return cls(folder, meta, False, None, None)
+        project = cls(folder, meta, False, None, None)
+        try:
+            project._ensure_id()
+        except SaveError as exc:
+            project.close()
+            return cls(folder, meta, True, f"{exc.path} cannot be written: {exc.reason}", None)
+        return project
 
     @staticmethod
     def _create(folder: Path, identity: dict, author: str | None, release_label: str, fallback: Path | None) -> dict:
-        if folder.is_dir() and any(p.name not in _OWN_NAMES for p in folder.iterdir()):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            foreign = [p.name for p in folder.iterdir() if not is_own_name(p.name)]
+        except OSError as exc:
+            raise ProjectLocationError(folder, describe_oserror(exc), fallback) from exc
+        if foreign:
             raise ProjectLocationError(folder, "the folder is not empty and is not a curation project", fallback)
         meta = {
             "format": FORMAT,
+            "id": new_project_id(),
             "release": release_label,
             "base": identity,
             "author": author or default_author(),
             "created": now_iso(),
         }
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ProjectLocationError(folder, describe_oserror(exc), fallback) from exc
-        try:
-            write_atomic(folder / PROJECT_FILE, json.dumps(meta, ensure_ascii=False, indent=2).encode() + b"\n")
-        except Exception as exc:
-            raise ProjectLocationError(folder, getattr(exc, "reason", str(exc)), fallback) from exc
+            write_new(folder / PROJECT_FILE, _meta_bytes(meta))
+        except FileExistsError:
+            return _read_meta(folder / PROJECT_FILE)  # another process created it first: one project
+        except SaveError as exc:
+            raise ProjectLocationError(folder, exc.reason, fallback) from exc
         return meta
+
+    def _ensure_id(self) -> None:
+        """Give a project made before ids existed its id (only the lock holder writes)."""
+        if self.meta.get("id"):
+            return
+        meta = {**self.meta, "id": new_project_id()}
+        write_atomic(self.folder / PROJECT_FILE, _meta_bytes(meta))
+        self.meta = meta
+
+    @property
+    def id(self) -> str | None:
+        return self.meta.get("id")
 
     def close(self) -> None:
         if self._locked:
@@ -278,11 +318,17 @@ class Project:
             self._locked = False
 
 
+def _meta_bytes(meta: dict) -> bytes:
+    return json.dumps(meta, ensure_ascii=False, indent=2).encode() + b"\n"
+
+
 def _read_meta(path: Path) -> dict:
     try:
         meta = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise ProjectError(f"cannot read {path}: {exc}") from exc
+    except OSError as exc:
+        raise ProjectError(f"cannot read {path}: {describe_oserror(exc)}") from exc
+    except (ValueError, RecursionError) as exc:
+        raise ProjectError(f"{path} is damaged (not JSON: {exc})") from exc
     if not isinstance(meta, dict) or not str(meta.get("format", "")).startswith("cqia-curation-project/"):
         raise ProjectError(f"{path} is not a CQIA curation project file")
     return meta

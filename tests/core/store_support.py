@@ -55,11 +55,12 @@ def without_root():
         os.setegid(0)
 
 
-def child(script: str, **fmt) -> subprocess.Popen:
-    """A real Python child running ``script`` (formatted with ``fmt`` and ``root``)."""
+def child(script: str, env: dict | None = None, **fmt) -> subprocess.Popen:
+    """A real Python child running ``script`` (formatted with ``fmt`` and ``root``);
+    ``env`` adds environment variables."""
     code = textwrap.dedent(script).format(root=str(ROOT), **fmt)
     return subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=str(ROOT))
+                            stderr=subprocess.PIPE, text=True, cwd=str(ROOT), env={**os.environ, **(env or {})})
 
 
 def finish(proc: subprocess.Popen) -> str:
