@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Mapping
 
@@ -19,8 +20,8 @@ from .export import ExportResult, export_release
 from .history import History
 from .journal import Journal, apply_record, compact_records, replay
 from .overlay import EMPTY, BaseLookup, Overlay, RowState
-from .project import (Project, ProjectError, ProjectLocationError, default_author, default_project_dir,
-                      fallback_project_dir, now_iso)
+from .project import (LockLostError, Project, ProjectError, ProjectLocationError, ReadOnlyError, default_author,
+                      default_project_dir, fallback_project_dir, now_iso)
 from .versions import (BaseCheck, RowDiff, VersionError, VersionInfo, VersionStore, records_by_rid, build_records,
                        check_records, diff_versions)
 
@@ -28,8 +29,7 @@ COMPACT_BYTES = 32 << 20  # compact the journal after a save once it is this big
 COMPACT_KEEP_UNDO = 500
 
 
-class ReadOnlyError(ProjectError):
-    """The project is open read-only (another process writes it, or the folder is not writable)."""
+__all__ = ["Curation", "ReadOnlyError", "LockLostError", "open_overlay"]
 
 
 class Curation:
@@ -48,7 +48,7 @@ class Curation:
         self._base = BaseLookup(release.frame)
         self._lock = threading.RLock()
         self._frame_cache: tuple[Overlay, pl.DataFrame] | None = None
-        self.journal = Journal(project.folder)
+        self.journal = Journal(project.folder, guard=project.check_lock)
         self.store = VersionStore(project.versions_dir)
         self._read_only_reason = project.read_only_reason
 
@@ -151,12 +151,24 @@ class Curation:
         if self.read_only:
             raise ReadOnlyError(f"the curation project is read-only: {self._read_only_reason}")
 
+    @contextmanager
+    def _writing(self):
+        """Hold the session lock for one write; a lost project lock turns this session
+        read-only (the journal's guard and ``_check_lock`` raise LockLostError)."""
+        with self._lock:
+            self._writable()
+            try:
+                yield
+            except LockLostError as exc:
+                self._read_only_reason = str(exc)
+                self.journal.close()
+                raise
+
     # ---- commands ----------------------------------------------------------------------
 
     def apply(self, cmd: Command) -> Change:
         """Apply a command; returns once it is journaled. A no-op returns an empty Change."""
-        with self._lock:
-            self._writable()
+        with self._writing():
             now = now_iso()
             change = plan_change(cmd, self.overlay, self._base, author=self.author, now=now)
             if not change.changed:
@@ -170,8 +182,7 @@ class Curation:
     def take_states(self, states: Mapping[int, RowState], label: str) -> Change:
         """Give rows exact states, keeping each state's own author and time where it has
         them (a merge takes the other curator's rows as they are). Undoable like apply."""
-        with self._lock:
-            self._writable()
+        with self._writing():
             now = now_iso()
             after = {rid: EMPTY if s.is_empty else s if s.by else s.stamped(self.author, now) for rid, s in states.items()}
             change = make_change(label, {rid: self.overlay.get(rid) for rid in after}, after)
@@ -191,8 +202,7 @@ class Curation:
         return self._step("redo")
 
     def _step(self, op: str) -> Change:
-        with self._lock:
-            self._writable()
+        with self._writing():
             if not (self.history.can_undo if op == "undo" else self.history.can_redo):
                 return Change(f"Nothing to {op}")
             change = self.history.peek_undo() if op == "undo" else self.history.peek_redo()
@@ -239,10 +249,10 @@ class Curation:
     def save_version(self, message: str, author: str | None = None, *, extra: dict | None = None) -> VersionInfo:
         """Write the next version (diff of the current state against the base); ``extra``
         adds manifest keys (a merge's other parent and resolutions)."""
-        with self._lock:
-            self._writable()
+        with self._writing():
             overlay = self.overlay
             parents = (self.last_version,) if self.last_version else ()
+            self.project.check_lock()
             info = self.store.save(overlay, self._base, message=message, author=author or self.author, time=now_iso(),
                                    identity=self.release.identity(), parents=parents,
                                    parent_overlay=self._saved, extra=extra)
@@ -304,8 +314,7 @@ class Curation:
 
     def compact(self, keep_undo: int | None = COMPACT_KEEP_UNDO) -> None:
         """Rewrite the journal as a snapshot + the last ``keep_undo`` undo steps."""
-        with self._lock:
-            self._writable()
+        with self._writing():
             if keep_undo is not None and len(self.history) > keep_undo:
                 kept = History()
                 for change in self.history.undo_stack[-keep_undo:]:
@@ -326,7 +335,7 @@ class Curation:
             if new.read_only:
                 new.close()
                 raise ReadOnlyError(f"cannot move the project to {new.folder}: {new.read_only_reason}")
-            journal = Journal(new.folder)
+            journal = Journal(new.folder, guard=new.check_lock)
             records = compact_records(self.overlay, self.history, None)
             try:
                 journal.rewrite(records)

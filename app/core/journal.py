@@ -16,7 +16,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .atomic import SaveError, save_error, write_all, write_atomic
 from .edits import Change, make_change
@@ -141,11 +141,15 @@ def compact_records(overlay: Overlay, history: History, version: int | None, kee
 
 
 class Journal:
-    """Append-only JSONL file; ``append`` returns only once the line is on disk."""
+    """Append-only JSONL file; ``append`` returns only once the line is on disk.
 
-    def __init__(self, folder: Path):
+    ``guard`` is called before every append and rewrite: the writer's check that it still
+    holds the project lock (it raises to stop the write)."""
+
+    def __init__(self, folder: Path, guard: Callable[[], None] | None = None):
         self.path = Path(folder) / JOURNAL_NAME
         self._fd = -1
+        self._guard = guard or (lambda: None)
 
     def read(self) -> tuple[list[dict], list[str], int]:
         """(records, warnings, length of the intact prefix). A damaged last line is a
@@ -205,6 +209,7 @@ class Journal:
         """Write one line and fsync it; on failure the file is cut back and SaveError raised."""
         if self._fd < 0:
             raise SaveError(self.path, "the journal is not open for writing")
+        self._guard()
         data = encode(record)
         size = None
         try:
@@ -224,6 +229,7 @@ class Journal:
 
     def rewrite(self, records: list[dict]) -> None:
         """Atomically replace the whole journal (compaction), then reopen for appending."""
+        self._guard()
         write_atomic(self.path, b"".join(encode(r) for r in records))
         if self._fd >= 0:
             self.open_for_append()

@@ -2,7 +2,10 @@
 journal and the versions. By default ``<release>.curation`` beside the release.
 
 Only one process writes a project: ``lock`` is created with O_EXCL and holds pid, host,
-process start time and time. A second opener gets read-only mode and is told who holds
+process start time, time and a random token. The writer re-reads it before each journal
+append and version save (``Project.check_lock``, one ~200-byte read): when the token is
+no longer its own (the lock was broken by hand or by another window's "open anyway"), it
+raises LockLostError and writes nothing more. A second opener gets read-only mode and is told who holds
 it. A lock left by a dead process on this host is broken under an flock'ed guard, so two
 processes recovering the same stale lock cannot both win.
 
@@ -42,6 +45,14 @@ _UNREADABLE_LOCK_GRACE = 10.0  # seconds an empty lock may be "being written"
 
 class ProjectError(Exception):
     pass
+
+
+class ReadOnlyError(ProjectError):
+    """The project is open read-only (another process writes it, or the folder is not writable)."""
+
+
+class LockLostError(ReadOnlyError):
+    """The writer's lock was broken or taken: it must stop writing."""
 
 
 class ProjectLocationError(ProjectError):
@@ -111,10 +122,12 @@ class LockInfo:
     time: str
     user: str = ""
     start: str | None = None
+    token: str = ""  # random per acquisition: tells this holder from any later one
 
     @classmethod
-    def mine(cls) -> "LockInfo":
-        return cls(os.getpid(), socket.gethostname(), now_iso(), default_author(), _proc_start(os.getpid()))
+    def mine(cls, user: str | None = None) -> "LockInfo":
+        return cls(os.getpid(), socket.gethostname(), now_iso(), user or default_author(), _proc_start(os.getpid()),
+                   uuid.uuid4().hex)
 
     def describe(self) -> str:
         who = f"{self.user} " if self.user else ""
@@ -138,16 +151,25 @@ class LockInfo:
 
 def read_lock(path: Path) -> LockInfo | None:
     try:
-        obj = json.loads(path.read_bytes())
-        return LockInfo(int(obj["pid"]), str(obj["host"]), str(obj["time"]), str(obj.get("user", "")), obj.get("start"))
-    except (OSError, ValueError, KeyError, TypeError):
+        return _parse_lock(path.read_bytes())
+    except OSError:
         return None
 
 
-def acquire_lock(folder: Path) -> tuple[bool, LockInfo | None]:
-    """(True, our info) when we hold the lock, (False, holder) when someone else does."""
+def _parse_lock(data: bytes) -> LockInfo | None:
+    try:
+        obj = json.loads(data)
+        return LockInfo(int(obj["pid"]), str(obj["host"]), str(obj["time"]), str(obj.get("user", "")), obj.get("start"),
+                        str(obj.get("token") or ""))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def acquire_lock(folder: Path, user: str | None = None) -> tuple[bool, LockInfo | None]:
+    """(True, our info) when we hold the lock, (False, holder) when someone else does.
+    ``user``: the curator's name, shown to whoever finds the project locked."""
     path = folder / LOCK_FILE
-    me = LockInfo.mine()
+    me = LockInfo.mine(user)
     for _ in range(5):
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -190,10 +212,11 @@ def _break_stale(folder: Path, path: Path, seen: LockInfo | None) -> None:
         os.close(gfd)  # closing releases the flock
 
 
-def release_lock(folder: Path) -> None:
+def release_lock(folder: Path, token: str) -> None:
+    """Remove the lock if it is still ours (``token``): never another holder's."""
     path = folder / LOCK_FILE
     holder = read_lock(path)
-    if holder is not None and holder.pid == os.getpid() and holder.host == socket.gethostname():
+    if holder is not None and token and holder.token == token:
         try:
             os.unlink(path)
         except OSError:
@@ -234,6 +257,7 @@ class Project:
         self.read_only = read_only
         self.read_only_reason = reason
         self.lock_holder = holder
+        self.lock: LockInfo | None = None  # ours, while we hold it
         self._locked = not read_only
 
     @property
@@ -262,12 +286,13 @@ class Project:
         if read_only:
             return cls(folder, meta, True, "opened read-only", None)
         try:
-            ok, holder = acquire_lock(folder)
+            ok, holder = acquire_lock(folder, author)
         except OSError as exc:
             return cls(folder, meta, True, f"the project folder cannot be written: {describe_oserror(exc)}", None)
         if not ok:
             return cls(folder, meta, True, f"the project is open for writing by {holder.describe()}", holder)
         project = cls(folder, meta, False, None, None)
+        project.lock = holder
         try:
             project._ensure_id()
         except SaveError as exc:
@@ -312,10 +337,40 @@ class Project:
     def id(self) -> str | None:
         return self.meta.get("id")
 
+    def check_lock(self) -> None:
+        """Return if we still hold the lock; else stop writing and raise LockLostError (or
+        SaveError when the whole project folder is gone). One small read per call."""
+        if not self._locked or self.lock is None:
+            raise ReadOnlyError(f"the curation project is read-only: {self.read_only_reason or 'no lock held'}")
+        path = self.folder / LOCK_FILE
+        try:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                data = os.read(fd, 4096)
+            finally:
+                os.close(fd)
+        except FileNotFoundError:
+            if not self.folder.is_dir():
+                raise SaveError(self.folder, "the folder no longer exists (was it moved or deleted?)") from None
+            data = b""
+        except OSError as exc:
+            raise SaveError(path, describe_oserror(exc)) from exc
+        now = _parse_lock(data) if data else None
+        if now is not None and now.token == self.lock.token:
+            return
+        if now is None:
+            what = "the project's lock file was removed" if not data else "the project's lock file was overwritten"
+        else:
+            what = f"the project's lock was taken by {now.describe()}"
+        self._locked, self.read_only, self.lock_holder = False, True, now
+        self.read_only_reason = (f"{what}: this window stopped writing to the project (the refused action was not "
+                                 "applied); reopen the project to go on")
+        raise LockLostError(self.read_only_reason)
+
     def close(self) -> None:
-        if self._locked:
-            release_lock(self.folder)
-            self._locked = False
+        if self._locked and self.lock is not None:
+            release_lock(self.folder, self.lock.token)
+        self._locked = False
 
 
 def _meta_bytes(meta: dict) -> bytes:

@@ -79,7 +79,7 @@ def _complete_lines(text: str) -> list[list[str]]:
 def _versions_whole(folder: Path) -> list[int]:
     """Every version file parses completely; returns the committed version numbers."""
     numbers = []
-    for p in sorted(folder.glob("v*.json*")):
+    for p in sorted([*folder.glob("v*.json"), *folder.glob("v*.jsonl")]):  # not set-aside *.incomplete files
         text = p.read_text(encoding="utf-8")
         if p.suffix == ".jsonl":
             [json.loads(line) for line in text.splitlines()]
@@ -266,7 +266,9 @@ def test_kill_minus_nine_mid_save_never_leaves_a_half_version(tmp_path):
         committed = _versions_whole(project / "versions")
         assert set(saved) <= set(committed), f"round {round_}: an acknowledged version is missing"
         leftovers = [p.name for p in (project / "versions").iterdir() if p.suffix not in (".json", ".jsonl")]
-        assert all(n.startswith(".") and ".tmp-" in n for n in leftovers), leftovers  # only a dead writer's temp
+        set_aside = [n for n in leftovers if n.endswith(".jsonl.incomplete")]  # a data file whose save was killed
+        assert all(n.startswith(".") and ".tmp-" in n for n in leftovers if n not in set_aside), leftovers
+        assert not {int(n[1:5]) for n in set_aside} & set(committed)  # its number was never taken again
         reopened = Curation.open(rel, project, read_only=True)
         assert reopened.last_version == (max(committed) if committed else None)
         for n in committed:
