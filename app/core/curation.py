@@ -44,11 +44,12 @@ class Curation:
         self.last_version: int | None = None
         self.base_check: BaseCheck | None = None
         self._saved = Overlay()  # overlay of the last saved version
-        self._seq = 0
+        self.journal_problem = None  # a JournalError: the journal was replayed only up to its line
+        self._good_bytes = 0  # the journal's bytes before that line
         self._base = BaseLookup(release.frame)
         self._lock = threading.RLock()
         self._frame_cache: tuple[Overlay, pl.DataFrame] | None = None
-        self.journal = Journal(project.folder, guard=project.check_lock)
+        self.journal = Journal(project.folder, guard=project.check_lock, project=project.id)
         self.store = VersionStore(project.versions_dir)
         self._read_only_reason = project.read_only_reason
 
@@ -88,10 +89,14 @@ class Curation:
         return self
 
     def _load(self) -> None:
-        records, warnings, good = self.journal.read()
-        rep = replay(records)
-        self.overlay, self.history, self._seq = rep.overlay, rep.history, rep.seq
-        self.warnings += warnings + rep.warnings
+        text = self.journal.read()
+        rep = replay(text.records, project=self.project.id, lines=text.lines, source=str(self.journal.path))
+        self.overlay, self.history, self.journal.seq = rep.overlay, rep.history, rep.seq
+        self.warnings += text.warnings + rep.warnings
+        self.journal_problem = rep.problem or text.problem
+        self._good_bytes = text.end_of(rep.count)
+        if self.journal_problem is not None:
+            self.warnings.append(str(self.journal_problem))
         if not self.project.read_only:
             for folder in (self.project.folder, self.store.folder):
                 remove_stale_temps(folder)
@@ -111,9 +116,13 @@ class Curation:
                 self._saved = self.store.overlay(latest)
             except VersionError as exc:
                 self.warnings.append(str(exc))
-        if not self.project.read_only:
+        if self.journal_problem is not None and not self.project.read_only:
+            # keep the lock: keep_good_records() may go on writing without a race
+            self._read_only_reason = (f"{self.journal_problem}; showing the state up to the line before it "
+                                      "(keep that state to go on: the rest of the journal is set aside)")
+        elif not self.project.read_only:
             try:
-                self.journal.open_for_append(good)
+                self.journal.open_for_append(text.good)
             except SaveError as exc:
                 self._read_only_reason = f"the journal cannot be written: {exc.reason}"
                 self.project.close()
@@ -173,8 +182,7 @@ class Curation:
             change = plan_change(cmd, self.overlay, self._base, author=self.author, now=now)
             if not change.changed:
                 return change
-            self.journal.append(apply_record(self._seq + 1, change, cmd.describe(), author=self.author, time=now))
-            self._seq += 1
+            self.journal.append(apply_record(change, cmd.describe(), author=self.author, time=now))
             self.overlay = self.overlay.with_states(change.after)
             self.history.push(change)
             return change
@@ -189,8 +197,7 @@ class Curation:
             if not change.changed:
                 return change
             cmd = {"kind": "SetStates", "n": len(after), "text": label}
-            self.journal.append(apply_record(self._seq + 1, change, cmd, author=self.author, time=now))
-            self._seq += 1
+            self.journal.append(apply_record(change, cmd, author=self.author, time=now))
             self.overlay = self.overlay.with_states(change.after)
             self.history.push(change)
             return change
@@ -206,8 +213,7 @@ class Curation:
             if not (self.history.can_undo if op == "undo" else self.history.can_redo):
                 return Change(f"Nothing to {op}")
             change = self.history.peek_undo() if op == "undo" else self.history.peek_redo()
-            self.journal.append({"op": op, "seq": self._seq + 1, "time": now_iso()})
-            self._seq += 1
+            self.journal.append({"op": op, "time": now_iso()})
             if op == "undo":
                 self.history.undo()
                 self.overlay = self.overlay.with_states(change.before)
@@ -258,8 +264,7 @@ class Curation:
                                    parent_overlay=self._saved, extra=extra)
             self.last_version, self._saved = info.number, overlay
             try:
-                self.journal.append({"op": "version", "n": info.number, "seq": self._seq + 1, "time": info.time})
-                self._seq += 1
+                self.journal.append({"op": "version", "n": info.number, "time": info.time})
                 if self.journal.path.stat().st_size > COMPACT_BYTES:
                     self.compact()
             except (SaveError, OSError) as exc:  # the version itself is safe on disk
@@ -322,9 +327,7 @@ class Curation:
                 for change in self.history.redo_stack:
                     kept._redo.append(change)
                 self.history = kept
-            records = compact_records(self.overlay, self.history, self.last_version)
-            self.journal.rewrite(records)
-            self._seq = len(records)
+            self.journal.rewrite(compact_records(self.overlay, self.history, self.last_version))
 
     def move_to(self, folder: Path | str) -> None:
         """Keep working in another project folder (the old one is gone or read-only):
@@ -335,10 +338,9 @@ class Curation:
             if new.read_only:
                 new.close()
                 raise ReadOnlyError(f"cannot move the project to {new.folder}: {new.read_only_reason}")
-            journal = Journal(new.folder, guard=new.check_lock)
-            records = compact_records(self.overlay, self.history, None)
+            journal = Journal(new.folder, guard=new.check_lock, project=new.id)
             try:
-                journal.rewrite(records)
+                journal.rewrite(compact_records(self.overlay, self.history, None))
                 journal.open_for_append()
             except SaveError:
                 new.close()
@@ -350,7 +352,7 @@ class Curation:
             self._read_only_reason = None
             self.last_version = self.store.latest()
             self._saved = self.store.overlay(self.last_version) if self.last_version else Overlay()
-            self._seq = len(records)
+            self.journal_problem = None
             self.notices.append(f"The curation project is now at {new.folder} ({copied} version files copied)")
 
     def _copy_versions(self, target: Path) -> int:
@@ -367,6 +369,28 @@ class Curation:
         except OSError as exc:
             self.warnings.append(f"could not copy old versions: {exc}")
         return copied
+
+    def keep_good_records(self) -> Path | None:
+        """After a journal problem (``journal_problem``): keep the state shown, replayed up
+        to the line before the bad one, and go on writing. The journal's lines from the bad
+        one on are moved to a file beside it (never deleted), whose path is returned (None
+        when there was no problem). ReadOnlyError when another process holds the lock."""
+        with self._lock:
+            problem = self.journal_problem
+            if problem is None:
+                return None
+            if self.project.read_only:
+                raise ReadOnlyError(f"the curation project is read-only: {self.project.read_only_reason}")
+            try:
+                aside = self.journal.replace_with_prefix(self._good_bytes)
+                self.journal.open_for_append()
+            except LockLostError as exc:
+                self._read_only_reason = str(exc)
+                raise
+            self.journal_problem, self._read_only_reason = None, None
+            self.notices.append(f"Kept the state before the journal's damaged part ({problem}); "
+                                f"that part was set aside in {aside}")
+            return aside
 
     def close(self) -> None:
         with self._lock:
@@ -385,4 +409,6 @@ def open_overlay(release, project_dir: Path | str, version: int | None = None) -
     """The overlay for `python -m app export --project DIR [--version N]`: the journal's
     current state, or version N (0: no changes). Read-only: takes no lock."""
     with Curation.open(release, project_dir, read_only=True) as c:
+        if version is None and c.journal_problem is not None:
+            raise c.journal_problem  # never a state silently cut short
         return c.overlay if version is None else c.load_version(version)

@@ -5,9 +5,25 @@ Replaying it rebuilds the overlay and both undo stacks exactly. An ``apply`` lin
 every touched row's new state; its "before" is whatever replay has at that point, which
 is exactly what it was when the command ran, so lines stay small.
 
+Every line carries the project's id (``project``) and a sequence number (``seq``) one
+higher than the line before; ``Journal.append`` stamps both. Replay stops at the first
+line that breaks the rule (duplicated, out of order, from another project, missing a
+key, or damaged with intact lines after it) and reports it as a JournalError naming the
+line: the caller shows the state up to the line before, read-only, until the curator
+keeps that state (the rest is set aside, never deleted). Lines an older app wrote have no
+id and are accepted before the first line that has one.
+
 A torn last line (a crash in the middle of a write) is ignored with a warning and cut off
 before the next append. Compaction rewrites the file atomically as a snapshot plus the
-commands still on the undo/redo stacks.
+commands still on the undo/redo stacks, numbered on from the last sequence number.
+
+Record format (JSON object per line; unknown keys are ignored, so records can grow):
+  common: op, project, seq, time
+  begin:    format
+  apply:    author, label, cmd, rows (``encode_groups``)
+  undo, redo
+  version:  n
+  snapshot: version, rows
 """
 from __future__ import annotations
 
@@ -18,20 +34,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from .atomic import SaveError, save_error, write_all, write_atomic
+from .atomic import SaveError, describe_oserror, save_error, write_all, write_atomic, write_new
 from .edits import Change, make_change
 from .history import History
+from .project import ProjectError
 from .overlay import Overlay, RowState
 from .schema import rid_from_hex, rid_hex
 
 log = logging.getLogger(__name__)
 
 JOURNAL_NAME = "journal.jsonl"
+ASIDE_PREFIX = "journal.set-aside-"  # lines set aside by ``replace_with_prefix``
 FORMAT = "cqia-curation-journal/1"
 
 
-class JournalError(Exception):
-    """The journal is damaged somewhere other than its last line."""
+class JournalError(ProjectError):
+    """A journal line that cannot be replayed (the message names the file and line), or a
+    journal that cannot be read at all."""
 
 
 def encode(record: dict) -> bytes:
@@ -70,8 +89,8 @@ def decode_groups(groups: list, author: str | None = None, time: str | None = No
     return out
 
 
-def apply_record(seq: int, change: Change, command: dict, *, author: str | None, time: str) -> dict:
-    return {"op": "apply", "seq": seq, "time": time, "author": author, "label": change.label, "cmd": command,
+def apply_record(change: Change, command: dict, *, author: str | None, time: str) -> dict:
+    return {"op": "apply", "time": time, "author": author, "label": change.label, "cmd": command,
             "rows": encode_groups(change.after, author, time)}
 
 
@@ -79,38 +98,75 @@ def apply_record(seq: int, change: Change, command: dict, *, author: str | None,
 class Replay:
     overlay: Overlay = field(default_factory=Overlay)
     history: History = field(default_factory=History)
-    seq: int = 0  # highest seq seen
+    seq: int = 0  # sequence number of the last replayed line
     version: int | None = None  # last version saved according to the journal
     warnings: list[str] = field(default_factory=list)
+    count: int = 0  # records replayed (all of them unless ``problem``)
+    problem: JournalError | None = None  # the first record that could not be replayed
+    project: str | None = None  # the project id the lines carry
 
 
-def replay(records: Iterable[dict]) -> Replay:
-    """Rebuild overlay and history from journal records, in order."""
-    out = Replay()
+_UNNUMBERED = ("begin", "snapshot")  # an older app wrote these without a sequence number
+
+
+def _check_order(rec: dict, out: Replay, legacy_ok: bool) -> tuple[int, bool]:
+    """(the record's sequence number or the last one, whether old unmarked lines may still
+    follow); JournalError when it is not the next line of this project."""
+    pid, seq = rec.get("project"), rec.get("seq")
+    if pid is None:
+        if not legacy_ok:
+            raise JournalError("has no project id, but an earlier line has one (written by another program?)")
+    elif out.project is None:
+        out.project = pid
+    elif pid != out.project:
+        raise JournalError(f"belongs to another project (id {pid}; this project's is {out.project})")
+    if seq is None and pid is None and rec.get("op") in _UNNUMBERED:
+        return out.seq, legacy_ok
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        raise JournalError("has no sequence number")
+    if seq == out.seq:
+        raise JournalError(f"repeats sequence number {seq} (a duplicated line)")
+    if seq < out.seq:
+        raise JournalError(f"has sequence number {seq} after {out.seq} (a line out of order or from an older copy)")
+    return seq, legacy_ok and pid is None
+
+
+def replay(records: Iterable[dict], *, project: str | None = None, lines: list[int] | None = None,
+           source: str = JOURNAL_NAME) -> Replay:
+    """Rebuild overlay and history from journal records, in order, up to the first record
+    that cannot be replayed (``problem``, naming ``source`` and its line from ``lines``).
+    ``project``: the id the lines must carry (None: the first id seen)."""
+    out = Replay(project=project)
     overlay, history = out.overlay, out.history
-    for rec in records:
-        op = rec.get("op")
-        out.seq = max(out.seq, int(rec.get("seq", 0)))
-        if op == "apply":
-            after = decode_groups(rec["rows"], rec.get("author"), rec.get("time"))
-            change = make_change(rec.get("label", ""), {r: overlay.get(r) for r in after}, after)
-            overlay = overlay.with_states(change.after)
-            history.push(change)
-        elif op in ("undo", "redo"):
-            if not (history.can_undo if op == "undo" else history.can_redo):
-                raise JournalError(f"journal line {rec.get('seq')}: {op} with nothing to {op}")
-            change = history.undo() if op == "undo" else history.redo()
-            overlay = overlay.with_states(change.before if op == "undo" else change.after)
-        elif op == "version":
-            out.version = int(rec["n"])
-        elif op == "snapshot":
-            overlay = Overlay(decode_groups(rec["rows"]))
-            history = History()
-            out.version = rec.get("version")
-        elif op == "begin":
-            pass
-        else:
-            out.warnings.append(f"journal: unknown entry {op!r} ignored")
+    legacy_ok = True
+    for i, rec in enumerate(records):
+        try:
+            seq, legacy_ok = _check_order(rec, out, legacy_ok)
+            op = rec.get("op")
+            if op == "apply":
+                after = decode_groups(rec["rows"], rec.get("author"), rec.get("time"))
+                change = make_change(rec.get("label", ""), {r: overlay.get(r) for r in after}, after)
+                overlay = overlay.with_states(change.after)
+                history.push(change)
+            elif op in ("undo", "redo"):
+                if not (history.can_undo if op == "undo" else history.can_redo):
+                    raise JournalError(f"{op} with nothing to {op}")
+                change = history.undo() if op == "undo" else history.redo()
+                overlay = overlay.with_states(change.before if op == "undo" else change.after)
+            elif op == "version":
+                out.version = int(rec["n"])
+            elif op == "snapshot":
+                overlay = Overlay(decode_groups(rec["rows"]))
+                history = History()
+                out.version = rec.get("version")
+            elif op != "begin":
+                raise JournalError(f"unknown entry {op!r} (written by a newer version of the app?)")
+        except (JournalError, KeyError, ValueError, TypeError, AttributeError) as exc:
+            why = f"no {exc} key" if isinstance(exc, KeyError) else str(exc) or type(exc).__name__
+            where = lines[i] if lines is not None and i < len(lines) else i + 1
+            out.problem = JournalError(f"{source} line {where}: {why}")
+            break
+        out.seq, out.count = seq, out.count + 1
     out.overlay, out.history = overlay, history
     return out
 
@@ -129,15 +185,29 @@ def compact_records(overlay: Overlay, history: History, version: int | None, kee
         {"op": "begin", "format": FORMAT},
         {"op": "snapshot", "version": version, "rows": encode_groups(bottom)},
     ]
-    seq = 0
     for change in undo + redo[::-1]:
-        seq += 1
-        records.append({"op": "apply", "seq": seq, "label": change.label, "cmd": {"kind": "compacted"},
+        records.append({"op": "apply", "label": change.label, "cmd": {"kind": "compacted"},
                         "rows": encode_groups(change.after)})
-    for _ in redo:
-        seq += 1
-        records.append({"op": "undo", "seq": seq})
+    records += [{"op": "undo"} for _ in redo]
     return records
+
+
+@dataclass
+class JournalText:
+    """What ``Journal.read`` found: the records with their line numbers and the byte offset
+    just past each, warnings (a torn last line), the length of the intact prefix, and a
+    damaged line followed by intact ones (``problem``; records stop before it)."""
+
+    records: list[dict] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    good: int = 0
+    problem: JournalError | None = None
+
+    def end_of(self, count: int) -> int:
+        """Bytes up to the end of the first ``count`` records (their begin line included)."""
+        return self.ends[count - 1] if count else 0
 
 
 class Journal:
@@ -146,45 +216,53 @@ class Journal:
     ``guard`` is called before every append and rewrite: the writer's check that it still
     holds the project lock (it raises to stop the write)."""
 
-    def __init__(self, folder: Path, guard: Callable[[], None] | None = None):
+    def __init__(self, folder: Path, guard: Callable[[], None] | None = None, project: str | None = None):
         self.path = Path(folder) / JOURNAL_NAME
+        self.project = project  # the id stamped on every line
+        self.seq = 0  # the last line's sequence number (set from replay)
         self._fd = -1
         self._guard = guard or (lambda: None)
 
-    def read(self) -> tuple[list[dict], list[str], int]:
-        """(records, warnings, length of the intact prefix). A damaged last line is a
-        warning; a damaged line followed by good ones raises JournalError."""
+    def read(self) -> JournalText:
+        """The journal's records. A damaged last line is a warning; a damaged line followed
+        by good ones ends the records there (``problem``). JournalError if unreadable."""
+        out = JournalText()
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
-            return [], [], 0
-        records, warnings = [], []
-        pos, good, bad_at = 0, 0, None
+            return out
+        except OSError as exc:
+            raise JournalError(f"cannot read {self.path}: {describe_oserror(exc)}") from exc
+        pos, line_no, bad = 0, 0, None
         while pos < len(data):
             nl = data.find(b"\n", pos)
             end = len(data) if nl < 0 else nl
             line = data[pos:end]
-            pos = end + 1
+            start, pos = pos, end + 1
+            line_no += 1
             if not line.strip():
-                if bad_at is None:
-                    good = min(pos, len(data))
+                if bad is None:
+                    out.good = min(pos, len(data))
                 continue
             rec = _parse(line) if nl >= 0 else None  # no newline: the write never finished
             if rec is None:
-                if bad_at is None:
-                    bad_at = len(records) + 1
-                    warnings.append(
-                        f"journal {self.path}: ignored an incomplete last entry ({len(line)} bytes), "
-                        "probably from a crash while it was being written"
-                    )
+                if bad is None:
+                    bad = (line_no, start, len(line))
                 continue
-            if bad_at is not None:
-                raise JournalError(f"{self.path}: entry {bad_at} is damaged but later entries are intact")
-            records.append(rec)
-            good = pos
-        for w in warnings:
-            log.warning(w)
-        return records, warnings, good
+            if bad is not None:  # intact lines after the damaged one: not a torn write
+                out.problem = JournalError(f"{self.path} line {bad[0]}: damaged (not a journal entry), "
+                                           "with intact lines after it")
+                out.good = bad[1]
+                return out
+            out.records.append(rec)
+            out.lines.append(line_no)
+            out.ends.append(min(pos, len(data)))
+            out.good = min(pos, len(data))
+        if bad is not None:
+            out.warnings.append(f"journal {self.path}: ignored an incomplete last entry ({bad[2]} bytes), "
+                                "probably from a crash while it was being written")
+            log.warning(out.warnings[-1])
+        return out
 
     @property
     def is_open(self) -> bool:
@@ -197,20 +275,31 @@ class Journal:
             if good_bytes is not None and os.fstat(fd).st_size > good_bytes:
                 os.ftruncate(fd, good_bytes)
                 os.fsync(fd)
-            if os.fstat(fd).st_size == 0:
-                write_all(fd, encode({"op": "begin", "format": FORMAT}))
+            begin = os.fstat(fd).st_size == 0
+            if begin:
+                write_all(fd, encode(self._stamp({"op": "begin", "format": FORMAT}, self.seq + 1)))
                 os.fsync(fd)
         except OSError as exc:
             raise save_error(self.path, exc) from exc
         self.close()
         self._fd = fd
+        self.seq += begin
 
-    def append(self, record: dict) -> None:
-        """Write one line and fsync it; on failure the file is cut back and SaveError raised."""
+    def _stamp(self, record: dict, seq: int) -> dict:
+        """The record as written: op, project id and sequence number first."""
+        head = {"op": record["op"], "project": self.project, "seq": seq}
+        if self.project is None:
+            del head["project"]
+        return {**head, **{k: v for k, v in record.items() if k not in head}}
+
+    def append(self, record: dict) -> int:
+        """Write one line (stamped with the project id and the next sequence number) and
+        fsync it; returns its sequence number. On failure the file is cut back, SaveError
+        raised, and the sequence number is not used."""
         if self._fd < 0:
             raise SaveError(self.path, "the journal is not open for writing")
         self._guard()
-        data = encode(record)
+        data = encode(self._stamp(record, self.seq + 1))
         size = None
         try:
             st = os.fstat(self._fd)
@@ -226,13 +315,39 @@ class Journal:
                 except OSError:
                     pass
             raise save_error(self.path, exc) from exc
+        self.seq += 1
+        return self.seq
 
     def rewrite(self, records: list[dict]) -> None:
-        """Atomically replace the whole journal (compaction), then reopen for appending."""
+        """Atomically replace the whole journal (compaction) with ``records``, numbered on
+        from the last sequence number, then reopen for appending."""
         self._guard()
-        write_atomic(self.path, b"".join(encode(r) for r in records))
+        write_atomic(self.path, b"".join(encode(self._stamp(r, self.seq + i)) for i, r in enumerate(records, 1)))
+        self.seq += len(records)
         if self._fd >= 0:
             self.open_for_append()
+
+    def replace_with_prefix(self, keep: int) -> Path:
+        """Keep only the first ``keep`` bytes; the rest goes to a new file beside the journal
+        (``journal.set-aside-<n>.jsonl``, never deleted), whose path is returned."""
+        self._guard()
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            raise save_error(self.path, exc) from exc
+        for n in range(1, 10000):
+            aside = self.path.with_name(f"{ASIDE_PREFIX}{n}.jsonl")
+            try:
+                write_new(aside, data[keep:])
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise SaveError(self.path.parent, "too many set-aside journal files")
+        write_atomic(self.path, data[:keep])
+        if self._fd >= 0:
+            self.open_for_append()
+        return aside
 
     def close(self) -> None:
         if self._fd >= 0:

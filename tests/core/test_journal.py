@@ -65,10 +65,10 @@ def test_each_action_is_on_disk_when_apply_returns(rel, tmp_path):
     rids = rel.frame["rid"].to_list()
     for i, rid in enumerate(rids[:4]):
         c.apply(Reject([rid], f"r{i}"))
-        records, warnings, _ = Journal(tmp_path / "p").read()  # an independent reader
-        assert [r["op"] for r in records].count("apply") == i + 1 and not warnings
+        text = Journal(tmp_path / "p").read()  # an independent reader
+        assert [r["op"] for r in text.records].count("apply") == i + 1 and not text.warnings
     c.undo()
-    assert Journal(tmp_path / "p").read()[0][-1]["op"] == "undo"
+    assert Journal(tmp_path / "p").read().records[-1]["op"] == "undo"
     c.close()
 
 
@@ -104,7 +104,7 @@ def test_unparseable_complete_last_line_is_also_torn(rel, tmp_path):
     c.close()
 
 
-def test_damage_in_the_middle_is_an_error(rel, tmp_path):
+def test_damage_in_the_middle_stops_the_records_there(rel, tmp_path):
     c = Curation.open(rel, tmp_path / "p")
     rids = rel.frame["rid"].to_list()
     c.apply(Reject(rids[:1], "x"))
@@ -114,8 +114,9 @@ def test_damage_in_the_middle_is_an_error(rel, tmp_path):
     lines = path.read_bytes().splitlines(keepends=True)
     lines[1] = b"garbage\n"
     path.write_bytes(b"".join(lines))
-    with pytest.raises(JournalError):
-        Journal(tmp_path / "p").read()
+    text = Journal(tmp_path / "p").read()
+    assert isinstance(text.problem, JournalError) and "journal.jsonl line 2: damaged" in str(text.problem)
+    assert [r["op"] for r in text.records] == ["begin"] and text.good == len(lines[0])
 
 
 @pytest.mark.parametrize("keep", [None, 2])
