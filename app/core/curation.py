@@ -18,7 +18,7 @@ from .atomic import SaveError, remove_stale_temps
 from .edits import Change, Command, SetStates, make_change, plan_change
 from .export import ExportResult, export_release
 from .history import History
-from .journal import Journal, apply_record, compact_records, replay
+from .journal import Journal, PendingMerge, apply_record, compact_records, merge_record, replay
 from .overlay import EMPTY, BaseLookup, Overlay, RowState
 from .project import (LockLostError, Project, ProjectError, ProjectLocationError, ReadOnlyError, default_author,
                       default_project_dir, fallback_project_dir, now_iso)
@@ -46,6 +46,7 @@ class Curation:
         self._saved = Overlay()  # overlay of the last saved version
         self.journal_problem = None  # a JournalError: the journal was replayed only up to its line
         self._good_bytes = 0  # the journal's bytes before that line
+        self._pending: PendingMerge | None = None  # a journaled merge whose version is not saved yet
         self._base = BaseLookup(release.frame)
         self._lock = threading.RLock()
         self._frame_cache: tuple[Overlay, pl.DataFrame] | None = None
@@ -92,6 +93,7 @@ class Curation:
         text = self.journal.read()
         rep = replay(text.records, project=self.project.id, lines=text.lines, source=str(self.journal.path))
         self.overlay, self.history, self.journal.seq = rep.overlay, rep.history, rep.seq
+        self._pending = rep.pending
         self.warnings += text.warnings + rep.warnings
         self.journal_problem = rep.problem or text.problem
         self._good_bytes = text.end_of(rep.count)
@@ -126,6 +128,7 @@ class Curation:
             except SaveError as exc:
                 self._read_only_reason = f"the journal cannot be written: {exc.reason}"
                 self.project.close()
+            self._settle_quietly()
         if self.read_only and self.project.lock_holder is not None:
             self.notices.append(f"Opened read-only: {self._read_only_reason}")
         if not self.project.base_matches(self.release.identity()):
@@ -187,16 +190,19 @@ class Curation:
             self.history.push(change)
             return change
 
+    def _states_change(self, states: Mapping[int, RowState], label: str, now: str) -> Change:
+        after = {rid: EMPTY if s.is_empty else s if s.by else s.stamped(self.author, now) for rid, s in states.items()}
+        return make_change(label, {rid: self.overlay.get(rid) for rid in after}, after)
+
     def take_states(self, states: Mapping[int, RowState], label: str) -> Change:
         """Give rows exact states, keeping each state's own author and time where it has
         them (a merge takes the other curator's rows as they are). Undoable like apply."""
         with self._writing():
             now = now_iso()
-            after = {rid: EMPTY if s.is_empty else s if s.by else s.stamped(self.author, now) for rid, s in states.items()}
-            change = make_change(label, {rid: self.overlay.get(rid) for rid in after}, after)
+            change = self._states_change(states, label, now)
             if not change.changed:
                 return change
-            cmd = {"kind": "SetStates", "n": len(after), "text": label}
+            cmd = {"kind": "SetStates", "n": len(states), "text": label}
             self.journal.append(apply_record(change, cmd, author=self.author, time=now))
             self.overlay = self.overlay.with_states(change.after)
             self.history.push(change)
@@ -214,6 +220,8 @@ class Curation:
                 return Change(f"Nothing to {op}")
             change = self.history.peek_undo() if op == "undo" else self.history.peek_redo()
             self.journal.append({"op": op, "time": now_iso()})
+            if self._pending is not None and self._pending.change is change:
+                self._pending.active = op == "redo"  # an undone merge needs no version
             if op == "undo":
                 self.history.undo()
                 self.overlay = self.overlay.with_states(change.before)
@@ -256,20 +264,85 @@ class Curation:
         """Write the next version (diff of the current state against the base); ``extra``
         adds manifest keys (a merge's other parent and resolutions)."""
         with self._writing():
-            overlay = self.overlay
-            parents = (self.last_version,) if self.last_version else ()
-            self.project.check_lock()
-            info = self.store.save(overlay, self._base, message=message, author=author or self.author, time=now_iso(),
-                                   identity=self.release.identity(), parents=parents,
-                                   parent_overlay=self._saved, extra=extra)
-            self.last_version, self._saved = info.number, overlay
+            self._settle_merge()
+            return self._save(self.overlay, message, author or self.author, now_iso(), extra)
+
+    def _save(self, overlay: Overlay, message: str, author: str, time: str, extra: dict | None,
+              merge_seq: int | None = None) -> VersionInfo:
+        self.project.check_lock()
+        parents = (self.last_version,) if self.last_version else ()
+        info = self.store.save(overlay, self._base, message=message, author=author, time=time,
+                               identity=self.release.identity(), parents=parents, parent_overlay=self._saved,
+                               extra=extra)
+        self.last_version, self._saved = info.number, overlay
+        if merge_seq is not None:
+            self._pending = None  # saved: before the journal notes it (which may compact)
+        self._note_version(info, merge_seq)
+        return info
+
+    def _note_version(self, info: VersionInfo, merge_seq: int | None = None) -> None:
+        record = {"op": "version", "n": info.number, "time": info.time}
+        if merge_seq is not None:
+            record["merge"] = merge_seq
+        try:
+            self.journal.append(record)
+            if self.journal.path.stat().st_size > COMPACT_BYTES:
+                self.compact()
+        except (SaveError, OSError) as exc:  # the version itself is safe on disk
+            self.warnings.append(f"version {info.number} saved, but the journal could not note it: {exc}")
+
+    def merge_step(self, states: Mapping[int, RowState], label: str, *, message: str,
+                   extra: dict) -> tuple[Change, VersionInfo]:
+        """Take a merge's rows (as take_states) and save the version recording it (manifest
+        keys ``extra``) as one durable step: one journal line holds the rows, the message and
+        the manifest keys, so if the process dies before the version is saved, the next
+        writable open saves it. SaveError: the merge is journaled and undoable, its version
+        not saved, and the merge is undone (if even that fails, the next save or open saves it)."""
+        with self._writing():
+            self._settle_merge()  # one pending merge at a time
+            now = now_iso()
+            change = self._states_change(states, label, now)
+            if not change.changed:  # nothing to lose in a crash: the version alone records it
+                return change, self._save(self.overlay, message, self.author, now, extra)
+            seq = self.journal.append(merge_record(change, author=self.author, time=now, message=message, extra=extra))
+            self.overlay = self.overlay.with_states(change.after)
+            self.history.push(change)
+            self._pending = PendingMerge(seq, self.overlay, change, message, extra, self.author, now)
             try:
-                self.journal.append({"op": "version", "n": info.number, "time": info.time})
-                if self.journal.path.stat().st_size > COMPACT_BYTES:
-                    self.compact()
-            except (SaveError, OSError) as exc:  # the version itself is safe on disk
-                self.warnings.append(f"version {info.number} saved, but the journal could not note it: {exc}")
+                return change, self._settle_merge()
+            except SaveError:
+                try:  # leave the project as it was, so the merge can simply be tried again
+                    self._step("undo")
+                except (SaveError, ProjectError):
+                    pass  # the merge stays, journaled and undoable; the next save or open records it
+                raise
+
+    def _settle_merge(self) -> VersionInfo | None:
+        """Save the version of a journaled merge that has none yet, or adopt the one a killed
+        process saved but could not note in the journal (its manifest names the merge's line)."""
+        p = self._pending
+        if p is None or not p.active:
+            return None
+        link = {"project": self.project.id, "seq": p.seq}
+        latest = self.store.latest()
+        if latest is not None and self.store.manifest(latest).get("journal") == link:
+            info = self.store.info(latest)
+            self.last_version, self._saved, self._pending = info.number, p.overlay, None
+            self._note_version(info, p.seq)
             return info
+        return self._save(p.overlay, p.message, p.author or self.author, p.time or now_iso(),
+                          {**p.extra, "journal": link}, p.seq)
+
+    def _settle_quietly(self) -> None:
+        """On opening: a merge a crash left without its version gets it now."""
+        if self._pending is None or not self._pending.active:
+            return
+        try:
+            with self._writing():
+                info = self._settle_merge()
+            self.notices.append(f"Saved {info.name}, the version of a merge that was cut short")
+        except (SaveError, VersionError, ProjectError) as exc:
+            self.warnings.append(f"a merge's version could not be saved yet (it will be at the next save): {exc}")
 
     def versions(self) -> list[VersionInfo]:
         return self.store.list()
@@ -320,6 +393,7 @@ class Curation:
     def compact(self, keep_undo: int | None = COMPACT_KEEP_UNDO) -> None:
         """Rewrite the journal as a snapshot + the last ``keep_undo`` undo steps."""
         with self._writing():
+            self._settle_merge()  # its journal line is about to go
             if keep_undo is not None and len(self.history) > keep_undo:
                 kept = History()
                 for change in self.history.undo_stack[-keep_undo:]:

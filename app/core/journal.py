@@ -22,8 +22,12 @@ Record format (JSON object per line; unknown keys are ignored, so records can gr
   begin:    format
   apply:    author, label, cmd, rows (``encode_groups``)
   undo, redo
-  version:  n
+  version:  n, merge (the seq of the merge line whose version this is, if any)
   snapshot: version, rows
+  merge:    author, label, rows, message, extra: a merge's rows and the manifest keys of
+            the version that records it, in one line; replay reports it as ``pending``
+            until a version line names its seq, so a merge whose version a crash kept
+            from being saved is saved on the next writable open
 """
 from __future__ import annotations
 
@@ -95,6 +99,25 @@ def apply_record(change: Change, command: dict, *, author: str | None, time: str
 
 
 @dataclass
+class PendingMerge:
+    """A journaled merge whose version is not known to be saved yet."""
+
+    seq: int  # its journal line's sequence number (the version's manifest names it)
+    overlay: Overlay  # the state right after the merge: what its version holds
+    change: Change | None  # the undoable step (None: the merge changed no row)
+    message: str
+    extra: dict  # manifest keys ("merge": parents, base, resolutions)
+    author: str | None
+    time: str | None
+    active: bool = True  # False while the merge is undone
+
+
+def merge_record(change: Change, *, author: str | None, time: str, message: str, extra: dict) -> dict:
+    return {"op": "merge", "time": time, "author": author, "label": change.label, "message": message,
+            "extra": extra, "rows": encode_groups(change.after, author, time)}
+
+
+@dataclass
 class Replay:
     overlay: Overlay = field(default_factory=Overlay)
     history: History = field(default_factory=History)
@@ -104,6 +127,7 @@ class Replay:
     count: int = 0  # records replayed (all of them unless ``problem``)
     problem: JournalError | None = None  # the first record that could not be replayed
     project: str | None = None  # the project id the lines carry
+    pending: PendingMerge | None = None  # a merge whose version line has not been seen
 
 
 _UNNUMBERED = ("begin", "snapshot")  # an older app wrote these without a sequence number
@@ -143,22 +167,32 @@ def replay(records: Iterable[dict], *, project: str | None = None, lines: list[i
         try:
             seq, legacy_ok = _check_order(rec, out, legacy_ok)
             op = rec.get("op")
-            if op == "apply":
+            if op in ("apply", "merge"):
                 after = decode_groups(rec["rows"], rec.get("author"), rec.get("time"))
                 change = make_change(rec.get("label", ""), {r: overlay.get(r) for r in after}, after)
-                overlay = overlay.with_states(change.after)
-                history.push(change)
+                pending = None
+                if op == "merge":
+                    pending = PendingMerge(seq, overlay.with_states(change.after), change if change.changed else None,
+                                           str(rec["message"]), dict(rec["extra"]), rec.get("author"), rec.get("time"))
+                if op == "apply" or change.changed:  # a merge that changed no row is no undo step
+                    overlay = overlay.with_states(change.after)
+                    history.push(change)
+                out.pending = pending or out.pending
             elif op in ("undo", "redo"):
                 if not (history.can_undo if op == "undo" else history.can_redo):
                     raise JournalError(f"{op} with nothing to {op}")
                 change = history.undo() if op == "undo" else history.redo()
                 overlay = overlay.with_states(change.before if op == "undo" else change.after)
+                if out.pending is not None and out.pending.change is change:
+                    out.pending.active = op == "redo"  # an undone merge needs no version
             elif op == "version":
                 out.version = int(rec["n"])
+                if out.pending is not None and rec.get("merge") == out.pending.seq:
+                    out.pending = None
             elif op == "snapshot":
                 overlay = Overlay(decode_groups(rec["rows"]))
                 history = History()
-                out.version = rec.get("version")
+                out.version, out.pending = rec.get("version"), None
             elif op != "begin":
                 raise JournalError(f"unknown entry {op!r} (written by a newer version of the app?)")
         except (JournalError, KeyError, ValueError, TypeError, AttributeError) as exc:

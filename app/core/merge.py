@@ -20,10 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from .atomic import SaveError
 from .lineage import Lineage, VersionRef, open_version
 from .overlay import EDITABLE_FIELDS, EMPTY, BaseLookup, Overlay, RowState, make_state
-from .project import ProjectError
 from .schema import LIST_FIELDS, TEXT_FIELDS, rid_hex
 from .versions import VersionError, VersionInfo
 
@@ -337,7 +335,6 @@ def commit_merge(curation, plan: MergePlan, resolutions: Iterable[Resolution] = 
         raise MergeError("the project changed since this merge was prepared; prepare it again")
     theirs = plan.theirs
     who = theirs.author or "another curator"
-    change = curation.take_states(states, f"Merge {who}'s {theirs.name}")
     record = {
         "mine": {"version": plan.mine.number, "id": plan.mine.id, "author": plan.mine.author} if plan.mine else None,
         "theirs": theirs.describe(),
@@ -345,16 +342,11 @@ def commit_merge(curation, plan: MergePlan, resolutions: Iterable[Resolution] = 
         "auto": len(plan.auto),
         "resolutions": [chosen[c.key].to_json(c) for c in plan.conflicts],
     }
-    try:
-        return curation.save_version(message or f"Merge {who}'s {theirs.name} ({theirs.project.name})",
-                                     extra={"merge": record})
-    except SaveError:
-        if change.changed:  # leave the project as it was, so the merge can simply be tried again
-            try:
-                curation.undo()
-            except (SaveError, ProjectError):
-                pass  # the merged state stays, journaled and undoable
-        raise
+    label = f"Merge {who}'s {theirs.name}"
+    # one durable step: a crash before the version is saved leaves it to the next open;
+    # a failed save undoes the merge (SaveError), so it can simply be tried again
+    return curation.merge_step(states, label, message=message or f"{label} ({theirs.project.name})",
+                               extra={"merge": record})[1]
 
 
 def format_conflicts(plan: MergePlan, limit: int = 200) -> str:
