@@ -17,6 +17,7 @@ from typing import Iterable
 
 import xxhash
 
+from .atomic import describe_oserror
 from .overlay import Overlay
 from .versions import VersionError, VersionStore, version_name
 
@@ -75,6 +76,13 @@ def open_version(path: Path | str, number: int | None = None) -> VersionRef:
     version, or ``number``), its ``versions`` folder, its project.json, or one
     ``vNNNN.jsonl`` / ``vNNNN.json`` file. Raises VersionError with a plain reason."""
     path = Path(path).expanduser().absolute()
+    try:
+        return _open_version(path, number)
+    except OSError as exc:  # a folder on the way cannot be read
+        raise VersionError(f"cannot read {exc.filename or path}: {describe_oserror(exc)}") from exc
+
+
+def _open_version(path: Path, number: int | None) -> VersionRef:
     if not path.exists():
         raise VersionError(f"not found: {path}")
     if path.is_file() and path.name == "project.json":

@@ -277,7 +277,7 @@ class Project:
         """Open ``folder`` (creating the project if it is new)."""
         folder = Path(folder).expanduser().absolute()
         meta_path = folder / PROJECT_FILE
-        if meta_path.exists():
+        if _exists(meta_path):
             meta = _read_meta(meta_path)
         elif read_only:
             raise ProjectError(f"{folder} is not a curation project (no {PROJECT_FILE})")
@@ -371,6 +371,17 @@ class Project:
         if self._locked and self.lock is not None:
             release_lock(self.folder, self.lock.token)
         self._locked = False
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; ProjectError when its folder cannot be looked into."""
+    try:
+        os.stat(path)
+        return True
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise ProjectError(f"cannot read {path.parent}: {describe_oserror(exc)}") from exc
 
 
 def _meta_bytes(meta: dict) -> bytes:
