@@ -7,6 +7,7 @@ If the journal write fails nothing changes in memory and the caller gets a SaveE
 """
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from .atomic import SaveError, remove_stale_temps
 from .edits import Change, Command, make_change, plan_change
 from .export import ExportResult, export_release
 from .history import History
-from .journal import Journal, PendingMerge, apply_record, compact_records, replay
+from .journal import JOURNAL_NAME, Journal, PendingMerge, apply_record, compact_records, replay
 from .overlay import EMPTY, BaseLookup, Overlay, RowState
 from .project import (LockLostError, Project, ProjectLocationError, ReadOnlyError, default_author,
                       default_project_dir, fallback_project_dir, now_iso)
@@ -294,6 +295,9 @@ class Curation(VersionSteps):
             if new.read_only:
                 new.close()
                 raise ReadOnlyError(f"cannot move the project to {new.folder}: {new.read_only_reason}")
+            if _holds_work(new):  # never overwrite another project's journal or versions
+                new.close()
+                raise ProjectLocationError(new.folder, "it already holds a curation project's journal or versions")
             journal = Journal(new.folder, guard=new.check_lock, project=new.id)
             try:
                 journal.rewrite(compact_records(self.overlay, self.history, None))
@@ -310,6 +314,7 @@ class Curation(VersionSteps):
             self._saved = self.store.overlay(self.last_version) if self.last_version else Overlay()
             self.journal_problem = None
             self.notices.append(f"The curation project is now at {new.folder} ({copied} version files copied)")
+            self._settle_quietly()  # a merge still without its version gets it there
 
     def _copy_versions(self, target: Path) -> int:
         copied = 0
@@ -346,6 +351,7 @@ class Curation(VersionSteps):
             self.journal_problem, self._read_only_reason = None, None
             self.notices.append(f"Kept the state before the journal's damaged part ({problem}); "
                                 f"that part was set aside in {aside}")
+            self._settle_quietly()
             return aside
 
     def close(self) -> None:
@@ -359,6 +365,18 @@ class Curation(VersionSteps):
     def __exit__(self, *exc) -> None:
         self.close()
 
+
+
+def _holds_work(project: Project) -> bool:
+    try:
+        journal = (project.folder / JOURNAL_NAME).stat().st_size > 0
+    except FileNotFoundError:
+        journal = False
+    try:
+        versions = any(os.scandir(project.versions_dir))
+    except FileNotFoundError:
+        versions = False
+    return journal or versions
 
 
 def open_overlay(release, project_dir: Path | str, version: int | None = None) -> Overlay:

@@ -170,3 +170,20 @@ def test_concurrent_savers_never_share_a_number(tmp_path):
             assert store.info(number).message == f"{who} {i}"
             [rec] = store.records(number)  # data and manifest of one save (the xxh3 check)
             assert rec["reason"] == f"{who}-{i}"
+
+
+def test_moving_into_another_project_never_overwrites_it(tmp_path):
+    from app.core.project import ProjectLocationError
+
+    rel = load(make_tree(tmp_path))
+    _two_versions(rel, tmp_path / "other")
+    before = _files(tmp_path / "other")
+    journal = (tmp_path / "other" / "journal.jsonl").read_bytes()
+    with Curation.open(rel, tmp_path / "p") as c:
+        c.apply(Reject(rel.frame["rid"].to_list()[5:6], "mine"))
+        c.save_version("mine")
+        with pytest.raises(ProjectLocationError, match="already holds"):
+            c.move_to(tmp_path / "other")
+        assert not c.read_only and c.project.folder == tmp_path / "p"  # still writing where it was
+    assert _files(tmp_path / "other") == before
+    assert (tmp_path / "other" / "journal.jsonl").read_bytes() == journal
