@@ -346,8 +346,8 @@ class Journal:
             if size is not None:
                 try:
                     os.ftruncate(self._fd, size)
-                except OSError:
-                    pass
+                except OSError:  # part of the line may stay: a line after it would reuse its number
+                    self.close()
             raise save_error(self.path, exc) from exc
         self.seq += 1
         return self.seq

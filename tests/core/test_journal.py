@@ -189,3 +189,34 @@ def test_second_opener_is_read_only_but_sees_the_state(rel, tmp_path):
         second.save_version("nope")
     second.close()
     first.close()
+
+
+def test_a_line_that_could_not_be_cut_back_stops_appending(rel, tmp_path, monkeypatch):
+    """A failed write whose partial line cannot be cut off: appending after it would put
+    a line with the same sequence number behind it, so the journal stops taking lines."""
+    c = Curation.open(rel, tmp_path / "p")
+    rids = rel.frame["rid"].to_list()
+    c.apply(Reject(rids[:1], "x"))
+    real_write, real_truncate = journal_mod.write_all, journal_mod.os.ftruncate
+
+    def half(fd, data):
+        real_write(fd, bytes(data)[: len(data) // 2])
+        raise OSError(errno.EIO, "Input/output error")
+
+    def no_truncate(fd, size):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(journal_mod, "write_all", half)
+    monkeypatch.setattr(journal_mod.os, "ftruncate", no_truncate)
+    with pytest.raises(SaveError, match="input/output"):
+        c.apply(Accept(rids[1:2]))
+    monkeypatch.setattr(journal_mod, "write_all", real_write)
+    monkeypatch.setattr(journal_mod.os, "ftruncate", real_truncate)
+    with pytest.raises(SaveError, match="not open for writing"):
+        c.apply(Accept(rids[2:3]))
+    assert len(c.overlay) == 1
+    c.close()
+    again = Curation.open(rel, tmp_path / "p")  # the half line is a torn tail, cut off
+    assert len(again.overlay) == 1 and again.journal_problem is None and any("incomplete" in w for w in again.warnings)
+    again.apply(Accept(rids[2:3]))
+    again.close()

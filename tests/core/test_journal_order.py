@@ -197,3 +197,63 @@ def test_an_unreadable_journal_is_a_clear_error(rel):
                 Curation.open(rel, top / "p")
         assert "\n" not in str(info.value)
         assert not (top / "p" / "lock").exists()  # a failed open keeps no lock
+
+
+# ---- any duplicated, moved or foreign line is caught, where it first shows -------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from app.core.journal import replay  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def journal_records(tmp_path_factory):
+    """A real session's journal (applies, undos, redos, a version) and a foreign line."""
+    tmp = tmp_path_factory.mktemp("session")
+    rel = load(make_tree(tmp))
+    rids = rel.frame["rid"].to_list()
+    with Curation.open(rel, tmp / "p", author="ann") as c:
+        for i in range(12):
+            c.apply(Reject([rids[i % 9]], f"r{i}") if i % 3 else EditField([rids[i % 9]], "output", f"改{i}"))
+            if i % 4 == 3:
+                c.undo()
+            if i % 5 == 4 and c.can_redo:
+                c.redo()
+            if i == 6:
+                c.save_version("v1")
+        pid = c.project.meta["id"]
+    records = [json.loads(line) for line in journal_lines(tmp / "p")]
+    foreign = {**records[-1], "project": "0" * 32}
+    return records, pid, foreign
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_no_mutation_of_the_journal_is_replayed_silently(journal_records, data):
+    records, pid, foreign = journal_records
+    n = len(records)
+    kind = data.draw(st.sampled_from(["duplicate", "move", "foreign"]))
+    i = data.draw(st.integers(0, n - 1))
+    if kind == "duplicate":
+        j = data.draw(st.integers(i + 1, n))  # the copy lands later in the file
+        bad = records[:j] + [records[i]] + records[j:]
+        first_bad = j
+    elif kind == "move":
+        j = data.draw(st.integers(0, n - 1).filter(lambda j: j != i))
+        bad = list(records)
+        bad.insert(j, bad.pop(i))
+        # the first position whose line is no longer the one that belonged there, and is
+        # not the next one either, is where the order first breaks
+        first_bad = next(k for k in range(n) if bad[k]["seq"] <= max([0] + [r["seq"] for r in bad[:k]]))
+    else:
+        j = data.draw(st.integers(0, n))
+        bad = records[:j] + [foreign] + records[j:]
+        first_bad = j
+    got = replay(bad, project=pid)
+    # caught where the order breaks, or sooner (a moved undo may have nothing to undo)
+    assert got.problem is not None and got.count <= first_bad
+    assert f"line {got.count + 1}:" in str(got.problem)
+    good = replay(bad[:got.count], project=pid)
+    assert good.problem is None and good.overlay == got.overlay and good.seq == got.seq
+    assert [c.label for c in good.history.undo_stack] == [c.label for c in got.history.undo_stack]
