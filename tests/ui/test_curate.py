@@ -237,7 +237,7 @@ def test_a_version_write_failure_keeps_the_state(qtbot, cur, monkeypatch):
     def denied(path, _data, **_k):
         raise SaveError(path, "permission denied")
 
-    monkeypatch.setattr(versions, "write_atomic", denied)
+    monkeypatch.setattr(versions, "write_new", denied)  # how a version file is written
     press(qtbot, cur.table, Qt.Key.Key_S, CTRL)
     type_text(dialog(cur).message, "不会成功")
     qtbot.keyClick(dialog(cur).message, Qt.Key.Key_Return)
