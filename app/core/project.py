@@ -2,12 +2,13 @@
 journal and the versions. By default ``<release>.curation`` beside the release.
 
 Only one process writes a project: ``lock`` is created with O_EXCL and holds pid, host,
-process start time, time and a random token. The writer re-reads it before each journal
-append and version save (``Project.check_lock``, one ~200-byte read): when the token is
-no longer its own (the lock was broken by hand or by another window's "open anyway"), it
-raises LockLostError and writes nothing more. A second opener gets read-only mode and is told who holds
-it. A lock left by a dead process on this host is broken under an flock'ed guard, so two
-processes recovering the same stale lock cannot both win.
+process start time, time, the curator's name and a random token. A second opener gets
+read-only mode and is told who holds it. A lock left by a dead process on this host is
+broken under an flock'ed guard, so two processes recovering the same stale lock cannot
+both win. The writer re-reads the lock before each journal append and version save
+(``Project.check_lock``, one ~200-byte read): when the token is no longer its own (the
+lock was broken by hand or by another window's "open anyway"), it raises LockLostError
+and writes nothing more.
 
 project.json is created exclusively (``write_new``): of two processes creating a project
 at once one writes it and the other reads it; a temp file a killed creator left is one of
