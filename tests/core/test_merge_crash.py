@@ -54,7 +54,9 @@ def test_sigkill_during_a_merge_never_loses_its_version(tmp_path):
     rng = random.Random(7)
     in_window = merged_rounds = 0
     try:
-        for round_ in range(14):
+        for round_ in range(40):  # until enough kills landed in each place (a loaded machine shifts them)
+            if round_ >= 10 and in_window >= 2 and merged_rounds >= 3:
+                break
             bob.apply(EditField(rids[4:], "output", f"鲍第{round_}轮：" + LONG))
             theirs = open_version(bob_dir, bob.save_version(f"bob {round_}").number)
             proc = child(MERGER, release=str(release), ann=str(ann_dir), bob=str(bob_dir))
