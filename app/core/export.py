@@ -22,9 +22,8 @@ import numpy as np
 import polars as pl
 import xxhash
 
-from . import rawfile
+from . import jsonsplice, rawfile
 from .atomic import SaveError, fsync_dir, save_error, write_all, write_atomic
-from .loader import parse_line
 from .overlay import Overlay, RowState
 from .schema import TEXT_FIELDS
 
@@ -69,41 +68,49 @@ def _shaped(original, values: tuple[str, ...]):
     return list(values)
 
 
+def _set_label(text: str, name: str, values: tuple[str, ...]) -> str:
+    start, found = jsonsplice.whole_object(text)
+    if name == "domain":
+        current = jsonsplice.last(found[0], "domain")
+        return jsonsplice.set_member(text, "domain", jsonsplice.dump(_shaped(current and current.value, values)),
+                                     start, found)
+    key = "major" if name == "task_major" else "minor"
+    task = jsonsplice.last(found[0], "task_type")
+    if task is not None and isinstance(task.value, dict):  # splice inside the object
+        inner = jsonsplice.members(text, task.value_start)
+        current = jsonsplice.last(inner[0], key)
+        return jsonsplice.set_member(text, key, jsonsplice.dump(_shaped(current and current.value, values)),
+                                     task.value_start, inner)
+    if task is None or task.value is None:
+        value = "{" + jsonsplice.dump(key) + ":" + jsonsplice.dump(list(values)) + "}"
+    elif key == "major":  # a bare value means the major type
+        value = jsonsplice.dump(_shaped(task.value, values))
+    else:  # the bare value stays, spelled as it was, as the major type
+        value = '{"major":' + text[task.value_start : task.value_end] + ',"minor":' + jsonsplice.dump(list(values)) + "}"
+    return jsonsplice.set_member(text, "task_type", value, start, found)
+
+
 def rewrite_row(raw: bytes, state: RowState, mark: dict | None = None) -> bytes:
-    """One row's JSON with the edited fields replaced in place (key order kept)."""
-    obj, reason = parse_line(raw)
-    if obj is None:
-        raise ExportError(f"a loaded row no longer parses ({reason})")
-    for name, value in state.fields.items():
-        if name in TEXT_FIELDS:
-            obj[name] = value
-        elif name == "domain":
-            obj["domain"] = _shaped(obj.get("domain"), value)
-        else:
-            key = "major" if name == "task_major" else "minor"
-            task = obj.get("task_type")
-            if isinstance(task, dict):
-                task = dict(task)
-                task[key] = _shaped(task.get(key), value)
-            elif task is None:
-                task = {key: list(value)}
-            elif key == "major":  # a bare value means the major type
-                task = _shaped(task, value)
+    """One row's line with the edited values (and the rejection mark) spliced in: every
+    byte outside the replaced values stays as it was."""
+    try:
+        text = raw.decode("utf-8")
+        for name, value in state.fields.items():
+            if name in TEXT_FIELDS:
+                start, found = jsonsplice.whole_object(text)
+                text = jsonsplice.set_member(text, name, jsonsplice.dump(value), start, found)
             else:
-                task = {"major": task, "minor": list(value)}
-            obj["task_type"] = task
-    if mark is not None:
-        obj[MARK_KEY] = mark
-    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+                text = _set_label(text, name, value)
+        if mark is not None:
+            start, found = jsonsplice.whole_object(text)
+            text = jsonsplice.set_member(text, MARK_KEY, jsonsplice.dump(mark), start, found)
+    except (UnicodeDecodeError, jsonsplice.SpliceError) as exc:
+        raise ExportError(f"a loaded row no longer parses ({exc})") from exc
+    return text.encode("utf-8")
 
 
 def _marked(raw: bytes, state: RowState) -> bytes:
-    mark = {"status": "rejected", "reason": state.reason}
-    if state.fields or MARK_KEY.encode() in raw or not raw.endswith(b"}"):
-        return rewrite_row(raw, state, mark)
-    head = raw[:-1].rstrip()  # splice the key in, so the rest of the line stays byte-exact
-    sep = b"" if head.endswith(b"{") else b", "
-    return head + sep + b'"' + MARK_KEY.encode() + b'": ' + json.dumps(mark, ensure_ascii=False).encode() + b"}"
+    return rewrite_row(raw, state, {"status": "rejected", "reason": state.reason})
 
 
 def _check_target(release, out: Path, targets: list[Path]) -> None:
