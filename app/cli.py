@@ -92,7 +92,8 @@ def cmd_export(args) -> int:
     try:
         overlay = open_overlay(release, args.project, args.version) if args.project else None
         result = export_release(release, overlay, args.out, layout=args.layout, fmt=args.format,
-                                keep_rejected=args.keep_rejected, keep_bad_lines=args.keep_bad_lines)
+                                keep_rejected=args.keep_rejected, keep_bad_lines=args.keep_bad_lines,
+                                protect=[args.project] if args.project else [])
     except (ExportError, SaveError, VersionError, OSError, ValueError) as exc:
         raise CliError(str(exc)) from None
     print(f"exported {result.rows:,} rows ({result.edited:,} edited, {result.rejected_dropped:,} rejected rows dropped, "

@@ -10,12 +10,13 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import polars as pl
 
 from .atomic import SaveError, fsync_dir, save_error, write_atomic
 from .export_jsonl import ExportCancelled, ExportError, Output, Plan, rewrite_row, write_file
+from .export_target import check_target
 from .overlay import Overlay
 
 _PROGRESS_EVERY = 0.1  # seconds between progress reports
@@ -42,19 +43,6 @@ class ExportResult:
     bad_lines_kept: int = 0  # ... or kept as they were (keep_bad_lines)
 
 
-def _check_target(release, out: Path, targets: list[Path]) -> None:
-    """Refuse to write inside an opened release folder or over a release file."""
-    out = out.resolve()
-    for p in release.paths:
-        p = Path(p).resolve()
-        if p.is_dir() and (out == p or p in out.parents):
-            raise ExportError(f"refusing to export into the release folder {p}: choose a folder outside it")
-    sources = {(Path(release.root) / rel).resolve() for rel in _files(release)}
-    for t in targets:
-        if t.resolve() in sources:
-            raise ExportError(f"refusing to overwrite the release file {t}")
-
-
 def _files(release) -> list[str]:
     """Every data file the loader read (a file of bad lines only too), in release order."""
     infos = [f.rel for f in release.report.file_infos]
@@ -62,13 +50,16 @@ def _files(release) -> list[str]:
 
 
 def export_release(release, overlay: Overlay | None, out: Path | str, *, layout: str = "single", fmt: str = "jsonl",
-                   keep_rejected: bool = False, keep_bad_lines: bool = False, progress: Callable[[ExportProgress], None] | None = None,
+                   keep_rejected: bool = False, keep_bad_lines: bool = False, protect: Iterable[Path | str] = (),
+                   progress: Callable[[ExportProgress], None] | None = None,
                    cancel: Callable[[], bool] | None = None) -> ExportResult:
     """Write the curated release to ``out`` (a file for layout="single", a folder for "tree").
 
     JSONL keeps every byte of the release files but the lines that change: edited rows
     (values spliced in), rejected rows (left out, or marked with keep_rejected) and the
-    lines the loader reported as bad (left out unless keep_bad_lines); see README, Export."""
+    lines the loader reported as bad (left out unless keep_bad_lines); see README, Export.
+    Refused (ExportError): a target inside the release, a curation project or a folder of
+    ``protect``, or a tree ``out`` holding any of them (export_target)."""
     if layout not in ("single", "tree"):
         raise ValueError(f"layout must be 'single' or 'tree', not {layout!r}")
     if fmt not in ("jsonl", "parquet"):
@@ -78,7 +69,8 @@ def export_release(release, overlay: Overlay | None, out: Path | str, *, layout:
     files = _files(release)
     suffix = ".parquet" if fmt == "parquet" else ".jsonl"
     targets = [out] if layout == "single" else [out / Path(rel).with_suffix(suffix) for rel in files]
-    _check_target(release, out, targets)
+    every = [*files, *(f.file for f in release.report.skipped_files)]  # a pointer file is the release's too
+    check_target(release, out, layout, targets, [Path(release.root) / rel for rel in every], list(protect))
     if layout == "single" and out.is_dir():
         raise ExportError(f"{out} is a folder: give a file name for a single-file export")
     if layout == "tree" and out.exists() and not out.is_dir():
