@@ -6,7 +6,6 @@ Release files are only ever read.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ import polars as pl
 from .atomic import SaveError, fsync_dir, save_error, write_atomic
 from .export_jsonl import ExportCancelled, ExportError, Output, Plan, rewrite_row, write_file
 from .export_target import check_target
+from .export_tree import sweep, write_tree
 from .overlay import Overlay
 
 _PROGRESS_EVERY = 0.1  # seconds between progress reports
@@ -87,6 +87,11 @@ def export_release(release, overlay: Overlay | None, out: Path | str, *, layout:
             state["shown"] = now
             progress(ExportProgress(stats["rows"] + stats["partial"], total, state["files"], len(files), current))
 
+    if layout == "single":
+        try:
+            sweep(out)  # a killed export's temp file of this target
+        except OSError as exc:
+            raise save_error(out, exc) from exc
     if fmt == "parquet":
         written = _export_parquet(release, overlay, out, layout, keep_rejected, stats, tick)
     else:
@@ -106,7 +111,7 @@ def export_release(release, overlay: Overlay | None, out: Path | str, *, layout:
             write_atomic(out, chunks(files))
             written = [out]
         else:
-            written = _write_tree(out, [(rel, t) for rel, t in zip(files, targets)], lambda rel: chunks([rel]))
+            written = write_tree(out, targets, lambda i, path: _write_new(path, chunks([files[i]])), _earlier(files))
     tick(force=True, done=True)  # written: too late to cancel
     return ExportResult(out, tuple(written), stats["rows"], stats["edited"], stats["rejected_dropped"],
                         stats["rejected_kept"], stats["bad_lines_dropped"], stats["bad_lines_kept"])
@@ -119,36 +124,13 @@ def _make_parent(path: Path) -> None:
         raise save_error(path.parent, exc) from exc
 
 
-def _write_tree(out: Path, pairs: list[tuple[str, Path]], write_one) -> list[Path]:
-    """Write every file into a staging folder inside ``out``, then move them into place,
-    so a cancelled or failed export leaves no half-exported tree behind."""
-    _make_parent(out / "x")
-    stage = out / f".export-{os.getpid()}"
+def _write_new(path: Path, fill: Callable[[int], None]) -> None:
+    """A staged file: written once, made durable by write_tree before the swap."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        for rel, target in pairs:
-            staged = stage / target.relative_to(out)
-            _make_parent(staged)
-            result = write_one(rel)
-            if isinstance(result, pl.DataFrame):
-                _write_parquet(result, staged, durable=False)
-            else:
-                write_atomic(staged, result, durable=False)
-        for _, target in pairs:  # data on disk first, then the names: one fsync per file and folder
-            staged = stage / target.relative_to(out)
-            fd = os.open(staged, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            _make_parent(target)
-            os.replace(staged, target)
-        for folder in {t.parent for _, t in pairs}:
-            fsync_dir(folder)
-    except OSError as exc:
-        raise save_error(out, exc) from exc
+        fill(fd)
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return [t for _, t in pairs]
+        os.close(fd)
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path, durable: bool = True) -> None:
@@ -187,8 +169,15 @@ def _export_parquet(release, overlay: Overlay, out: Path, layout: str, keep_reje
         return [out]
     parts = frame.partition_by("file", as_dict=True, maintain_order=True)
     files = _files(release)
-    pairs = [(rel, out / Path(rel).with_suffix(".parquet")) for rel in files]
-    return _write_tree(out, pairs, lambda rel: parts.get((rel,), frame.clear()))
+    targets = [out / Path(rel).with_suffix(".parquet") for rel in files]
+    return write_tree(out, targets, lambda i, path: _write_parquet(parts.get((files[i],), frame.clear()), path, durable=False),
+                      _earlier(files))
+
+
+def _earlier(files: list[str]) -> set[str]:
+    """The files an earlier tree export of this release wrote (JSONL or Parquet): all a
+    tree export may replace."""
+    return {Path(rel).with_suffix(suffix).as_posix() for rel in files for suffix in (".jsonl", ".parquet")}
 
 
 __all__ = ["export_release", "rewrite_row", "ExportError", "ExportCancelled", "ExportProgress", "ExportResult", "SaveError"]
