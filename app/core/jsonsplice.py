@@ -11,22 +11,26 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from json.decoder import scanstring
-from typing import Any
+from typing import Any, NamedTuple
 
 # strict=False: a raw control character inside a string is the row's own business (the
 # loader may have accepted it); we only need to find where values begin and end.
 _scan_value = json.JSONDecoder(strict=False).scan_once
 _WS = re.compile(r"[ \t\n\r]*")
+# The common key (no escape) with its colon, and what follows a value, in one match each:
+# a line's members are found in a few C-level steps apiece (a per-character loop in
+# Python would cost more than re-serialising the row).
+_PLAIN_KEY = re.compile(r'[ \t\n\r]*"([^"\\]*)"[ \t\n\r]*:[ \t\n\r]*')
+_AFTER_VALUE = re.compile(r"[ \t\n\r]*([,}])")
+_EMPTY = re.compile(r"[ \t\n\r]*}")
 
 
 class SpliceError(ValueError):
     """The text is not a JSON object we can splice into (says where and why)."""
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(NamedTuple):
     key: str  # decoded: "\u006futput" is "output"
     key_start: int  # the key's opening quote
     key_end: int  # after its closing quote
@@ -43,46 +47,57 @@ def _fail(text: str, at: int, what: str) -> SpliceError:
     return SpliceError(f"{what} at column {at + 1}")
 
 
-def members(text: str, start: int = 0) -> tuple[list[Member], int]:
-    """The members of the object whose ``{`` is at ``start``, and where its ``}`` is."""
+def _escaped_key(text: str, at: int) -> tuple[str, int, int, int]:
+    """(key, its start, its end, where its value starts) for a key with escapes."""
+    at = _skip(text, at)
+    if text[at : at + 1] != '"':
+        raise _fail(text, at, "expected a key")
+    try:
+        key, key_end = scanstring(text, at + 1, False)
+    except ValueError as exc:
+        raise _fail(text, at, f"bad key ({exc})") from None
+    colon = _skip(text, key_end)
+    if text[colon : colon + 1] != ":":
+        raise _fail(text, colon, "expected ':'")
+    return key, at, key_end, _skip(text, colon + 1)
+
+
+def members(text: str, start: int = 0) -> tuple[list[tuple], int]:
+    """The members of the object whose ``{`` is at ``start`` (as tuples in Member's
+    order: a NamedTuple each would cost more than the scan), and where its ``}`` is."""
     if text[start : start + 1] != "{":
         raise _fail(text, start, "expected an object")
-    found: list[Member] = []
-    at = _skip(text, start + 1)
-    if text[at : at + 1] == "}":
-        return found, at
+    found: list = []
+    empty = _EMPTY.match(text, start + 1)
+    if empty:
+        return found, empty.end() - 1
+    at, plain, after, scan = start + 1, _PLAIN_KEY.match, _AFTER_VALUE.match, _scan_value
     while True:
-        if text[at : at + 1] != '"':
-            raise _fail(text, at, "expected a key")
+        m = plain(text, at)
+        if m:
+            key, key_start, key_end, value_start = m.group(1), m.start(1) - 1, m.end(1) + 1, m.end()
+        else:
+            key, key_start, key_end, value_start = _escaped_key(text, at)
         try:
-            key, key_end = scanstring(text, at + 1, False)
-        except ValueError as exc:
-            raise _fail(text, at, f"bad key ({exc})") from None
-        colon = _skip(text, key_end)
-        if text[colon : colon + 1] != ":":
-            raise _fail(text, colon, "expected ':'")
-        value_start = _skip(text, colon + 1)
-        try:
-            value, value_end = _scan_value(text, value_start)
+            value, value_end = scan(text, value_start)
         except StopIteration:
             raise _fail(text, value_start, "expected a value") from None
         except (ValueError, RecursionError) as exc:
             raise _fail(text, value_start, f"bad value ({exc})") from None
-        found.append(Member(key, at, key_end, value_start, value_end, value))
-        after = _skip(text, value_end)
-        c = text[after : after + 1]
-        if c == "}":
-            return found, after
-        if c != ",":
-            raise _fail(text, after, "expected ',' or '}'")
-        at = _skip(text, after + 1)
+        found.append((key, key_start, key_end, value_start, value_end, value))
+        a = after(text, value_end)
+        if a is None:
+            raise _fail(text, _skip(text, value_end), "expected ',' or '}'")
+        if a.group(1) == "}":
+            return found, a.end() - 1
+        at = a.end()
 
 
-def last(found: list[Member], key: str) -> Member | None:
+def last(found: list[tuple], key: str) -> Member | None:
     """The member json.loads keeps when a key is repeated: the last one."""
     for m in reversed(found):
-        if m.key == key:
-            return m
+        if m[0] == key:
+            return Member._make(m)
     return None
 
 
@@ -97,18 +112,18 @@ def dump(value: Any) -> str:
     return text
 
 
-def set_member(text: str, key: str, value_text: str, start: int = 0, found: tuple[list[Member], int] | None = None) -> str:
+def set_member(text: str, key: str, value_text: str, start: int = 0, found: tuple[list[tuple], int] | None = None) -> str:
     """``text`` with the value of ``key`` in the object at ``start`` replaced by
     ``value_text``; a missing key is added after the last member, spaced as the object is."""
-    items, close = found or members(text, start)
+    items, _close = found or members(text, start)
     m = last(items, key)
     if m is not None:
         return text[: m.value_start] + value_text + text[m.value_end :]
     if not items:
         return text[: start + 1] + json.dumps(key) + ": " + value_text + text[start + 1 :]
-    tail = items[-1]
+    tail = Member._make(items[-1])
     colon = text[tail.key_end : tail.value_start]  # e.g. ": " or ":" or " : "
-    comma = text[items[-2].value_end : tail.key_start] if len(items) > 1 else (", " if " " in colon else ",")
+    comma = text[Member._make(items[-2]).value_end : tail.key_start] if len(items) > 1 else (", " if " " in colon else ",")
     at = tail.value_end
     return text[:at] + comma + json.dumps(key) + colon + value_text + text[at:]
 
