@@ -234,6 +234,7 @@ def write_file(out: Output, path: Path, rel: str, plan: Plan, stats: dict, first
     with src:
         size = os.fstat(src.fileno()).st_size
         if size == 0:
+            _check_unchanged(b"", rel, plan)
             return
         mm = mmap.mmap(src.fileno(), 0, access=mmap.ACCESS_READ)
         view = memoryview(mm)
@@ -257,22 +258,33 @@ def write_file(out: Output, path: Path, rel: str, plan: Plan, stats: dict, first
         stats["partial"] = 0
 
 
+def _check_unchanged(buf, rel: str, plan: Plan) -> None:
+    if rel in plan.hashes and xxhash.xxh3_64_hexdigest(buf) != plan.hashes[rel]:
+        raise ExportError(f"{rel} changed on disk since the release was loaded: reload the release first")
+
+
 def _write_body(out: Output, src: int, mm, view: memoryview, size: int, rel: str, plan: Plan, stats: dict,
                 first: bool) -> None:
-    if rel in plan.hashes and xxhash.xxh3_64_hexdigest(mm) != plan.hashes[rel]:
-        raise ExportError(f"{rel} changed on disk since the release was loaded: reload the release first")
+    _check_unchanged(mm, rel, plan)
     bom = len(rawfile.BOM) if mm[: len(rawfile.BOM)] == rawfile.BOM else 0
     pos = 0 if first else bom
     ops = plan.line_ops(rel, stats)
-    for (line, state), (head, start, end, after) in zip(ops, locate(mm, [line for line, _ in ops])):
+    try:
+        where = locate(mm, [line for line, _ in ops])
+    except ExportError as exc:
+        raise ExportError(f"{rel}: {exc}") from exc
+    for (line, state), (head, start, end, after) in zip(ops, where):
         if end == start:
-            raise ExportError(f"{rel}:{line} is no longer a row: reload the release first")
+            raise ExportError(f"{rel}:{line}: no longer a row: reload the release first")
         if state is _DROP:  # the whole line and its line end (a BOM before line 1 stays)
             out.copy(src, view, pos, head - pos)
             pos = after
         else:
             raw = mm[start:end]
-            new = _marked(raw, state) if state.decision == "rejected" else rewrite_row(raw, state)
+            try:
+                new = _marked(raw, state) if state.decision == "rejected" else rewrite_row(raw, state)
+            except ExportError as exc:
+                raise ExportError(f"{rel}:{line}: {exc}") from exc
             out.copy(src, view, pos, start - pos)
             out.add(new)
             pos = end

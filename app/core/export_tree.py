@@ -139,6 +139,8 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 def _fsync_path(path: Path) -> None:
+    if os.name == "nt" and path.is_dir():  # Windows opens no folder for fsync (NTFS journals names)
+        return
     fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if path.is_dir() else 0))
     try:
         os.fsync(fd)
