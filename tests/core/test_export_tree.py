@@ -15,11 +15,16 @@ from pathlib import Path
 import pytest
 
 from app.core import export_tree
+from app.core.atomic import SaveError
+from app.core.edits import EditField
 from app.core.export import ExportCancelled, ExportError, export_release
 from app.core.loader import load_release
+from app.core.overlay import Overlay
 
 from .curation_support import load, make_tree, tree_digest
 from .export_support import make_big_tree, tagged_overlay
+from .test_crash import tmpfs  # noqa: F401 - a fixture
+from .test_edits import run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,8 +127,10 @@ CHILD = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
     from app.core import export_tree
+from app.core.atomic import SaveError
     from app.core.export import export_release
     from app.core.loader import load_release
+from app.core.overlay import Overlay
     from tests.core.export_support import tagged_overlay
 
     if {fallback!r}:
@@ -191,3 +198,13 @@ def test_kill_minus_nine_leaves_the_old_tree_or_the_new_one(tmp_path, fallback):
     assert sorted(os.listdir(out)) == ["all.jsonl", "tree"], "leftovers of killed exports remain"
     assert not [p for p in tree.rglob("*") if p.name.startswith(".")]
     assert mid_export >= 3, f"only {mid_export} of 6 kills landed inside an export: the test did not test"
+
+
+def test_a_full_disk_leaves_the_previous_tree(rel, tmp_path, tmpfs):
+    """The new tree does not fit: the previous one stays, and nothing else."""
+    export_release(rel, None, tmpfs / "tree", layout="tree")
+    before = tree_digest(tmpfs)
+    huge, _ = run(rel, Overlay(), EditField([rel.frame["rid"][0]], "output", "满" * 100_000))  # 300 KB > the disk
+    with pytest.raises(SaveError, match="disk is full"):
+        export_release(rel, huge, tmpfs / "tree", layout="tree")
+    assert tree_digest(tmpfs) == before and os.listdir(tmpfs) == ["tree"]
