@@ -127,10 +127,8 @@ CHILD = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
     from app.core import export_tree
-from app.core.atomic import SaveError
     from app.core.export import export_release
     from app.core.loader import load_release
-from app.core.overlay import Overlay
     from tests.core.export_support import tagged_overlay
 
     if {fallback!r}:
@@ -171,12 +169,15 @@ def test_kill_minus_nine_leaves_the_old_tree_or_the_new_one(tmp_path, fallback):
     for round_ in range(6):
         script = CHILD.format(root=str(ROOT), release=str(release), tree=str(tree), single=str(single),
                               fallback=fallback, first=round_)
-        child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=str(ROOT))
+        errors = tmp_path / f"child{round_}.err"
+        with open(errors, "w") as err:
+            child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=err, text=True,
+                                     cwd=str(ROOT))
         try:
             starts, wanted = 0, rng.randint(1, 2)
             while starts < wanted:  # let it get going, then kill it a little later
                 line = child.stdout.readline()
-                assert line, "the child died on its own"
+                assert line, f"the child died on its own: {errors.read_text()[-2000:]}"
                 starts += line.startswith("start")
             sig_at = rng.uniform(0.0, 0.12)
             try:
