@@ -92,11 +92,17 @@ def cmd_export(args) -> int:
     try:
         overlay = open_overlay(release, args.project, args.version) if args.project else None
         result = export_release(release, overlay, args.out, layout=args.layout, fmt=args.format,
-                                keep_rejected=args.keep_rejected)
+                                keep_rejected=args.keep_rejected, keep_bad_lines=args.keep_bad_lines,
+                                protect=[args.project] if args.project else [])
     except (ExportError, SaveError, VersionError, OSError, ValueError) as exc:
         raise CliError(str(exc)) from None
     print(f"exported {result.rows:,} rows ({result.edited:,} edited, {result.rejected_dropped:,} rejected rows dropped, "
           f"{result.rejected_kept:,} kept) to {result.out}")
+    if result.bad_lines_dropped:  # nothing left out silently: `validate` lists them
+        how = "--keep-bad-lines keeps them" if args.format == "jsonl" else "Parquet holds rows only"
+        print(f"{result.bad_lines_dropped:,} bad lines left out (`validate` lists them; {how})")
+    if result.bad_lines_kept:
+        print(f"{result.bad_lines_kept:,} bad lines kept as they were")
     return 0
 
 
@@ -163,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--layout", choices=("single", "tree"), default="single")
     p.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
     p.add_argument("--keep-rejected", action="store_true", help="keep rejected rows, marked with a _curation key")
+    p.add_argument("--keep-bad-lines", action="store_true",
+                   help="keep the lines the loader reported as bad, as they were (JSONL; default: left out and counted)")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("diff", help="print the changes between two versions of a curation project")
     p.add_argument("release", help="the release (kept for symmetry with export; the project records its base)")

@@ -265,7 +265,8 @@ class Curation(VersionSteps):
     def export(self, out: Path | str, *, version: int | None = None, **options) -> ExportResult:
         """Export the current state, or version ``version``; options as export_release."""
         overlay = self.overlay if version is None else self.load_version(version)
-        return export_release(self.release, overlay, out, **options)
+        protect = [self.project.folder, *options.pop("protect", ())]  # never over the project's own files
+        return export_release(self.release, overlay, out, protect=protect, **options)
 
     # ---- housekeeping ------------------------------------------------------------------
 

@@ -29,12 +29,19 @@ def by_rid(rel, i):
     return rel.frame["rid"][i]
 
 
+def rows_of(data: bytes) -> list[bytes]:
+    """The non-blank lines of an export (its rows)."""
+    return [line for line in data.splitlines() if line.strip()]
+
+
 def test_no_changes_single_equals_input_row_for_row(rel, tmp_path):
     before = tree_digest(rel.root)
     res = export_release(rel, None, tmp_path / "out" / "all.jsonl")
     out = (tmp_path / "out" / "all.jsonl").read_bytes()
-    assert out.splitlines() == good_lines(rel) and out.endswith(b"\n")
-    assert res.rows == rel.frame.height == 9 and res.edited == 0
+    assert rows_of(out) == good_lines(rel) and out.endswith(b"\n")
+    a, b = (rel.root / "alpha" / "a.jsonl").read_bytes(), (rel.root / "beta" / "b.jsonl").read_bytes()
+    assert out == a.replace(b'{"instruction": "broken\n', b"") + b[3:]  # the bad line left out, b's BOM too
+    assert res.rows == rel.frame.height == 9 and res.edited == 0 and res.bad_lines_dropped == 1
     assert tree_digest(rel.root) == before
 
 
@@ -50,12 +57,12 @@ def test_no_changes_tree_reproduces_relative_paths(rel, tmp_path):
 def test_real_sample_exports_unchanged(sample_root, tmp_path):
     rel = load_release(sample_root)
     before = tree_digest(sample_root)
-    export_release(rel, None, tmp_path / "tree", layout="tree")
-    for rel_path, part in rel.frame.partition_by("file", as_dict=True).items():
-        got = (tmp_path / "tree" / rel_path[0]).read_bytes().splitlines()
-        assert len(got) == part.height
+    res = export_release(rel, None, tmp_path / "tree", layout="tree")
+    assert len(res.files) == 39  # every data file, each byte for byte (the LFS pointers are not data)
+    for path in res.files:
+        assert path.read_bytes() == (sample_root / path.relative_to(tmp_path / "tree")).read_bytes(), path
     export_release(rel, None, tmp_path / "one.jsonl")
-    assert (tmp_path / "one.jsonl").read_bytes().splitlines() == good_lines(rel)
+    assert rows_of((tmp_path / "one.jsonl").read_bytes()) == good_lines(rel)
     assert tree_digest(sample_root) == before
 
 
@@ -69,7 +76,7 @@ def test_edits_replace_values_in_place(rel, tmp_path):
     ov, _ = run(rel, ov, SetLabels([by_rid(rel, 3)], "task_minor", ["转义"]))
     res = export_release(rel, ov, tmp_path / "out.jsonl")
     assert res.edited == 4
-    lines = (tmp_path / "out.jsonl").read_bytes().splitlines()
+    lines = rows_of((tmp_path / "out.jsonl").read_bytes())
     row1 = json.loads(lines[1])
     assert list(row1) == ["zeta_first", "instruction", "input", "output", "task_type", "domain", "extra", "answer_from"]
     assert row1["output"] == "新诗，\n“第二行”😀" and row1["extra"] == {"nested": [1, 2]}
@@ -92,10 +99,10 @@ def test_rejected_rows_dropped_or_marked(rel, tmp_path):
     res = export_release(rel, ov, tmp_path / "drop.jsonl")
     assert res.rejected_dropped == 2 and res.rows == 7
     kept = good_lines(rel)
-    assert (tmp_path / "drop.jsonl").read_bytes().splitlines() == kept[1:7] + kept[8:]
+    assert rows_of((tmp_path / "drop.jsonl").read_bytes()) == kept[1:7] + kept[8:]
     res = export_release(rel, ov, tmp_path / "keep.jsonl", keep_rejected=True)
     assert res.rejected_kept == 2 and res.rows == 9
-    lines = (tmp_path / "keep.jsonl").read_bytes().splitlines()
+    lines = rows_of((tmp_path / "keep.jsonl").read_bytes())
     mark = {"status": "rejected", "reason": "重复"}
     assert json.loads(lines[0])["_curation"] == mark and json.loads(lines[0])["output"] == "edited and rejected"
     assert json.loads(lines[7])["_curation"] == mark

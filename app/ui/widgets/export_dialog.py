@@ -146,7 +146,8 @@ class ExportDialog(QDialog):
         except Exception as exc:  # noqa: BLE001 - a damaged version file, shown in words
             self._on_failed(str(exc), "")
             return
-        options = {"layout": self.layout_key(), "fmt": self.format.currentData(), "keep_rejected": self.keep.isChecked()}
+        options = {"layout": self.layout_key(), "fmt": self.format.currentData(), "keep_rejected": self.keep.isChecked(),
+                   "protect": [c.project.folder]}
         self.result, self.failure = None, None
         self.export_button.setEnabled(False)
         self.progress.setValue(0)
