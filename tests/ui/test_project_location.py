@@ -1,0 +1,55 @@
+"""The app opens the project the command line finds: one rule in the core (app/core/locate.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+
+from app.core import locate
+from app.core.curation import Curation
+from app.core.edits import Reject
+from app.core.loader import load_release
+from app.core.project import fallback_project_dir
+from app.ui.curation_ctl import CurationCtl, app_project_dir, remember_project_dir
+
+
+def test_the_core_knows_the_app_data_folder_qt_uses(app_env):
+    """The demo release's project lives in Qt's AppDataLocation; the core computes the same
+    folder without Qt (outside Qt's test mode, which redirects it)."""
+    QStandardPaths.setTestModeEnabled(False)
+    try:
+        qt = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    finally:
+        QStandardPaths.setTestModeEnabled(True)
+    assert qt == locate.app_data_dir()
+
+
+def _release(tmp_path: Path):
+    path = tmp_path / "rel" / "r.jsonl"
+    path.parent.mkdir()
+    path.write_text('{"instruction": "问", "output": "答"}\n{"instruction": "问2", "output": "答2"}\n', encoding="utf-8")
+    return load_release(path)
+
+
+def test_the_app_opens_an_existing_fallback_project_as_the_command_line_finds_it(app_env, tmp_path):
+    release = _release(tmp_path)
+    spare = fallback_project_dir(release)
+    with Curation.open(release, spare) as c:
+        c.apply(Reject([release.frame["rid"][0]], "重复"))
+    assert locate.locate_project(release).folder == spare
+    assert app_project_dir(release) == spare
+    ctl = CurationCtl(None, follow_session=False)
+    try:
+        opened = ctl.open(release)
+        assert opened is not None and opened.project.folder == spare and len(opened.overlay) == 1
+    finally:
+        ctl.close()
+    assert not (release.paths[0].parent / "r.jsonl.curation").exists()
+
+
+def test_a_folder_the_app_remembers_is_where_the_core_looks(app_env, tmp_path):
+    release = _release(tmp_path)
+    chosen = tmp_path / "moved.curation"
+    chosen.mkdir()
+    remember_project_dir(release, chosen)
+    assert locate.locate_project(release).folder == chosen == app_project_dir(release)
