@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--theirs", required=True, help="their project folder (its latest version) or a vNNNN.jsonl file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=curation.cmd_agreement)
+    curation.add_write_parsers(sub)
     from . import launcher  # stdlib only
 
     p = sub.add_parser("install-launcher", help="add a menu entry, desktop icon and .jsonl association (Linux)")
@@ -166,5 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except curation.Refused as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0

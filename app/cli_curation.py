@@ -151,11 +151,15 @@ def cmd_diff(args) -> int:
 
 
 def cmd_merge(args) -> int:
+    from .core.merge import MergeError
     from .core.merge_projects import merge_projects
 
     release = load_release(args.release)
     mine = find_project(args, release, required=True)
-    outcome = merge_projects(release, mine, args.theirs, out=args.out, prefer=args.prefer)
+    try:
+        outcome = merge_projects(release, mine, args.theirs, out=args.out, prefer=args.prefer)
+    except MergeError as exc:
+        raise CliError(str(exc)) from None
     sys.stdout.write(outcome.report())
     return 1 if outcome.blocked else 0
 
@@ -170,3 +174,60 @@ def cmd_agreement(args) -> int:
     table, title = agreement_with_version(release.frame, overlay, mine.name, args.theirs)
     sys.stdout.write(agreement_json(table) + "\n" if args.json else format_agreement(table, title))
     return 0
+
+
+class Refused(Exception):
+    """The input was read and refused with reasons (printed as they are); exit status 1."""
+
+
+def cmd_apply(args) -> int:
+    from collections import Counter
+
+    from .core.decisions import DecisionsError, read_decisions
+
+    path = Path(args.decisions)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read the decisions file {path}: {exc.strerror or exc}") from None
+    release = load_release(args.release)
+    try:
+        command = read_decisions(data, path.name, release.frame)
+    except DecisionsError as exc:
+        raise Refused(f"{exc}\n{path}: refused, nothing was applied") from None
+    with open_write(args, release, create=True) as c:
+        change = c.apply(command)
+        folder = c.project.folder
+    n = len(command.steps)
+    kinds = Counter(change.after[rid].status for rid in change.rids)
+    detail = ", ".join(f"{v:,} now {k}" for k, v in sorted(kinds.items()))
+    print(f"applied {n:,} decision{'s' if n != 1 else ''} from {path.name} to {folder}: "
+          f"{len(change.rids):,} rows changed" + (f" ({detail})" if detail else "") + "; one step to undo in the app")
+    return 0
+
+
+def cmd_save(args) -> int:
+    release = load_release(args.release)
+    with open_write(args, release, create=False) as c:
+        info = c.save_version(args.message or "")
+        folder = c.project.folder
+        warnings = list(c.warnings)
+    for text in warnings:
+        say(f"warning: {text}")
+    counts = ", ".join(f"{v:,} {k}" for k, v in info.counts.items() if v) or "no changes"
+    say(f"saved {info.name} in {folder}: {counts}")
+    print(info.number)
+    return 0
+
+
+def add_write_parsers(sub) -> None:
+    p = sub.add_parser("apply", help="apply a decisions file (reject/accept/restore/edit per row) as one undoable action")
+    p.add_argument("release")
+    p.add_argument("decisions", help="JSONL: {\"file\": F, \"line\": N} or {\"rid\": HEX}, with \"op\" and its values")
+    add_project_options(p, raw=False)
+    p.set_defaults(func=cmd_apply)
+    p = sub.add_parser("save", help="save a version of the project's current state; prints its number")
+    p.add_argument("release")
+    add_project_options(p, raw=False)
+    p.add_argument("-m", "--message", help="the version's message")
+    p.set_defaults(func=cmd_save)
