@@ -9,7 +9,7 @@ from pathlib import Path
 from . import __version__
 
 from . import cli_curation as curation
-from .cli_common import CliError, load_release as _load
+from .cli_common import CliError, load_release as _load, report_failure, route_warnings, say
 
 VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "apply", "save", "bench", "install-launcher",
          "uninstall-launcher")
@@ -79,7 +79,7 @@ def cmd_stats(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cqia-curator", description="Curate COIG-CQIA style releases.")
+    parser = Parser(prog="cqia-curator", description="Curate COIG-CQIA style releases.")
     parser.add_argument("--version", dest="show_versions", action="store_true", help="print versions and exit")
     sub = parser.add_subparsers(dest="verb")
     p = sub.add_parser("validate", help="load a release and print the load report")
@@ -153,6 +153,11 @@ def versions() -> str:
     return ", ".join(parts)
 
 
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # a usage error is a failure like any other: one line, exit 2
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -162,13 +167,16 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    route_warnings()
     try:
         return args.func(args)
-    except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     except curation.Refused as exc:
         print(exc, file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        say("error: interrupted")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - every failure is one line, never a traceback
+        return report_failure(exc)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli_common import CliError, load_release, say
+from .cli_common import CliError, load_release, say, warn
 
 
 def add_project_options(p, *, raw: bool = True) -> None:
@@ -50,7 +50,7 @@ def open_read(release, folder: Path):
 
     c = Curation.open(release, folder, read_only=True)
     for text in c.warnings:
-        say(f"warning: {text}")
+        warn(text)
     return c
 
 
@@ -90,8 +90,7 @@ def _stale_count(c, version: int | None) -> int:
 
 
 def cmd_export(args) -> int:
-    from .core.atomic import SaveError
-    from .core.export import ExportError, export_release
+    from .core import export
 
     release = load_release(args.release)
     folder = find_project(args, release, required=args.version is not None, why=" to take --version from")
@@ -104,11 +103,8 @@ def cmd_export(args) -> int:
         source = f"project: {folder} ({state})"
     else:
         source = "no project: the release is exported as it is"
-    try:
-        result = export_release(release, overlay, args.out, layout=args.layout, fmt=args.format,
-                                keep_rejected=args.keep_rejected)
-    except (ExportError, SaveError) as exc:
-        raise CliError(str(exc)) from None
+    result = export.export_release(release, overlay, args.out, layout=args.layout, fmt=args.format,
+                                   keep_rejected=args.keep_rejected)
     rejected = (f"{result.rejected_kept:,} rejected (kept)" if args.keep_rejected
                 else f"{result.rejected_dropped:,} rejected (dropped)")
     say(source)  # only now: a failure prints its one error line and nothing else
@@ -151,15 +147,11 @@ def cmd_diff(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    from .core.merge import MergeError
     from .core.merge_projects import merge_projects
 
     release = load_release(args.release)
     mine = find_project(args, release, required=True)
-    try:
-        outcome = merge_projects(release, mine, args.theirs, out=args.out, prefer=args.prefer)
-    except MergeError as exc:
-        raise CliError(str(exc)) from None
+    outcome = merge_projects(release, mine, args.theirs, out=args.out, prefer=args.prefer)
     sys.stdout.write(outcome.report())
     return 1 if outcome.blocked else 0
 
@@ -213,7 +205,7 @@ def cmd_save(args) -> int:
         folder = c.project.folder
         warnings = list(c.warnings)
     for text in warnings:
-        say(f"warning: {text}")
+        warn(text)
     counts = ", ".join(f"{v:,} {k}" for k, v in info.counts.items() if v) or "no changes"
     say(f"saved {info.name} in {folder}: {counts}")
     print(info.number)

@@ -89,7 +89,7 @@ class Curation:
 
     def _load(self) -> None:
         records, warnings, good = self.journal.read()
-        rep = replay(records)
+        rep = replay(records, str(self.journal.path))
         self.overlay, self.history, self._seq = rep.overlay, rep.history, rep.seq
         self.warnings += warnings + rep.warnings
         latest = self.store.latest()

@@ -84,8 +84,24 @@ class Replay:
     warnings: list[str] = field(default_factory=list)
 
 
-def replay(records: Iterable[dict]) -> Replay:
-    """Rebuild overlay and history from journal records, in order."""
+def replay(records: Iterable[dict], where: str = "journal") -> Replay:
+    """Rebuild overlay and history from journal records, in order. A record that cannot
+    be replayed (a key missing, a value of the wrong type) raises JournalError naming
+    ``where`` (the journal's path) and the entry."""
+    entry = [0]
+
+    def counted():
+        for entry[0], rec in enumerate(records, 1):
+            yield rec
+
+    try:
+        return _replay(counted())
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        what = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+        raise JournalError(f"{where}: entry {entry[0]} is damaged: {what}") from exc
+
+
+def _replay(records: Iterable[dict]) -> Replay:
     out = Replay()
     overlay, history = out.overlay, out.history
     for rec in records:

@@ -152,11 +152,14 @@ class VersionStore:
     def manifest(self, n: int) -> dict:
         path = self._paths(n)[1]
         try:
-            return json.loads(path.read_bytes())
+            manifest = json.loads(path.read_bytes())
         except FileNotFoundError:
             raise VersionError(f"version {n} does not exist ({path} is missing)") from None
         except (OSError, ValueError) as exc:
             raise VersionError(f"cannot read {path}: {exc}") from exc
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), int):
+            raise VersionError(f"{path} is not a version manifest (damaged?)")
+        return manifest
 
     def info(self, n: int) -> VersionInfo:
         m = self.manifest(n)
@@ -174,7 +177,10 @@ class VersionStore:
             raise VersionError(f"cannot read {data_path}: {exc}") from exc
         if xxhash.xxh3_64_hexdigest(data) != manifest.get("xxh3"):
             raise VersionError(f"{data_path} does not match its manifest (edited or damaged)")
-        return [json.loads(line) for line in data.splitlines() if line.strip()]
+        try:
+            return [json.loads(line) for line in data.splitlines() if line.strip()]
+        except ValueError as exc:
+            raise VersionError(f"{data_path} is damaged: {exc}") from exc
 
     def overlay(self, n: int) -> Overlay:
         return overlay_from_records(self.records(n))
