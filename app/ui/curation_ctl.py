@@ -31,6 +31,7 @@ from app.core import locate
 from app.core.atomic import SaveError
 from app.core.curation import Curation, ReadOnlyError
 from app.core.edits import Change, Command
+from app.core.journal import JournalError
 from app.core.overlay import Overlay
 from app.core.project import ProjectError, copy_side_files, default_project_dir
 from app.core.versions import VersionError, VersionInfo
@@ -226,7 +227,7 @@ class CurationCtl(QObject):
         folder = project_dir if project_dir is not None else app_project_dir(release)
         try:
             self._curation = Curation.open(release, folder, author=current_author())
-        except (ProjectError, VersionError, SaveError, OSError, ValueError) as exc:
+        except (ProjectError, JournalError, VersionError, SaveError, OSError, ValueError) as exc:
             self._curation = None
             self.error.emit(self.tr("The curation project could not be opened: %1").replace("%1", str(exc)))
             self.opened.emit(None)

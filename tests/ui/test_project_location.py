@@ -53,3 +53,21 @@ def test_a_folder_the_app_remembers_is_where_the_core_looks(app_env, tmp_path):
     chosen.mkdir()
     remember_project_dir(release, chosen)
     assert locate.locate_project(release).folder == chosen == app_project_dir(release)
+
+
+def test_a_damaged_journal_is_said_in_words_not_raised(app_env, tmp_path):
+    release = _release(tmp_path)
+    with Curation.open(release) as c:
+        c.apply(Reject([release.frame["rid"][0]], "重复"))
+        journal = c.journal.path
+    lines = journal.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b'"rows"', b'"rowz"')
+    journal.write_bytes(b"\n".join(lines))
+    ctl = CurationCtl(None, follow_session=False)
+    said = []
+    ctl.error.connect(said.append)
+    try:
+        assert ctl.open(release) is None
+    finally:
+        ctl.close()
+    assert len(said) == 1 and "journal.jsonl: entry 2 is damaged: no 'rows'" in said[0]
