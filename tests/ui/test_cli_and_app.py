@@ -1,6 +1,12 @@
-"""The app opens the project the command line finds: one rule in the core (app/core/locate.py)."""
+"""The app and the command line work on one project: the app opens the project the
+command line finds (one rule, app/core/locate.py), and shows what `apply` did as one
+undoable step."""
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
@@ -71,3 +77,26 @@ def test_a_damaged_journal_is_said_in_words_not_raised(app_env, tmp_path):
     finally:
         ctl.close()
     assert len(said) == 1 and "journal.jsonl: entry 2 is damaged: no 'rows'" in said[0]
+
+
+def test_what_apply_did_is_one_step_the_app_shows_and_undoes(app_env, tmp_path):
+    release = _release(tmp_path)
+    rids = release.frame["rid"].to_list()
+    decisions = tmp_path / "d.jsonl"
+    decisions.write_text(json.dumps({"file": "r.jsonl", "line": 1, "op": "reject", "reason": "重复"}) + "\n"
+                         + json.dumps({"rid": f"{rids[1]:016x}", "op": "edit", "fields": {"output": "新"}}) + "\n",
+                         encoding="utf-8")
+    project = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(project)}  # the same config and data folders as this app
+    done = subprocess.run([sys.executable, "-m", "app", "apply", str(release.paths[0]), str(decisions)], cwd=project,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    ctl = CurationCtl(None, follow_session=False)
+    try:
+        c = ctl.open(release)
+        assert c is not None and c.project.folder == release.paths[0].parent / "r.jsonl.curation"
+        assert c.overlay[rids[0]].reason == "重复" and dict(c.overlay[rids[1]].fields) == {"output": "新"}
+        assert c.undo_label == "Apply 2 decisions from d.jsonl"
+        assert ctl.undo() is not None and len(c.overlay) == 0
+    finally:
+        ctl.close()
