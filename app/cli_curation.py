@@ -56,7 +56,8 @@ def open_read(release, folder: Path):
 
 def open_write(args, release, *, create: bool):
     """The project of ``release`` open for writing, as the app would open it (created there
-    when ``create`` and it does not exist yet). The lock held elsewhere is an error."""
+    when ``create`` and it does not exist yet), and what to tell the user once the verb
+    succeeded. The lock held elsewhere is an error."""
     from .core.curation import Curation
     from .core.locate import locate_project
     from .core.project import PROJECT_FILE
@@ -71,15 +72,12 @@ def open_write(args, release, *, create: bool):
             folder = None  # Curation.open makes it beside the release, or in the fallback folder
     if not exists and not create:
         find_project(args, release, required=True)  # raises, saying where it looked
-    c = Curation.open(release, folder, author=getattr(args, "author", None))
+    c = Curation.open(release, folder, author=args.author)
     if c.read_only:
         c.close()
         raise CliError(c.read_only_reason)
-    if not exists:
-        say(f"created a new curation project at {c.project.folder}")
-    for text in c.notices + c.warnings:
-        say(f"note: {text}")
-    return c
+    notes = [f"created a new curation project at {c.project.folder}"] if not exists else []
+    return c, notes + [f"note: {text}" for text in c.notices] + [f"warning: {text}" for text in c.warnings]
 
 
 def _stale_count(c, version: int | None) -> int:
@@ -187,9 +185,12 @@ def cmd_apply(args) -> int:
         command = read_decisions(data, path.name, release.frame)
     except DecisionsError as exc:
         raise Refused(f"{exc}\n{path}: refused, nothing was applied") from None
-    with open_write(args, release, create=True) as c:
+    c, notes = open_write(args, release, create=True)
+    with c:
         change = c.apply(command)
         folder = c.project.folder
+    for text in notes:  # only now: a failure prints its one error line and nothing else
+        say(text)
     n = len(command.steps)
     kinds = Counter(change.after[rid].status for rid in change.rids)
     detail = ", ".join(f"{v:,} now {k}" for k, v in sorted(kinds.items()))
@@ -200,12 +201,13 @@ def cmd_apply(args) -> int:
 
 def cmd_save(args) -> int:
     release = load_release(args.release)
-    with open_write(args, release, create=False) as c:
+    c, notes = open_write(args, release, create=False)
+    with c:
         info = c.save_version(args.message or "")
         folder = c.project.folder
-        warnings = list(c.warnings)
-    for text in warnings:
-        warn(text)
+        notes += [f"warning: {text}" for text in c.warnings if f"warning: {text}" not in notes]
+    for text in notes:
+        say(text)
     counts = ", ".join(f"{v:,} {k}" for k, v in info.counts.items() if v) or "no changes"
     say(f"saved {info.name} in {folder}: {counts}")
     print(info.number)
@@ -217,9 +219,11 @@ def add_write_parsers(sub) -> None:
     p.add_argument("release")
     p.add_argument("decisions", help="JSONL: {\"file\": F, \"line\": N} or {\"rid\": HEX}, with \"op\" and its values")
     add_project_options(p, raw=False)
+    p.add_argument("--author", help="who decided (default: your login name; the app's preference is not read)")
     p.set_defaults(func=cmd_apply)
     p = sub.add_parser("save", help="save a version of the project's current state; prints its number")
     p.add_argument("release")
     add_project_options(p, raw=False)
     p.add_argument("-m", "--message", help="the version's message")
+    p.add_argument("--author", help="who saves it (default: your login name; the app's preference is not read)")
     p.set_defaults(func=cmd_save)

@@ -140,11 +140,15 @@ def test_a_refused_file_creates_no_project_and_lists_every_bad_line(tmp_path, tr
 def test_apply_creates_the_project_where_the_app_would(tmp_path, tree):
     root, release = tree
     decisions = _write(tmp_path / "d.jsonl", [{"file": "beta/b.jsonl", "line": 2, "op": "reject", "reason": "其他"}])
-    done = run_cli(tmp_path, "apply", root, decisions)
+    done = run_cli(tmp_path, "apply", root, decisions, "--author", "王五")
     assert done.returncode == 0, done.stderr
     assert "created a new curation project" in done.stderr
     with Curation.open(release, root.parent / "release.curation", read_only=True) as c:
-        assert [s.reason for s in c.overlay.values()] == ["其他"]
+        assert [(s.reason, s.by) for s in c.overlay.values()] == [("其他", "王五")]
+    saved = run_cli(tmp_path, "save", root, "--author", "王五")
+    assert saved.returncode == 0 and "created" not in saved.stderr
+    manifest = json.loads((root.parent / "release.curation" / "versions" / "v0001.json").read_text(encoding="utf-8"))
+    assert manifest["author"] == "王五"
 
 
 def test_apply_and_save_honour_the_lock(tmp_path, tree):
