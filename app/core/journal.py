@@ -96,6 +96,8 @@ def replay(records: Iterable[dict], where: str = "journal") -> Replay:
 
     try:
         return _replay(counted())
+    except JournalError as exc:
+        raise JournalError(f"{where}: {exc}") from exc
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         what = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
         raise JournalError(f"{where}: entry {entry[0]} is damaged: {what}") from exc

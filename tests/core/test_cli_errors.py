@@ -116,6 +116,8 @@ DAMAGES = {
     "a number where text belongs": (_number_as_text, "journal.jsonl: entry 2 is damaged: output must be a string"),
     "a row id that is not hex": (_bad_rid, "journal.jsonl: entry 3 is damaged"),
     "an unknown decision": (_bad_decision, "journal.jsonl: entry 3 is damaged: unknown decision 'nope'"),
+    "an undo with nothing to undo": (lambda p: _journal_entry(p, 2, lambda r: r.update(op="undo")),
+                                     "journal.jsonl: journal line 1: undo with nothing to undo"),
     "journal.jsonl is a folder": (_journal_is_a_folder, "journal.jsonl: is a folder, not a file"),
     "versions is a file": (_versions_is_a_file, "versions: is not a folder"),
     "project.json garbage": (_project_json_garbage, "project.json"),
