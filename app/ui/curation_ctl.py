@@ -272,8 +272,8 @@ class CurationCtl(QObject):
             self.notice.emit(self.tr("The review-session log could not be copied: %1").replace("%1", str(exc)))
         try:
             remember_project_dir(c.release, c.project.folder)
-        except (SaveError, OSError) as exc:
-            self.notice.emit(self.tr("The new project folder could not be remembered: %1").replace("%1", str(exc)))
+        except (SaveError, OSError) as exc:  # the core's words name the memory file that could not be written
+            self.notice.emit(str(exc))
         self.readOnlyChanged.emit(c.read_only, c.read_only_reason or "")
         for text in c.notices[-1:]:
             self.notice.emit(text)
