@@ -8,20 +8,11 @@ from pathlib import Path
 
 from . import __version__
 
-VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "bench", "install-launcher", "uninstall-launcher")
+from . import cli_curation as curation
+from .cli_common import CliError, load_release as _load, report_failure, route_warnings, say
 
-
-class CliError(Exception):
-    """A one-line error for the user; exit status 2."""
-
-
-def _load(path: str):
-    from .core.loader import ReleaseError, load_release
-
-    try:
-        return load_release(path)
-    except ReleaseError as exc:
-        raise CliError(str(exc)) from None
+VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "apply", "save", "bench", "install-launcher",
+         "uninstall-launcher")
 
 
 def _emit(obj, as_json: bool, text: str) -> None:
@@ -56,6 +47,9 @@ def cmd_stats(args) -> int:
         from .core.text import tokenise
 
         stats["words"] = word_stats(tokenise(release.frame, processes=args.processes))
+    cur = curation.curation_stats(args, release)
+    if cur is not None:
+        stats["curation"] = cur
     if args.json:
         _emit(stats, True, "")
         return 0
@@ -78,75 +72,14 @@ def cmd_stats(args) -> int:
         out.append(f"instruction verbs ({words['with_verb']:,} rows have one):")
         out += [f"  {v['verb']} {v['rows']:,}: " + ", ".join(f"{n['noun']} {n['rows']:,}" for n in v["nouns"])
                 for v in words["verbs"]]
+    if cur is not None:
+        out += curation.curation_text(cur)
     _emit(None, False, "\n".join(out))
     return 0
 
 
-def cmd_export(args) -> int:
-    from .core.atomic import SaveError
-    from .core.curation import open_overlay
-    from .core.export import ExportError, export_release
-    from .core.versions import VersionError
-
-    release = _load(args.release)
-    try:
-        overlay = open_overlay(release, args.project, args.version) if args.project else None
-        result = export_release(release, overlay, args.out, layout=args.layout, fmt=args.format,
-                                keep_rejected=args.keep_rejected, keep_bad_lines=args.keep_bad_lines,
-                                protect=[args.project] if args.project else [])
-    except (ExportError, SaveError, VersionError, OSError, ValueError) as exc:
-        raise CliError(str(exc)) from None
-    print(f"exported {result.rows:,} rows ({result.edited:,} edited, {result.rejected_dropped:,} rejected rows dropped, "
-          f"{result.rejected_kept:,} kept) to {result.out}")
-    if result.bad_lines_dropped:  # nothing left out silently: `validate` lists them
-        how = "--keep-bad-lines keeps them" if args.format == "jsonl" else "Parquet holds rows only"
-        print(f"{result.bad_lines_dropped:,} bad lines left out (`validate` lists them; {how})")
-    if result.bad_lines_kept:
-        print(f"{result.bad_lines_kept:,} bad lines kept as they were")
-    return 0
-
-
-def cmd_diff(args) -> int:
-    from .core.versions import VersionError, format_diff
-
-    if not Path(args.project).is_dir():
-        raise CliError(f"project folder not found: {args.project}")
-    try:
-        sys.stdout.write(format_diff(args.project, args.from_version, args.to_version).rstrip("\n") + "\n")
-    except (VersionError, OSError, ValueError) as exc:
-        raise CliError(str(exc)) from None
-    return 0
-
-
-def cmd_merge(args) -> int:
-    from .core.merge import MergeError
-    from .core.merge_projects import merge_projects
-
-    release = _load(args.release)
-    try:
-        outcome = merge_projects(release, args.project, args.theirs, out=args.out, prefer=args.prefer)
-    except MergeError as exc:
-        raise CliError(str(exc)) from None
-    sys.stdout.write(outcome.report())
-    return 1 if outcome.blocked else 0
-
-
-def cmd_agreement(args) -> int:
-    from .core.agreement import agreement_between, agreement_json, format_agreement
-    from .core.project import ProjectError
-    from .core.versions import VersionError
-
-    release = _load(args.release)
-    try:
-        table, title = agreement_between(release, args.project, args.theirs)
-    except (ProjectError, VersionError, OSError) as exc:
-        raise CliError(str(exc)) from None
-    sys.stdout.write(agreement_json(table) + "\n" if args.json else format_agreement(table, title))
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cqia-curator", description="Curate COIG-CQIA style releases.")
+    parser = Parser(prog="cqia-curator", description="Curate COIG-CQIA style releases.")
     parser.add_argument("--version", dest="show_versions", action="store_true", help="print versions and exit")
     sub = parser.add_subparsers(dest="verb")
     p = sub.add_parser("validate", help="load a release and print the load report")
@@ -160,10 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--words", action="store_true",
                    help="add jieba word counts and the top instruction verbs with their nouns (a text pass over every row)")
     p.add_argument("--processes", type=int, metavar="N", help="worker processes for --words (default: all cores)")
+    curation.add_project_options(p)
     p.set_defaults(func=cmd_stats)
     p = sub.add_parser("export", help="write the curated release (edits applied, rejected rows removed)")
     p.add_argument("release")
-    p.add_argument("--project", help="curation project folder; without it the release is exported unchanged")
+    curation.add_project_options(p)
     p.add_argument("--version", type=int, help="export as of version N (0: the base); default: the latest state")
     p.add_argument("--out", required=True, help="a .jsonl/.parquet file (single layout) or a folder (tree layout)")
     p.add_argument("--layout", choices=("single", "tree"), default="single")
@@ -171,26 +105,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-rejected", action="store_true", help="keep rejected rows, marked with a _curation key")
     p.add_argument("--keep-bad-lines", action="store_true",
                    help="keep the lines the loader reported as bad, as they were (JSONL; default: left out and counted)")
-    p.set_defaults(func=cmd_export)
+    p.set_defaults(func=curation.cmd_export)
     p = sub.add_parser("diff", help="print the changes between two versions of a curation project")
-    p.add_argument("release", help="the release (kept for symmetry with export; the project records its base)")
-    p.add_argument("--project", required=True)
+    p.add_argument("release")
+    curation.add_project_options(p, raw=False)
     p.add_argument("--from", dest="from_version", type=int, help="default: the base release (0)")
     p.add_argument("--to", dest="to_version", type=int, help="default: the latest version")
-    p.set_defaults(func=cmd_diff)
+    p.set_defaults(func=curation.cmd_diff)
     p = sub.add_parser("merge", help="merge another curator's version into a project (three-way, by row and field)")
     p.add_argument("release")
-    p.add_argument("--project", required=True, help="my curation project folder")
+    curation.add_project_options(p, raw=False)
     p.add_argument("--theirs", required=True, help="their project folder (its latest version) or a vNNNN.jsonl file")
-    p.add_argument("--out", help="write the merged project to this new folder instead of --project")
+    p.add_argument("--out", help="write the merged project to this new folder instead of into mine")
     p.add_argument("--prefer", choices=("mine", "theirs"), help="resolve every conflict this way (default: stop, exit 1)")
-    p.set_defaults(func=cmd_merge)
+    p.set_defaults(func=curation.cmd_merge)
     p = sub.add_parser("agreement", help="agreement rate and Cohen's kappa of two curators' accept/reject decisions")
     p.add_argument("release")
-    p.add_argument("--project", required=True, help="my curation project folder")
+    curation.add_project_options(p, raw=False)
     p.add_argument("--theirs", required=True, help="their project folder (its latest version) or a vNNNN.jsonl file")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_agreement)
+    p.set_defaults(func=curation.cmd_agreement)
+    curation.add_write_parsers(sub)
     from . import launcher  # stdlib only
 
     p = sub.add_parser("install-launcher", help="add a menu entry, desktop icon and .jsonl association (Linux)")
@@ -220,6 +155,11 @@ def versions() -> str:
     return ", ".join(parts)
 
 
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # a usage error is a failure like any other: one line, exit 2
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -229,10 +169,16 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    route_warnings()
     try:
         return args.func(args)
-    except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except curation.Refused as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        say("error: interrupted")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - every failure is one line, never a traceback
+        return report_failure(exc)

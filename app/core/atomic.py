@@ -21,6 +21,7 @@ _REASONS = {
     errno.EROFS: "the file system is read-only",
     errno.ENOENT: "the folder no longer exists (was it moved or deleted?)",
     errno.ENOTDIR: "a parent of the path is not a folder",
+    errno.EISDIR: "is a folder, not a file",
     errno.EIO: "an input/output error occurred (failing disk or unplugged drive?)",
 }
 

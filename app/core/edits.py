@@ -85,6 +85,10 @@ class Command:
 
     rids: tuple[int, ...]
     needs_base: tuple[str, ...] = ()  # base columns new_state compares against
+    planned_whole = False  # True: states_for(overlay) gives every row's next state at once
+
+    def states_for(self, overlay: Overlay) -> Mapping[int, RowState]:
+        raise NotImplementedError
 
     def new_state(self, old: RowState, base: Mapping[str, Any]) -> RowState:
         raise NotImplementedError
@@ -259,12 +263,14 @@ class SetStates(Command):
     states: Mapping[int, RowState]
     text: str = "Set rows"
 
+    planned_whole = True
+
     @property
     def rids(self):  # type: ignore[override]
         return tuple(self.states)
 
-    def new_state(self, old, base):
-        raise AssertionError("SetStates is planned whole")
+    def states_for(self, overlay):
+        return self.states
 
     def label(self):
         return self.text
@@ -275,8 +281,14 @@ class SetStates(Command):
 
 def plan_change(cmd: Command, overlay: Overlay, base: BaseLookup, *, author: str | None, now: str) -> Change:
     """The Change ``cmd`` would make; nothing is mutated. Unknown rids raise KeyError."""
-    if isinstance(cmd, SetStates):
-        after = {rid: s.stamped(author, now) if not s.is_empty else EMPTY for rid, s in cmd.states.items()}
+    if cmd.planned_whole:
+        stamped: dict[int, RowState] = {}  # rows sharing a state keep sharing it (small journal lines)
+        after = {}
+        for rid, s in cmd.states_for(overlay).items():
+            new = stamped.get(id(s))
+            if new is None:
+                new = stamped[id(s)] = EMPTY if s.is_empty else s.stamped(author, now)
+            after[rid] = new
         return make_change(cmd.label(), {rid: overlay.get(rid) for rid in after}, after)
     columns = tuple(cmd.needs_base)
     known: Mapping[int, Any] = base.rows(cmd.rids, columns) if columns else dict.fromkeys(base.present(cmd.rids))

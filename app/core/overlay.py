@@ -65,12 +65,33 @@ class RowState:
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any] | None, *, by: str | None = None, at: str | None = None) -> "RowState":
+        """The state a file recorded (journal); ValueError if it is not one, so a damaged
+        file is refused here and not deep inside Polars later."""
         if not obj:
             return EMPTY
-        return make_state(obj.get("d"), obj.get("r"), obj.get("f") or {}, by=obj.get("by", by), at=obj.get("at", at))
+        if not isinstance(obj, dict):
+            raise ValueError(f"not a row state: {obj!r}")
+        fields = obj.get("f") or {}
+        by, at = obj.get("by", by), obj.get("at", at)
+        _check_types(obj.get("r"), fields, by, at)
+        return make_state(obj.get("d"), obj.get("r"), fields, by=by, at=at)
 
 
 EMPTY = RowState()
+
+
+def _check_types(reason: Any, fields: Any, by: Any, at: Any) -> None:
+    for name, value in (("reason", reason), ("author", by), ("time", at)):
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{name} must be a string, not {value!r}")
+    if not isinstance(fields, dict):
+        raise ValueError(f"edited fields must be an object, not {fields!r}")
+    for name, value in fields.items():
+        if name in LIST_FIELDS:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"{name} must be a list of strings, not {value!r}")
+        elif not isinstance(value, str):
+            raise ValueError(f"{name} must be a string, not {value!r}")
 
 
 def make_state(decision: str | None, reason: str | None, fields: Mapping[str, Any], *, by=None, at=None) -> RowState:

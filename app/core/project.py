@@ -398,4 +398,6 @@ def _read_meta(path: Path) -> dict:
         raise ProjectError(f"{path} is damaged (not JSON: {exc})") from exc
     if not isinstance(meta, dict) or not str(meta.get("format", "")).startswith("cqia-curation-project/"):
         raise ProjectError(f"{path} is not a CQIA curation project file")
+    if not isinstance(meta.get("base") or {}, dict):
+        raise ProjectError(f"{path} is damaged: its base release is not described")
     return meta

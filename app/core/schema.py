@@ -7,6 +7,7 @@ keyed by ``rid``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import polars as pl
@@ -192,4 +193,9 @@ def rid_hex(rid: int) -> str:
 
 
 def rid_from_hex(text: str) -> int:
+    if not isinstance(text, str) or not _HEX16.fullmatch(text):
+        raise ValueError(f"a row id is 16 hex digits, not {text!r}")
     return int(text, 16)
+
+
+_HEX16 = re.compile(r"[0-9a-fA-F]{16}")

@@ -27,13 +27,14 @@ import numpy as np
 import polars as pl
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, QTimer, Signal
 
+from app.core import locate
 from app.core.atomic import SaveError
 from app.core.curation import Curation, ReadOnlyError
 from app.core.edits import Change, Command
+from app.core.journal import JournalError
 from app.core.overlay import Overlay
 from app.core.project import ProjectError, copy_side_files, default_project_dir
 from app.core.versions import VersionError, VersionInfo
-from app.resources import resource_path
 from app.ui.curate_settings import author as current_author
 from app.ui.session import materialise
 from app.ui.workers import JobContext, Lane
@@ -46,15 +47,13 @@ def _run_write(ctx: JobContext, curation: Curation, command: Command) -> None:
     ctx.emit("applied", curation.apply(command))
 
 
+def _app_data() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
 def bundled_project_dir(release) -> Path | None:
-    """The demo release ships inside the app (read-only when frozen): its project lives in
-    the user's data folder, never beside it in ``resources/``."""
-    bundled = resource_path().resolve()
-    paths = [Path(p).resolve() for p in getattr(release, "paths", ())]
-    if not paths or not all(p == bundled or bundled in p.parents for p in paths):
-        return None
-    data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-    return data / "projects" / (paths[0].name + ".curation")
+    """The demo release ships inside the app: its project lives in the app's data folder."""
+    return locate.bundled_project_dir(release, _app_data())
 
 
 def _project_key(release) -> str:
@@ -62,13 +61,36 @@ def _project_key(release) -> str:
 
 
 def chosen_project_dir(release) -> Path | None:
-    """The folder the curator moved this release's project to, if any (and it still exists)."""
+    """The folder the curator moved this release's project to, if any (and it still exists).
+    Remembered by the core, where the command line reads it too; a choice older versions
+    kept in the Qt settings is moved there the first time it is read."""
+    found = locate.remembered_project_dir(release)
+    if found is not None:
+        return found
     value = QSettings().value(_project_key(release), "")
-    return Path(value) if value and Path(value).is_dir() else None
+    if not value or not Path(value).is_dir():
+        return None
+    try:
+        locate.remember_project_dir(release, Path(value))
+        QSettings().remove(_project_key(release))
+    except (SaveError, OSError):
+        pass  # still found here next time
+    return Path(value)
 
 
 def remember_project_dir(release, folder: Path) -> None:
-    QSettings().setValue(_project_key(release), str(folder))
+    locate.remember_project_dir(release, folder)
+
+
+def app_project_dir(release) -> Path | None:
+    """The project folder to open for ``release``: the core's rule (app/core/locate.py),
+    which the command line follows too; None lets Curation.open make a new project beside
+    the release (or in the fallback folder when it cannot)."""
+    chosen = chosen_project_dir(release)
+    if chosen is not None:
+        return chosen
+    where = locate.locate_project(release, app_data=_app_data())
+    return where.folder if where.exists or where.how != "beside" else None
 
 
 def compute_frame(ctx: JobContext, base: pl.DataFrame, overlay: Overlay, rids: tuple[int, ...] | None) -> None:
@@ -202,10 +224,10 @@ class CurationCtl(QObject):
         """Open (or create) the project of ``release``; None (and ``error``) if it cannot be."""
         self.close()
         self._release = release
-        folder = project_dir if project_dir is not None else chosen_project_dir(release) or bundled_project_dir(release)
+        folder = project_dir if project_dir is not None else app_project_dir(release)
         try:
             self._curation = Curation.open(release, folder, author=current_author())
-        except (ProjectError, VersionError, SaveError, OSError, ValueError) as exc:
+        except (ProjectError, JournalError, VersionError, SaveError, OSError, ValueError) as exc:
             self._curation = None
             self.error.emit(self.tr("The curation project could not be opened: %1").replace("%1", str(exc)))
             self.opened.emit(None)
@@ -248,7 +270,10 @@ class CurationCtl(QObject):
             copy_side_files(old, c.project.folder)  # the review-session log goes along
         except (SaveError, OSError) as exc:
             self.notice.emit(self.tr("The review-session log could not be copied: %1").replace("%1", str(exc)))
-        remember_project_dir(c.release, c.project.folder)
+        try:
+            remember_project_dir(c.release, c.project.folder)
+        except (SaveError, OSError) as exc:  # the core's words name the memory file that could not be written
+            self.notice.emit(str(exc))
         self.readOnlyChanged.emit(c.read_only, c.read_only_reason or "")
         for text in c.notices[-1:]:
             self.notice.emit(text)

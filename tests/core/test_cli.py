@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[2]
+from .cli_support import run_cli
+
+_HOME = Path(tempfile.mkdtemp(prefix="cqia-cli-tests-"))  # config and data folders of the children
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app", *args], cwd=PROJECT, capture_output=True, text=True)
+    return run_cli(_HOME, *args)
 
 
 def test_validate_json_on_the_real_sample(sample_root):

@@ -133,9 +133,9 @@ def test_the_cli_says_how_many_bad_lines_were_left_out(release, tmp_path):
 
     dropped = cli("--out", str(tmp_path / "a.jsonl"))
     assert dropped.returncode == 0, dropped.stderr
-    assert "3 bad lines left out" in dropped.stdout
+    assert "3 bad lines left out" in dropped.stderr  # what export applied goes to stderr
     kept = cli("--out", str(tmp_path / "b.jsonl"), "--keep-bad-lines")
-    assert kept.returncode == 0 and "3 bad lines kept as they were" in kept.stdout
+    assert kept.returncode == 0 and "3 bad lines kept as they were" in kept.stderr
     assert json.loads((tmp_path / "a.jsonl").read_bytes().splitlines()[0])["instruction"] == "a1"
 
 
