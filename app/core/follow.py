@@ -38,6 +38,32 @@ class Stale:
         return f"{self.anchor.file}:{self.anchor.line}" if self.anchor else "?"
 
 
+class StaleDecisionsError(Exception):
+    """An export would leave out decisions that no longer apply (``stale``)."""
+
+    def __init__(self, stale: list[Stale], overlay):
+        self.stale = stale
+        shown = ", ".join(f"{s.where} {describe(overlay.get(s.rid))}" for s in stale[:10])
+        more = f" and {len(stale) - 10} more" if len(stale) > 10 else ""
+        n = len(stale)
+        super().__init__(f"{n} decision{'s' if n != 1 else ''} no longer appl{'y' if n != 1 else 'ies'} to the release "
+                         f"({shown}{more}): re-apply or discard {'them' if n != 1 else 'it'} in the app, or export "
+                         "with --drop-stale to leave them out")
+
+
+def describe(state) -> str:
+    """A decision in a few words: 'reject (重复)', 'edit output', 'accept, edit output'."""
+    if state is None or state.is_empty:
+        return "none"
+    parts = []
+    if state.decision:
+        verb = {"rejected": "reject", "accepted": "accept"}[state.decision]
+        parts.append(verb + (f" ({state.reason})" if state.reason else ""))
+    if state.fields:
+        parts.append("edit " + ", ".join(state.fields))
+    return ", ".join(parts)
+
+
 @dataclass
 class Followed:
     moves: dict[int, int] = field(default_factory=dict)  # old rid -> new rid
@@ -137,3 +163,18 @@ def _locate(release, out: Followed) -> None:
             reason = "the row at this place now has other content"
         fixed[id(s)] = Stale(s.rid, s.anchor, reason, rid)
     out.stale = [fixed.get(id(s), s) for s in out.stale]
+
+
+def listed(release, rids: Iterable[int], anchors: Mapping[int, Anchor], reasons: Mapping[int, str]) -> list[Stale]:
+    """The stale decisions among ``rids`` (those no longer in the release), each with its
+    reason (as recorded when it went stale) and the row now at its old place."""
+    rids = list(rids)
+    if not rids:
+        return []
+    keys = pl.Series("rid", rids, dtype=pl.UInt64).to_frame()
+    gone = keys.join(release.frame.select("rid"), on="rid", how="anti", maintain_order="left")["rid"].to_list()
+    out = Followed(stale=[Stale(r, anchors.get(r), reasons.get(r) or "the row is no longer in the release")
+                          for r in gone])
+    _locate(release, out)
+    return sorted(out.stale, key=lambda s: (s.anchor is None, s.anchor.file if s.anchor else "",
+                                            s.anchor.line if s.anchor else 0, s.rid))
