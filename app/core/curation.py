@@ -16,11 +16,14 @@ from typing import Mapping
 
 import polars as pl
 
+from .anchors import Anchor, anchors_for, encode_anchors
 from .atomic import SaveError, remove_stale_temps
-from .edits import Change, Command, make_change, plan_change
+from .edits import Change, Command, SetStates, make_change, plan_change
 from .export import ExportResult, export_release
 from .history import History
-from .journal import JOURNAL_NAME, Journal, PendingMerge, apply_record, compact_records, replay
+from .follow import Stale, StaleDecisionsError, follow, listed
+from .journal import (JOURNAL_NAME, Journal, PendingMerge, Replay, apply_record, base_of, compact_records, rebase_record,
+                      replay)
 from .overlay import EMPTY, BaseLookup, Overlay, RowState
 from .project import (LockLostError, Project, ProjectLocationError, ReadOnlyError, default_author,
                       default_project_dir, fallback_project_dir, now_iso)
@@ -49,6 +52,10 @@ class Curation(VersionSteps):
         self.journal_problem = None  # a JournalError: the journal was replayed only up to its line
         self._good_bytes = 0  # the journal's bytes before that line
         self._pending: PendingMerge | None = None  # a journaled merge whose version is not saved yet
+        self.anchors: dict[int, Anchor] = {}  # where and what each decided row was (anchors.py)
+        self._stale_reasons: dict[int, str] = {}  # why a decision no longer applies, as found
+        self._journal_base: dict | None = None  # the release the journal last rebased onto
+        self._stale_cache: tuple[Overlay, list[Stale]] | None = None
         self._base = BaseLookup(release.frame)
         self._lock = threading.RLock()
         self._frame_cache: tuple[Overlay, pl.DataFrame] | None = None
@@ -96,6 +103,7 @@ class Curation(VersionSteps):
         rep = replay(text.records, project=self.project.id, lines=text.lines, source=str(self.journal.path))
         self.overlay, self.history, self.journal.seq = rep.overlay, rep.history, rep.seq
         self._pending = rep.pending
+        self.anchors, self._stale_reasons, self._journal_base = rep.anchors, rep.stale, rep.base
         self.warnings += text.warnings + rep.warnings
         self.journal_problem = rep.problem or text.problem
         self._good_bytes = text.end_of(rep.count)
@@ -133,12 +141,115 @@ class Curation(VersionSteps):
             self._settle_quietly()
         if self.read_only and self.project.lock_holder is not None:
             self.notices.append(f"Opened read-only: {self._read_only_reason}")
-        if not self.project.base_matches(self.release.identity()):
-            self.base_check = self.check_against_base()
-            self.notices.append(
-                f"The release changed since this project was made: {len(self.base_check.matching)} recorded "
-                f"changes still match their rows, {len(self.base_check.stale)} do not"
-            )
+        self._follow_release()
+
+    # ---- a changed release ---------------------------------------------------------------
+
+    @property
+    def base(self) -> dict:
+        """The release the decisions are on (base_of: its hash and file hashes)."""
+        return self._journal_base or base_of(self.project.base_identity)
+
+    def _follow_release(self) -> None:
+        """Decisions follow their rows into a changed release (follow.py); what no longer
+        applies is listed (``stale``). A writer journals the move (a rebase line)."""
+        identity = self.release.identity()
+        base = self.base
+        if base.get("hash") == identity.get("hash"):
+            self._anchor_unanchored()
+            return
+        decided = set(self.overlay) | self.history.rids()
+        if self._pending is not None:
+            decided |= set(self._pending.overlay)
+        got = follow(self.release, decided, self.anchors, base.get("files") or {})
+        places = self.release.frame.select("rid", "file", "line").join(
+            pl.Series("rid", list(got.moves.values()), dtype=pl.UInt64).to_frame(), on="rid", how="semi")
+        where = {r: (f, ln) for r, f, ln in places.iter_rows()}
+        moves = {old: (new, *where[new]) for old, new in got.moves.items()}
+        stale = {st.rid: st.reason for st in got.stale}
+        new_base = base_of(identity)
+        if not self.read_only:
+            try:
+                with self._writing():
+                    self.journal.append(rebase_record(new_base, moves, stale))
+            except (SaveError, ReadOnlyError) as exc:
+                self.warnings.append(f"the decisions could not be moved to the changed release on disk: {exc}")
+        state = Replay(overlay=self.overlay, history=self.history, pending=self._pending, anchors=self.anchors,
+                       base=base, stale=self._stale_reasons)
+        state.rebase(new_base, moves, stale)
+        self.overlay, self.history, self._pending = state.overlay, state.history, state.pending
+        self.anchors, self._stale_reasons, self._journal_base = state.anchors, state.stale, state.base
+        ids = {o: n for o, (n, _, _) in moves.items()}
+        self._saved = Overlay({ids.get(r, r): s for r, s in self._saved.items()})
+        n_stale = len(self.stale)
+        self.base_check = BaseCheck(matching=[r for r in self.overlay if r not in self._stale_rids()],
+                                    stale=[(x.rid, x.anchor.file if x.anchor else None,
+                                            x.anchor.line if x.anchor else None, x.reason) for x in self.stale])
+        self.notices.append(
+            f"The release changed since these decisions were made: {len(self.overlay) - n_stale} decisions are on "
+            f"their rows ({len(moves)} followed their rows to new places or spellings), {n_stale} no longer apply "
+            "and are listed as stale decisions, to re-apply to the row now at their place or to discard")
+        self._anchor_unanchored()
+
+    def _anchor_unanchored(self) -> None:
+        """Decided rows without an anchor (a project from before anchors) get one now,
+        while their release is the one on disk."""
+        if self.read_only:
+            return
+        missing = [r for r in self.overlay if r not in self.anchors]
+        if not missing:
+            return
+        found = anchors_for(self.release, missing)
+        if not found:
+            return
+        try:
+            with self._writing():
+                self.journal.append({"op": "anchors", "anchors": encode_anchors(found)})
+            self.anchors.update(found)
+        except (SaveError, ReadOnlyError) as exc:
+            self.warnings.append(f"could not record where the decided rows are: {exc}")
+
+    def _stale_rids(self) -> set[int]:
+        return {s.rid for s in self.stale}
+
+    @property
+    def stale(self) -> list[Stale]:
+        """Decisions on rows no longer in the release, in (file, line) order: each with why
+        and the row now at its old place (``here``), to re-apply there or discard."""
+        overlay = self.overlay
+        cache = self._stale_cache
+        if cache is not None and cache[0] is overlay:
+            return cache[1]
+        found = listed(self.release, list(overlay), self.anchors, self._stale_reasons)
+        self._stale_cache = (overlay, found)
+        return found
+
+    def reapply_stale(self, rids) -> Change:
+        """Put stale decisions on the rows now at their old places (one undoable step).
+        Rows without such a place, or whose place holds a decided row, are left stale."""
+        by_rid = {s.rid: s for s in self.stale}
+        states: dict[int, RowState] = {}
+        for rid in rids:
+            s = by_rid.get(int(rid))
+            if s is None or s.here is None or s.here in self.overlay or s.here in states:
+                continue
+            states[s.rid] = EMPTY
+            state = self.overlay[s.rid]
+            states[s.here] = RowState(state.decision, state.reason, state.fields)
+        n = len(states) // 2
+        return self.apply(SetStates(states, f"Re-apply {n} stale decision{'s' if n != 1 else ''} to the rows now there"))
+
+    def discard_stale(self, rids) -> Change:
+        """Drop stale decisions (one undoable step)."""
+        stale = self._stale_rids()
+        states = {int(r): EMPTY for r in rids if int(r) in stale}
+        n = len(states)
+        return self.apply(SetStates(states, f"Discard {n} stale decision{'s' if n != 1 else ''}"))
+
+    def _anchors_of(self, change: Change) -> dict[int, Anchor]:
+        """Anchors of the rows this change decides on for the first time."""
+        fresh = [r for r, s in change.after.items() if r not in self.anchors and not s.is_empty]
+        return anchors_for(self.release, fresh) if fresh else {}
 
     @property
     def read_only(self) -> bool:
@@ -187,7 +298,9 @@ class Curation(VersionSteps):
             change = plan_change(cmd, self.overlay, self._base, author=self.author, now=now)
             if not change.changed:
                 return change
-            self.journal.append(apply_record(change, cmd.describe(), author=self.author, time=now))
+            anchors = self._anchors_of(change)
+            self.journal.append(apply_record(change, cmd.describe(), author=self.author, time=now, anchors=anchors))
+            self.anchors.update(anchors)
             self.overlay = self.overlay.with_states(change.after)
             self.history.push(change)
             return change
@@ -205,7 +318,9 @@ class Curation(VersionSteps):
             if not change.changed:
                 return change
             cmd = {"kind": "SetStates", "n": len(states), "text": label}
-            self.journal.append(apply_record(change, cmd, author=self.author, time=now))
+            anchors = self._anchors_of(change)
+            self.journal.append(apply_record(change, cmd, author=self.author, time=now, anchors=anchors))
+            self.anchors.update(anchors)
             self.overlay = self.overlay.with_states(change.after)
             self.history.push(change)
             return change
@@ -262,9 +377,14 @@ class Curation(VersionSteps):
 
     # ---- export ------------------------------------------------------------------------
 
-    def export(self, out: Path | str, *, version: int | None = None, **options) -> ExportResult:
-        """Export the current state, or version ``version``; options as export_release."""
+    def export(self, out: Path | str, *, version: int | None = None, drop_stale: bool = False,
+               **options) -> ExportResult:
+        """Export the current state, or version ``version``; options as export_release.
+        StaleDecisionsError when decisions no longer apply, unless ``drop_stale``."""
         overlay = self.overlay if version is None else self.load_version(version)
+        stale = self.stale if version is None else listed(self.release, list(overlay), self.version_anchors(version), {})
+        if stale and not drop_stale:
+            raise StaleDecisionsError(stale, overlay)
         protect = [self.project.folder, *options.pop("protect", ())]  # never over the project's own files
         return export_release(self.release, overlay, out, protect=protect, **options)
 
@@ -285,7 +405,11 @@ class Curation(VersionSteps):
                 for change in self.history.redo_stack:
                     kept._redo.append(change)
                 self.history = kept
-            self.journal.rewrite(compact_records(self.overlay, self.history, self.last_version))
+            self.journal.rewrite(self._compacted(self.last_version))
+
+    def _compacted(self, version: int | None) -> list[dict]:
+        return compact_records(self.overlay, self.history, version, anchors=self.anchors, base=self._journal_base,
+                               stale=self._stale_reasons)
 
     def move_to(self, folder: Path | str) -> None:
         """Keep working in another project folder (the old one is gone or read-only):
@@ -301,7 +425,7 @@ class Curation(VersionSteps):
                 raise ProjectLocationError(new.folder, "it already holds a curation project's journal or versions")
             journal = Journal(new.folder, guard=new.check_lock, project=new.id)
             try:
-                journal.rewrite(compact_records(self.overlay, self.history, None))
+                journal.rewrite(self._compacted(None))
                 journal.open_for_append()
             except SaveError:
                 new.close()

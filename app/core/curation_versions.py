@@ -8,10 +8,12 @@ from typing import Mapping
 
 from .atomic import SaveError
 from .edits import Change, SetStates
-from .journal import PendingMerge, merge_record
+from .follow import follow
+from .journal import PendingMerge, base_of, merge_record
 from .overlay import Overlay, RowState
 from .project import ProjectError, now_iso
-from .versions import (BaseCheck, RowDiff, VersionError, VersionInfo, build_records, check_records, diff_versions,
+from .versions import (BaseCheck, RowDiff, VersionError, VersionInfo, anchors_from_records, build_records, check_records,
+                       diff_versions,
                        records_by_rid)
 
 
@@ -33,7 +35,7 @@ class VersionSteps:
         parents = (self.last_version,) if self.last_version else ()
         info = self.store.save(overlay, self._base, message=message, author=author, time=time,
                                identity=self.release.identity(), parents=parents, parent_overlay=self._saved,
-                               extra=extra)
+                               extra=extra, anchors=self.anchors)
         self.last_version, self._saved = info.number, overlay
         if merge_seq is not None:
             self._pending = None  # saved: before the journal notes it (which may compact)
@@ -63,7 +65,10 @@ class VersionSteps:
             change = self._states_change(states, label, now)
             if not change.changed:  # nothing to lose in a crash: the version alone records it
                 return change, self._save(self.overlay, message, self.author, now, extra)
-            seq = self.journal.append(merge_record(change, author=self.author, time=now, message=message, extra=extra))
+            anchors = self._anchors_of(change)
+            seq = self.journal.append(merge_record(change, author=self.author, time=now, message=message, extra=extra,
+                                                   anchors=anchors))
+            self.anchors.update(anchors)
             self.overlay = self.overlay.with_states(change.after)
             self.history.push(change)
             self._pending = PendingMerge(seq, self.overlay, change, message, extra, self.author, now)
@@ -107,8 +112,26 @@ class VersionSteps:
         return self.store.list()
 
     def load_version(self, n: int) -> Overlay:
-        """The overlay as of version ``n`` (0: the base release, no changes)."""
-        return Overlay() if n == 0 else self.store.overlay(n)
+        """The overlay as of version ``n`` (0: the base release, no changes). A version
+        saved on another release than this one has its decisions follow their rows
+        (follow.py); those that no longer apply stay on their old ids (``stale``)."""
+        if n == 0:
+            return Overlay()
+        records = self.store.records(n)
+        overlay = self.store.overlay(n, records)
+        base = self.store.manifest(n).get("base") or {}
+        if base.get("hash") == self.release.identity().get("hash"):
+            return overlay
+        anchors = self.version_anchors(n, records)
+        files = base_of(base).get("files") or {}
+        got = follow(self.release, list(overlay), anchors, files)
+        return Overlay({got.moves.get(r, r): s for r, s in overlay.items()})
+
+    def version_anchors(self, n: int, records: list[dict] | None = None) -> dict:
+        """Anchors of version ``n``'s rows: its own lines', else the journal's."""
+        if n == 0:
+            return {}
+        return {**self.anchors, **anchors_from_records(self.store.records(n) if records is None else records)}
 
     def diff_versions(self, old: int, new: int) -> list[RowDiff]:
         return diff_versions(self.store, old, new)

@@ -40,6 +40,15 @@ class Change:
     def inverse(self, label: str) -> "Change":
         return Change(label, self.rids, self.fields, self.after, self.before)
 
+    def rekeyed(self, moves: Mapping[int, int]) -> "Change":
+        """The same change on the rows' new ids (decisions that followed their rows into a
+        changed release); rows not in ``moves`` keep theirs."""
+        if not any(r in moves for r in self.rids):
+            return self
+        key = lambda r: moves.get(r, r)  # noqa: E731
+        return Change(self.label, tuple(map(key, self.rids)), self.fields,
+                      {key(r): s for r, s in self.before.items()}, {key(r): s for r, s in self.after.items()})
+
 
 def make_change(label: str, before: Mapping[int, RowState], after: Mapping[int, RowState]) -> Change:
     """A Change from before/after states (rows with equal content are dropped)."""

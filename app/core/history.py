@@ -51,6 +51,19 @@ class History:
         self._undo.append(change)
         return change
 
+    def rekey(self, moves) -> dict[int, Change]:
+        """Put every change on the rows' new ids (see Change.rekeyed), in place; returns
+        id(old change) -> new change, for whoever holds a change by identity."""
+        swapped: dict[int, Change] = {}
+        for stack in (self._undo, self._redo):
+            for i, change in enumerate(stack):
+                stack[i] = swapped[id(change)] = change.rekeyed(moves)
+        return swapped
+
+    def rids(self) -> set[int]:
+        """Every row some change on either stack touched."""
+        return {r for stack in (self._undo, self._redo) for c in stack for r in c.rids}
+
     @property
     def undo_stack(self) -> tuple[Change, ...]:
         return tuple(self._undo)

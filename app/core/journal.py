@@ -20,10 +20,16 @@ commands still on the undo/redo stacks, numbered on from the last sequence numbe
 Record format (JSON object per line; unknown keys are ignored, so records can grow):
   common: op, project, seq, time
   begin:    format
-  apply:    author, label, cmd, rows (``encode_groups``)
+  apply:    author, label, cmd, rows (``encode_groups``), anchors (rows first touched:
+            anchors.Anchor of each, so the decision can follow its row if the release changes)
+  anchors:  anchors (an older project's decided rows, anchored on a later open)
+  rebase:   base (hash and file hashes of the release the project now curates), moves
+            ([old rid, new rid, file, line]: decisions that followed their rows), stale
+            ({rid: why}: decisions that no longer apply); replay puts every state, undo
+            step and anchor on the new ids
   undo, redo
   version:  n, merge (the seq of the merge line whose version this is, if any)
-  snapshot: version, rows
+  snapshot: version, rows, anchors, base, stale
   merge:    author, label, rows, message, extra: a merge's rows and the manifest keys of
             the version that records it, in one line; replay reports it as ``pending``
             until a version line names its seq, so a merge whose version a crash kept
@@ -38,11 +44,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from .anchors import Anchor, decode_anchors, encode_anchors
 from .atomic import SaveError, describe_oserror, save_error, write_all, write_atomic, write_new
 from .edits import Change, make_change
 from .history import History
 from .project import ProjectError
-from .overlay import Overlay, RowState
+from .overlay import EMPTY, Overlay, RowState
 from .schema import rid_from_hex, rid_hex
 
 log = logging.getLogger(__name__)
@@ -93,9 +100,27 @@ def decode_groups(groups: list, author: str | None = None, time: str | None = No
     return out
 
 
-def apply_record(change: Change, command: dict, *, author: str | None, time: str) -> dict:
-    return {"op": "apply", "time": time, "author": author, "label": change.label, "cmd": command,
-            "rows": encode_groups(change.after, author, time)}
+def apply_record(change: Change, command: dict, *, author: str | None, time: str,
+                 anchors: Mapping[int, Anchor] | None = None) -> dict:
+    rec = {"op": "apply", "time": time, "author": author, "label": change.label, "cmd": command,
+           "rows": encode_groups(change.after, author, time)}
+    if anchors:
+        rec["anchors"] = encode_anchors(anchors)
+    return rec
+
+
+def base_of(identity: Mapping) -> dict:
+    """What the journal keeps of a release identity: its hash and each file's hash."""
+    files = identity.get("files") or []
+    return {"hash": identity.get("hash"), "files": {f["file"]: f["xxh3"] for f in files} if isinstance(files, list) else dict(files)}
+
+
+def rebase_record(base: Mapping, moves: Mapping[int, tuple[int, str, int]], stale: Mapping[int, str]) -> dict:
+    """Decisions follow their rows into the release ``base`` (base_of an identity):
+    ``moves`` old rid -> (new rid, file, line); ``stale`` rid -> why it no longer applies."""
+    return {"op": "rebase", "base": dict(base),
+            "moves": [[rid_hex(o), rid_hex(n), f, ln] for o, (n, f, ln) in moves.items()],
+            "stale": {rid_hex(r): why for r, why in stale.items()}}
 
 
 @dataclass
@@ -112,9 +137,13 @@ class PendingMerge:
     active: bool = True  # False while the merge is undone
 
 
-def merge_record(change: Change, *, author: str | None, time: str, message: str, extra: dict) -> dict:
-    return {"op": "merge", "time": time, "author": author, "label": change.label, "message": message,
-            "extra": extra, "rows": encode_groups(change.after, author, time)}
+def merge_record(change: Change, *, author: str | None, time: str, message: str, extra: dict,
+                 anchors: Mapping[int, Anchor] | None = None) -> dict:
+    rec = {"op": "merge", "time": time, "author": author, "label": change.label, "message": message,
+           "extra": extra, "rows": encode_groups(change.after, author, time)}
+    if anchors:
+        rec["anchors"] = encode_anchors(anchors)
+    return rec
 
 
 @dataclass
@@ -128,6 +157,29 @@ class Replay:
     problem: JournalError | None = None  # the first record that could not be replayed
     project: str | None = None  # the project id the lines carry
     pending: PendingMerge | None = None  # a merge whose version line has not been seen
+    anchors: dict[int, Anchor] = field(default_factory=dict)  # rid -> where and what the row was
+    base: dict | None = None  # the release the decisions were last rebased onto (base_of)
+    stale: dict[int, str] = field(default_factory=dict)  # rid -> why its decision no longer applies
+
+    def rebase(self, base: Mapping, moves: Mapping[int, tuple[int, str, int]], stale: Mapping[int, str]) -> None:
+        """Put every state, undo step, anchor and a pending merge on the rows' new ids."""
+        ids = {old: new for old, (new, _, _) in moves.items()}
+        if ids:
+            states = {old: self.overlay.get(old) for old in ids}
+            cleared = {old: EMPTY for old in ids if old not in set(ids.values())}
+            self.overlay = self.overlay.with_states(cleared).with_states({ids[o]: s for o, s in states.items()})
+            swapped = self.history.rekey(ids)
+            for old, (new, file, line) in moves.items():
+                anchor = self.anchors.pop(old, None)
+                if anchor is not None:
+                    self.anchors[new] = anchor.moved(file, line)
+                self.stale.pop(old, None)
+            p = self.pending
+            if p is not None:
+                p.overlay = Overlay({ids.get(r, r): s for r, s in p.overlay.items()})
+                p.change = swapped.get(id(p.change), p.change)
+        self.stale.update(stale)
+        self.base = dict(base)
 
 
 _UNNUMBERED = ("begin", "snapshot")  # an older app wrote these without a sequence number
@@ -161,13 +213,14 @@ def replay(records: Iterable[dict], *, project: str | None = None, lines: list[i
     that cannot be replayed (``problem``, naming ``source`` and its line from ``lines``).
     ``project``: the id the lines must carry (None: the first id seen)."""
     out = Replay(project=project)
-    overlay, history = out.overlay, out.history
     legacy_ok = True
     for i, rec in enumerate(records):
+        overlay, history = out.overlay, out.history
         try:
             seq, legacy_ok = _check_order(rec, out, legacy_ok)
             op = rec.get("op")
             if op in ("apply", "merge"):
+                out.anchors.update(decode_anchors(rec.get("anchors")))
                 after = decode_groups(rec["rows"], rec.get("author"), rec.get("time"))
                 change = make_change(rec.get("label", ""), {r: overlay.get(r) for r in after}, after)
                 pending = None
@@ -193,6 +246,16 @@ def replay(records: Iterable[dict], *, project: str | None = None, lines: list[i
                 overlay = Overlay(decode_groups(rec["rows"]))
                 history = History()
                 out.version, out.pending = rec.get("version"), None
+                out.anchors = decode_anchors(rec.get("anchors"))
+                out.base = rec.get("base")
+                out.stale = {rid_from_hex(k): str(v) for k, v in (rec.get("stale") or {}).items()}
+            elif op == "anchors":
+                out.anchors.update(decode_anchors(rec["anchors"]))
+            elif op == "rebase":
+                moves = {rid_from_hex(o): (rid_from_hex(n), str(f), int(ln)) for o, n, f, ln in rec["moves"]}
+                out.overlay, out.history = overlay, history
+                out.rebase(rec["base"], moves, {rid_from_hex(k): str(v) for k, v in rec["stale"].items()})
+                overlay, history = out.overlay, out.history
             elif op != "begin":
                 raise JournalError(f"unknown entry {op!r} (written by a newer version of the app?)")
         except (JournalError, KeyError, ValueError, TypeError, AttributeError) as exc:
@@ -200,14 +263,17 @@ def replay(records: Iterable[dict], *, project: str | None = None, lines: list[i
             where = lines[i] if lines is not None and i < len(lines) else i + 1
             out.problem = JournalError(f"{source} line {where}: {why}")
             break
+        out.overlay, out.history = overlay, history
         out.seq, out.count = seq, out.count + 1
-    out.overlay, out.history = overlay, history
     return out
 
 
-def compact_records(overlay: Overlay, history: History, version: int | None, keep_undo: int | None = None) -> list[dict]:
+def compact_records(overlay: Overlay, history: History, version: int | None, keep_undo: int | None = None, *,
+                    anchors: Mapping[int, Anchor] | None = None, base: Mapping | None = None,
+                    stale: Mapping[int, str] | None = None) -> list[dict]:
     """Records that replay to ``overlay`` and the last ``keep_undo`` undo steps (and the
-    whole redo stack): a snapshot of the state below the kept steps, then those steps."""
+    whole redo stack): a snapshot of the state below the kept steps (with the anchors of
+    every row they touch, the base and the stale reasons), then those steps."""
     undo = list(history.undo_stack)
     redo = list(history.redo_stack)
     if keep_undo is not None:
@@ -215,10 +281,15 @@ def compact_records(overlay: Overlay, history: History, version: int | None, kee
     bottom = overlay
     for change in reversed(undo):
         bottom = bottom.with_states(change.before)
-    records: list[dict] = [
-        {"op": "begin", "format": FORMAT},
-        {"op": "snapshot", "version": version, "rows": encode_groups(bottom)},
-    ]
+    snapshot = {"op": "snapshot", "version": version, "rows": encode_groups(bottom)}
+    if anchors:
+        touched = set(overlay) | {r for c in undo + redo for r in c.rids}
+        snapshot["anchors"] = encode_anchors({r: a for r, a in anchors.items() if r in touched})
+    if base is not None:
+        snapshot["base"] = dict(base)
+    if stale:
+        snapshot["stale"] = {rid_hex(r): why for r, why in stale.items() if r in overlay}
+    records: list[dict] = [{"op": "begin", "format": FORMAT}, snapshot]
     for change in undo + redo[::-1]:
         records.append({"op": "apply", "label": change.label, "cmd": {"kind": "compacted"},
                         "rows": encode_groups(change.after)})

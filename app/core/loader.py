@@ -22,7 +22,7 @@ import xxhash
 
 from . import arrowlines, facets, labeltext, rawfile
 from .report import BadLine, FileInfo, LoadReport, SkippedFile
-from .schema import BASE_SCHEMA, LENGTH_COLUMNS, RAW_LABELS, RAW_SCHEMA, line_hash, normalise_raw, raw_values, row_ids, text_lengths
+from .schema import BASE_SCHEMA, COPIES_SCHEMA, LENGTH_COLUMNS, RAW_LABELS, RAW_SCHEMA, line_hash, normalise_raw, raw_values, row_ids_and_copies, text_lengths
 
 DATA_SUFFIXES = (".jsonl",)
 # A real (odd-backslash) \uD800-\uDFFF escape. A lone one is silently mangled by
@@ -79,6 +79,9 @@ class Release:
     paths: tuple[Path, ...]  # what the user opened
     frame: pl.DataFrame
     report: LoadReport = field(compare=False)
+    # rid, n, k of rows whose exact line repeats (schema.row_ids_and_copies)
+    duplicates: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=COPIES_SCHEMA), compare=False, repr=False)
+    cache: dict = field(default_factory=dict, compare=False, repr=False)  # derived data made on demand (anchors.raw_rows)
 
     @property
     def name(self) -> str:
@@ -170,7 +173,7 @@ def load_release(
         reasons = "; ".join(f"{s.file}: {s.reason}" for s in report.skipped_files[:3])
         raise ReleaseError(f"no readable row under {root}" + (f" ({reasons})" if reasons else ""))
     body = pl.concat(frames, how="vertical", rechunk=False)
-    rid = row_ids(pl.concat(hashes))
+    rid, copies = row_ids_and_copies(pl.concat(hashes))
     # Evaluated, not just projected: Polars keeps a column of one value per file (file,
     # subset) as a scalar until it is read, and reading it from Python builds it holding
     # the GIL (2-13 ms at 500k rows: a stall for a GUI); in a query it costs 0.5 ms.
@@ -179,7 +182,8 @@ def load_release(
         facets.remember_inner_duplicates(frame, {c: any(r[c] for r in repeats) for c in repeats[0]})
     report.rows = frame.height
     report.bad_lines.sort(key=lambda b: (b.file, b.line))
-    return Release(root=root, paths=tuple(Path(p).resolve() for p in ([paths] if isinstance(paths, (str, Path)) else paths)), frame=frame, report=report)
+    return Release(root=root, paths=tuple(Path(p).resolve() for p in ([paths] if isinstance(paths, (str, Path)) else paths)), frame=frame, report=report,
+                   duplicates=copies)
 
 
 def _split_and_hash(piece: bytes, first_line: int, digest, fd: int, following: tuple[int, int] | None):

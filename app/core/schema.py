@@ -167,24 +167,34 @@ line_hash = xxhash.xxh3_64_intdigest
 def row_ids(hashes: pl.Series) -> pl.Series:
     """Stable ids from content hashes: the k-th repeat of identical content (k >= 1)
     gets hash(content-hash, k), so exact duplicates get distinct, order-free ids."""
+    return row_ids_and_copies(hashes)[0]
+
+
+COPIES_SCHEMA = pl.Schema({"rid": pl.UInt64, "n": pl.UInt32, "k": pl.UInt32})
+
+
+def row_ids_and_copies(hashes: pl.Series) -> tuple[pl.Series, pl.DataFrame]:
+    """row_ids, and for every row whose line repeats: rid, n (copies of that line) and k
+    (which copy, 0-based in order). A decision on one copy must not move to another
+    when the release changes (anchors.py); the frame is empty in the common case."""
     hashes = hashes.cast(pl.UInt64).alias("rid")
     # Which contents repeat, from one sort (7 ms at 500k rows; is_duplicated took 23 ms,
     # and n_unique beforehand another 7): equal neighbours in sorted order.
     ordered = hashes.sort()
     repeated = ordered.filter(ordered == ordered.shift(1))
     if repeated.is_empty():  # the common case
-        return hashes
+        return hashes, pl.DataFrame(schema=COPIES_SCHEMA)
     # Only the rows whose content repeats go through the window and Python: a handful
     # in a real release, so no whole-column to_list().
     idx = hashes.is_in(repeated.unique().implode()).arg_true()
-    repeats = (
-        pl.DataFrame({"i": idx, "h": hashes.gather(idx)})
-        .with_columns(occ=pl.int_range(pl.len(), dtype=pl.UInt32).over("h"))
-        .filter(pl.col("occ") > 0)
-    )
+    groups = pl.DataFrame({"i": idx, "h": hashes.gather(idx)}).with_columns(
+        k=pl.int_range(pl.len(), dtype=pl.UInt32).over("h"), n=pl.len().over("h").cast(pl.UInt32))
+    repeats = groups.filter(pl.col("k") > 0)
     fresh = [xxhash.xxh3_64_intdigest(h.to_bytes(8, "little") + k.to_bytes(4, "little"))
-             for h, k in zip(repeats["h"].to_list(), repeats["occ"].to_list())]
-    return hashes.clone().scatter(repeats["i"], pl.Series(fresh, dtype=pl.UInt64))
+             for h, k in zip(repeats["h"].to_list(), repeats["k"].to_list())]
+    rids = hashes.clone().scatter(repeats["i"], pl.Series(fresh, dtype=pl.UInt64))
+    copies = groups.select(rid=rids.gather(groups["i"]), n="n", k="k")
+    return rids, copies
 
 
 def rid_hex(rid: int) -> str:

@@ -24,6 +24,7 @@ from typing import Any, Iterable, Mapping
 
 import xxhash
 
+from .anchors import Anchor
 from .atomic import SaveError, describe_oserror, save_error, write_new
 from .overlay import EDITABLE_FIELDS, BaseLookup, Overlay, RowState, make_state
 from .schema import rid_from_hex, rid_hex
@@ -69,10 +70,12 @@ def version_name(n: int) -> str:
 
 def build_records(overlay: Overlay, base: BaseLookup, parent: Overlay | None = None,
                   parent_records: Mapping[int, dict] | None = None, *, author: str | None = None,
-                  time: str | None = None) -> list[dict]:
+                  time: str | None = None, anchors: Mapping[int, Anchor] | None = None) -> list[dict]:
     """Version lines for ``overlay`` against the base, sorted by (file, line, rid).
 
-    Rows the base no longer has keep the locator and before-values of ``parent_records``.
+    A row's ``anchor`` (anchors.py), when known, lets the version follow its rows into a
+    changed release. Rows the base no longer has keep the locator of their anchor, and the
+    before-values of ``parent_records``.
     A restore (a row the parent rejected, untouched now) has no state of its own to say
     who cleared it: it is the version's ``author`` and ``time`` when given.
     """
@@ -80,13 +83,15 @@ def build_records(overlay: Overlay, base: BaseLookup, parent: Overlay | None = N
     rids = list(overlay) + restored
     known = base.rows(rids, ["file", "line", *EDITABLE_FIELDS])
     old = parent_records or {}
+    anchors = anchors or {}
     records = []
     for rid in rids:
         state = overlay.get(rid)
         row = known.get(rid)
         prev = old.get(rid, {})
+        anchor = anchors.get(rid)
         if row is None:
-            locator = (prev.get("file"), prev.get("line"))
+            locator = (anchor.file, anchor.line) if anchor else (prev.get("file"), prev.get("line"))
             befores = {k: v.get("before") for k, v in prev.get("fields", {}).items()}
         else:
             locator = (row["file"], row["line"])
@@ -95,7 +100,7 @@ def build_records(overlay: Overlay, base: BaseLookup, parent: Overlay | None = N
             op, by, at = "restore", author or parent[rid].by, time or parent[rid].at  # type: ignore[index]
         else:
             op, by, at = _OP_OF[state.status], state.by, state.at
-        records.append({
+        rec = {
             "rid": rid_hex(rid),
             "file": locator[0],
             "line": locator[1],
@@ -104,7 +109,10 @@ def build_records(overlay: Overlay, base: BaseLookup, parent: Overlay | None = N
             "reason": state.reason,
             "author": by,
             "time": at,
-        })
+        }
+        if anchor is not None:
+            rec["anchor"] = anchor.to_json()
+        records.append(rec)
     records.sort(key=lambda r: (r["file"] or "", r["line"] or 0, r["rid"]))
     return records
 
@@ -118,6 +126,11 @@ def overlay_from_records(records: Iterable[dict]) -> Overlay:
         state = make_state(_DECISION_OF.get(rec["op"]), rec.get("reason"), fields, by=rec.get("author"), at=rec.get("time"))
         rows[rid_from_hex(rec["rid"])] = state
     return Overlay(rows)
+
+
+def anchors_from_records(records: Iterable[dict]) -> dict[int, Anchor]:
+    """The anchors a version's lines carry (versions saved before anchors carry none)."""
+    return {rid_from_hex(r["rid"]): Anchor.from_json(r["anchor"]) for r in records if r.get("anchor")}
 
 
 def encode_records(records: list[dict]) -> bytes:
@@ -221,8 +234,9 @@ class VersionStore:
             out.append(rec)
         return out
 
-    def overlay(self, n: int) -> Overlay:
-        records = self.records(n)
+    def overlay(self, n: int, records: list[dict] | None = None) -> Overlay:
+        """Version ``n``'s overlay (from its ``records`` when the caller has them)."""
+        records = self.records(n) if records is None else records
         try:
             return overlay_from_records(records)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
@@ -256,7 +270,7 @@ class VersionStore:
 
     def save(self, overlay: Overlay, base: BaseLookup, *, message: str, author: str, time: str, identity: dict,
              parents: tuple[int, ...] = (), parent_overlay: Overlay | None = None,
-             extra: Mapping[str, Any] | None = None) -> VersionInfo:
+             extra: Mapping[str, Any] | None = None, anchors: Mapping[int, Anchor] | None = None) -> VersionInfo:
         """Write the next version. Raises SaveError and leaves the folder as it was;
         VersionError (nothing written) when a manifest in the folder cannot be read.
         ``extra``: more manifest keys (a merge records its other parent and resolutions)."""
@@ -274,7 +288,8 @@ class VersionStore:
                 parent_records = records_by_rid(self.records(parents[0]))
             except VersionError:
                 parent_records = None
-        records = build_records(overlay, base, parent_overlay, parent_records, author=author, time=time)
+        records = build_records(overlay, base, parent_overlay, parent_records, author=author, time=time,
+                                anchors=anchors)
         data = encode_records(records)
         counts = dict.fromkeys(OPS, 0)
         for rec in records:

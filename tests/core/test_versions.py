@@ -43,7 +43,10 @@ def test_version_file_format(cur):
     recs = lines_of(cur, 1)
     assert [(r["file"], r["line"]) for r in recs] == [("alpha/a.jsonl", 1), ("alpha/a.jsonl", 2), ("alpha/a.jsonl", 3),
                                                       ("beta/b.jsonl", 2)]
-    assert list(recs[0]) == ["rid", "file", "line", "op", "fields", "reason", "author", "time"]
+    assert list(recs[0]) == ["rid", "file", "line", "op", "fields", "reason", "author", "time", "anchor"]
+    cid, file, line, *lengths = recs[0]["anchor"]  # what lets the version follow its row
+    assert len(cid) == 16 and (file, line) == ("alpha/a.jsonl", 1)
+    assert lengths == [f["len_instruction"][0], f["len_input"][0], f["len_output"][0]]
     assert recs[0]["rid"] == rid_hex(rids[0]) and len(recs[0]["rid"]) == 16
     assert recs[0]["fields"] == {"domain": {"before": ["通用"], "after": ["领域"]}}
     assert recs[1]["fields"]["output"] == {"before": f["output"][1], "after": "新，\n“引号”😀"}
