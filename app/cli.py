@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--layout", choices=("single", "tree"), default="single")
     p.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
     p.add_argument("--keep-rejected", action="store_true", help="keep rejected rows, marked with a _curation key")
+    p.add_argument("--drop-stale", action="store_true",
+                   help="export even when decisions no longer apply to the (changed) release, leaving them out")
     p.add_argument("--keep-bad-lines", action="store_true",
                    help="keep the lines the loader reported as bad, as they were (JSONL; default: left out and counted)")
     p.set_defaults(func=curation.cmd_export)

@@ -86,11 +86,14 @@ def open_write(args, release, *, create: bool):
     return c, notes + [f"note: {text}" for text in c.notices] + [f"warning: {text}" for text in c.warnings]
 
 
-def _stale_count(c, version: int | None) -> int:
-    """Recorded changes that no longer fit the release (only possible once it changed)."""
-    if not c.base_changed:
-        return 0
-    return len((c.base_check if version is None else c.check_against_base(version)).stale)
+class StaleRefusal(Exception):
+    """Export would leave decisions out: exit 1, with every one of them listed."""
+
+
+def _stale_lines(stale, overlay) -> list[str]:
+    from .core.follow import describe
+
+    return [f"  {s.where}: {describe(overlay.get(s.rid))}: {s.reason}" for s in stale]
 
 
 def cmd_export(args) -> int:
@@ -98,11 +101,20 @@ def cmd_export(args) -> int:
 
     release = load_release(args.release)
     folder = find_project(args, release, required=args.version is not None, why=" to take --version from")
-    overlay, stale = None, 0
+    overlay, stale = None, []
     if folder is not None:
         with open_read(release, folder, latest=args.version is None) as c:
             overlay = c.overlay if args.version is None else c.load_version(args.version)
-            stale = _stale_count(c, args.version)
+            stale = c.stale_of(args.version, overlay)
+        if stale and not args.drop_stale:
+            n = len(stale)
+            say(f"error: {n} decision{'s' if n != 1 else ''} no longer appl{'y' if n != 1 else 'ies'} to the release "
+                "(it changed since they were made); nothing was exported:")
+            for line in _stale_lines(stale, overlay):
+                say(line)
+            say("re-apply or discard them in the app (Curation > Stale decisions), or export with --drop-stale "
+                "to leave them out")
+            return 1
         state = "the latest state" if args.version is None else f"version {args.version}"
         source = f"project: {folder} ({state})"
     else:
@@ -114,7 +126,7 @@ def cmd_export(args) -> int:
                 else f"{result.rejected_dropped:,} rejected (dropped)")
     say(source)  # only now: a failure prints its one error line and nothing else
     say(f"exported {result.rows:,} rows to {result.out}: {result.edited:,} edited, {rejected}, "
-        f"{stale:,} stale (changes whose row is no longer in the release, not applied)")
+        f"{len(stale):,} stale (decisions that no longer apply to the release, left out)")
     if result.bad_lines_dropped:  # nothing left out silently: `validate` lists them
         how = "--keep-bad-lines keeps them" if args.format == "jsonl" else "Parquet holds rows only"
         say(f"{result.bad_lines_dropped:,} bad lines left out (`validate` lists them; {how})")
@@ -133,9 +145,9 @@ def curation_stats(args, release) -> dict | None:
         return None
     with open_read(release, folder) as c:
         counts = status_counts(c.current_frame())
-        stale = c.base_check.stale if c.base_changed else []
-    return {"project": str(folder), "counts": counts,
-            "stale": [{"rid": rid_hex(rid), "file": f, "line": ln, "reason": why} for rid, f, ln, why in stale]}
+        stale = [{"rid": rid_hex(s.rid), "file": s.anchor.file if s.anchor else None,
+                  "line": s.anchor.line if s.anchor else None, "reason": s.reason} for s in c.stale]
+    return {"project": str(folder), "counts": counts, "stale": stale}
 
 
 def curation_text(cur: dict) -> list[str]:

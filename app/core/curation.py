@@ -224,6 +224,13 @@ class Curation(VersionSteps):
         self._stale_cache = (overlay, found)
         return found
 
+    def stale_of(self, version: int | None = None, overlay: Overlay | None = None) -> list[Stale]:
+        """``stale``, or the stale decisions of version ``version`` (its ``overlay``, if loaded)."""
+        if version is None:
+            return self.stale
+        overlay = self.load_version(version) if overlay is None else overlay
+        return listed(self.release, list(overlay), self.version_anchors(version), {})
+
     def reapply_stale(self, rids) -> Change:
         """Put stale decisions on the rows now at their old places (one undoable step).
         Rows without such a place, or whose place holds a decided row, are left stale."""
@@ -382,7 +389,7 @@ class Curation(VersionSteps):
         """Export the current state, or version ``version``; options as export_release.
         StaleDecisionsError when decisions no longer apply, unless ``drop_stale``."""
         overlay = self.overlay if version is None else self.load_version(version)
-        stale = self.stale if version is None else listed(self.release, list(overlay), self.version_anchors(version), {})
+        stale = self.stale_of(version, overlay)
         if stale and not drop_stale:
             raise StaleDecisionsError(stale, overlay)
         protect = [self.project.folder, *options.pop("protect", ())]  # never over the project's own files
