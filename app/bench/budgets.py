@@ -22,6 +22,9 @@ GUI_STALL_S = 0.050  # longest event-loop gap while loading / filtering 500,000 
 # issue 4: curation
 SAVE_S = 0.200  # 1,000 edits, 500,000-row release
 EXPORT_RATIO = Budget("ratio", 1.5, "issue 4")  # 48,375 rows vs bare write_ndjson
+# issue 20: scripted decisions, and a release that changed under its project
+APPLY_S = 1.0  # 10,000 decisions on the 500,000-row release, after the load
+STALE_EXPORT_RATIO = Budget("ratio", 1.5, "issue 20")  # export listing 1,000 stale vs export of the unchanged release
 # issue 5: review mode
 REVIEW_KEY_S = 0.016  # key press to next item painted, 500,000 rows
 # issue 6: text analysis on 48,375 rows
