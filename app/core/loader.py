@@ -565,7 +565,11 @@ def parse_line(line: bytes) -> tuple[dict | None, str | None]:
             line = line[:s] + b"\\ufffd" + line[e:]
         text = line.decode("utf-8")
     try:
-        obj = json.loads(text)
+        if text.startswith("\ufeff"):  # as json.loads says it (a BOM inside a file)
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        obj = _STRICT.decode(text)
+    except _NotJson as exc:
+        return None, f"invalid JSON: {exc.args[0]} is not a JSON value at column {_constant_column(text)}"
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()) - 1 or "Unterminated string" in exc.msg:
             return None, f"truncated JSON (ends at column {len(text)})"
@@ -575,6 +579,26 @@ def parse_line(line: bytes) -> tuple[dict | None, str | None]:
     if not isinstance(obj, dict):
         return None, f"not a JSON object (a {_json_kind(obj)})"
     return obj, None
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _refuse(name: str):
+    raise _NotJson(name)
+
+
+# The standard library takes NaN, Infinity and -Infinity, which are not JSON (RFC 8259)
+# and which no parser a training framework uses takes: such a line is a bad line.
+_STRICT = json.JSONDecoder(parse_constant=_refuse)
+# A string, or one of the words outside strings: the first word found is the culprit.
+_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _constant_column(text: str) -> int:
+    found = next((m for m in _CONSTANT.finditer(text) if m.group(1)), None)
+    return found.start(1) + 1 if found else 1
 
 
 def _json_kind(value) -> str:
