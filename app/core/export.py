@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 import xxhash
 
-from . import rawfile
+from . import rawfile, sourcefile
 from .atomic import SaveError, fsync_dir, save_error, write_all, write_atomic
 from .loader import parse_line
 from .overlay import Overlay, RowState
@@ -181,9 +181,9 @@ class _Output:
         self.pieces, self.size = [], 0
         self.tick()
 
-    def copy(self, src: int, view: memoryview, offset: int, count: int) -> None:
+    def copy(self, src: int | None, view: memoryview, offset: int, count: int) -> None:
         """Source bytes [offset, offset+count), in the kernel when it can (sendfile)."""
-        if count < _SENDFILE_MIN:
+        if src is None or count < _SENDFILE_MIN:  # None: the source is a copy, not leased
             self.add(view[offset : offset + count])
             return
         self.flush()
@@ -203,30 +203,39 @@ class _Output:
 
 def _write_file(dst: int, path: Path, rel: str, plan: _Plan, keep_rejected: bool, stats: dict, tick) -> None:
     """Append one release file's exported rows to ``dst``. The source is mapped, not read:
-    unchanged runs go from the page cache to the output without passing through Python."""
+    unchanged runs go from the page cache to the output without passing through Python.
+    Mapped only under a read lease (sourcefile: a mapped file that another program
+    truncates kills the process); without one it is copied into memory with pread."""
     try:
-        src = open(path, "rb")
-    except OSError as exc:
+        src = sourcefile.Source(path)
+    except (OSError, sourcefile.Unreadable) as exc:
         raise ExportError(f"cannot read the release file {path}: {exc}") from exc
+    changed = f"{rel} changed on disk during the export (another program truncated or rewrote it): reload the release"
     with src:
-        size = os.fstat(src.fileno()).st_size
+        size = src.size
         if size == 0:
             return
-        mm = mmap.mmap(src.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            mm = mmap.mmap(src.fd, 0, access=mmap.ACCESS_READ) if src.leased else rawfile.read_at(src.fd, 0, size)
+        except rawfile.FileShrank:
+            raise ExportError(changed) from None
         view = memoryview(mm)
         out = _Output(dst, lambda: tick(rel))
         try:
-            _write_rows(out, src.fileno(), mm, view, size, rel, plan, keep_rejected, stats)
+            _write_rows(out, src.fd if src.leased else None, mm, view, size, rel, plan, keep_rejected, stats)
+            if src.changed():
+                raise ExportError(changed)
         finally:
             out.pieces = []  # drop every view into the mapping before it closes
             try:
                 view.release()
-                mm.close()
+                if src.leased:
+                    mm.close()
             except BufferError:  # a view still held by a traceback: freed along with it
                 pass
 
 
-def _write_rows(out: _Output, src: int, mm, view: memoryview, size: int, rel: str, plan: _Plan, keep_rejected: bool,
+def _write_rows(out: _Output, src: int | None, mm, view: memoryview, size: int, rel: str, plan: _Plan, keep_rejected: bool,
                 stats: dict) -> None:
     if rel in plan.hashes and xxhash.xxh3_64_hexdigest(mm) != plan.hashes[rel]:
         raise ExportError(f"{rel} changed on disk since the release was loaded: reload the release first")
