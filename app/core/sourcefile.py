@@ -78,9 +78,11 @@ class Source:
         reason = examine(path)
         if reason:
             raise Unreadable(reason)
-        try:  # non-blocking: a FIFO put there since examine() must not block the open
-            self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-                              | getattr(os, "O_BINARY", 0))
+        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+        try:  # non-blocking (no effect on a regular file): a FIFO put there since examine() must not block
+            self.fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+        except BlockingIOError:  # a file server holds a write lease on it: wait for it, as any reader does
+            self.fd = self._open(path, flags)
         except OSError as exc:
             raise Unreadable(describe(exc)) from None
         try:
@@ -89,12 +91,17 @@ class Source:
             st = os.fstat(self.fd)
             if not stat.S_ISREG(st.st_mode):
                 raise Unreadable(_not_regular(st.st_mode))
-            if hasattr(os, "set_blocking"):
-                os.set_blocking(self.fd, True)
         except BaseException:
             os.close(self.fd)
             raise
         self.size, self.mtime_ns, self._identity = st.st_size, st.st_mtime_ns, _identity(st)
+
+    @staticmethod
+    def _open(path, flags: int) -> int:
+        try:
+            return os.open(path, flags)
+        except OSError as exc:
+            raise Unreadable(describe(exc)) from None
 
     def changed(self) -> bool:
         """Has another program changed the file since it was opened, or begun to (it waits
