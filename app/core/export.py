@@ -181,9 +181,9 @@ class _Output:
         self.pieces, self.size = [], 0
         self.tick()
 
-    def copy(self, src: int | None, view: memoryview, offset: int, count: int) -> None:
+    def copy(self, src: int, view: memoryview, offset: int, count: int) -> None:
         """Source bytes [offset, offset+count), in the kernel when it can (sendfile)."""
-        if src is None or count < _SENDFILE_MIN:  # None: the source is a copy, not leased
+        if count < _SENDFILE_MIN:
             self.add(view[offset : offset + count])
             return
         self.flush()
@@ -205,7 +205,8 @@ def _write_file(dst: int, path: Path, rel: str, plan: _Plan, keep_rejected: bool
     """Append one release file's exported rows to ``dst``. The source is mapped, not read:
     unchanged runs go from the page cache to the output without passing through Python.
     Mapped only under a read lease (sourcefile: a mapped file that another program
-    truncates kills the process); without one it is copied into memory with pread."""
+    truncates kills the process); without one it is copied into memory with pread
+    (sendfile is safe either way: a shrunk file only makes it stop short)."""
     try:
         src = sourcefile.Source(path)
     except (OSError, sourcefile.Unreadable) as exc:
@@ -222,7 +223,7 @@ def _write_file(dst: int, path: Path, rel: str, plan: _Plan, keep_rejected: bool
         view = memoryview(mm)
         out = _Output(dst, lambda: tick(rel))
         try:
-            _write_rows(out, src.fd if src.leased else None, mm, view, size, rel, plan, keep_rejected, stats)
+            _write_rows(out, src.fd, mm, view, size, rel, plan, keep_rejected, stats)
             if src.changed():
                 raise ExportError(changed)
         finally:
@@ -235,7 +236,7 @@ def _write_file(dst: int, path: Path, rel: str, plan: _Plan, keep_rejected: bool
                 pass
 
 
-def _write_rows(out: _Output, src: int | None, mm, view: memoryview, size: int, rel: str, plan: _Plan, keep_rejected: bool,
+def _write_rows(out: _Output, src: int, mm, view: memoryview, size: int, rel: str, plan: _Plan, keep_rejected: bool,
                 stats: dict) -> None:
     if rel in plan.hashes and xxhash.xxh3_64_hexdigest(mm) != plan.hashes[rel]:
         raise ExportError(f"{rel} changed on disk since the release was loaded: reload the release first")
