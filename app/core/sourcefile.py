@@ -54,8 +54,8 @@ def describe(exc: OSError) -> str:
 
 
 def _not_regular(mode: int) -> str:
-    kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
-    return f"{kind}, not a file: skipped without opening it"
+    kind = _KINDS.get(stat.S_IFMT(mode), "a special file")
+    return f"{kind}, not a regular file: not opened"
 
 
 def examine(path: str | os.PathLike) -> str | None:

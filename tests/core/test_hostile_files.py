@@ -71,9 +71,9 @@ def _zip(text: str) -> bytes:
 ENCODED["zip.jsonl"] = (_zip(TEXT), "a zip archive: extract it first (unzip FILE)")
 
 SPECIAL = {
-    "fifo.jsonl": "a named pipe (FIFO), not a file: skipped without opening it",
-    "socket.jsonl": "a socket, not a file: skipped without opening it",
-    "device.jsonl": "a character device, not a file: skipped without opening it",
+    "fifo.jsonl": "a named pipe (FIFO), not a regular file: not opened",
+    "socket.jsonl": "a socket, not a regular file: not opened",
+    "device.jsonl": "a character device, not a regular file: not opened",
     "dangling.jsonl": "dangling symbolic link (to nowhere/missing.jsonl): the file it points to does not exist",
     "loop.jsonl": "symbolic link loop: it never reaches a file",
     ODD_SHOWN: "file name is not valid UTF-8: rename it to load it",

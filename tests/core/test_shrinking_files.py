@@ -2,11 +2,12 @@
 
 A mapped file that shrinks kills its reader with SIGBUS (Python cannot catch it). Here
 another process truncates a large file at a random moment (while it loads, or while the
-export writes), 20 times per verb, in two ways: by path (a program that had not opened the file: it waits while the reader holds
-a lease) and through a descriptor it held open for writing before the reader started
-(no lease can be had: the reader copies with pread). Every run ends with a one-line
-error naming the file (exit 2) or, when the truncation came after the reading, a
-complete result; never a signal or a traceback.
+export writes), 20 times per verb, in two ways: by path (a program that had not opened
+the file: it waits while the reader holds a lease) and through a descriptor it held
+open for writing before the reader started (no lease can be had: the reader copies
+with pread). Every run ends with a one-line error naming the file (exit 2) or a
+complete result (the truncation came after the reading, or just before it: then the
+result is that of the shorter file); never a signal or a traceback.
 """
 from __future__ import annotations
 
