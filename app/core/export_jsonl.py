@@ -13,7 +13,7 @@ from pathlib import Path
 
 import xxhash
 
-from . import jsonsplice, rawfile
+from . import jsonsplice, rawfile, sourcefile
 from .atomic import write_all
 from .overlay import Overlay, RowState
 from .schema import TEXT_FIELDS
@@ -228,15 +228,22 @@ def write_file(out: Output, path: Path, rel: str, plan: Plan, stats: dict, first
     Python. ``first``: this file starts the output (its BOM, if any, stays; a later
     file's BOM would be a stray character in the middle, so it is left out)."""
     try:
-        src = open(path, "rb")
-    except OSError as exc:
+        src = sourcefile.Source(path)
+    except (OSError, sourcefile.Unreadable) as exc:
         raise ExportError(f"cannot read the release file {path}: {exc}") from exc
+    changed = f"{rel} changed on disk during the export (another program truncated or rewrote it): reload the release"
     with src:
-        size = os.fstat(src.fileno()).st_size
+        size = src.size
         if size == 0:
             _check_unchanged(b"", rel, plan)
             return
-        mm = mmap.mmap(src.fileno(), 0, access=mmap.ACCESS_READ)
+        # Mapped only under a read lease (sourcefile: a mapped file another program
+        # truncates kills the process with SIGBUS); without one, a pread copy (sendfile
+        # is safe either way: a shrunk file only makes it stop short).
+        try:
+            mm = mmap.mmap(src.fd, 0, access=mmap.ACCESS_READ) if src.leased else rawfile.read_at(src.fd, 0, size)
+        except rawfile.FileShrank:
+            raise ExportError(changed) from None
         view = memoryview(mm)
         rows = plan.rows.get(rel, 0)
 
@@ -246,13 +253,16 @@ def write_file(out: Output, path: Path, rel: str, plan: Plan, stats: dict, first
 
         out.src_at, out.tick = 0, progress
         try:
-            _write_body(out, src.fileno(), mm, view, size, rel, plan, stats, first)
+            _write_body(out, src.fd, mm, view, size, rel, plan, stats, first)
+            if src.changed():
+                raise ExportError(changed)
         finally:
             out.flush()  # nothing may keep a view into the mapping once it closes
             out.tick = lambda: None
             try:
                 view.release()
-                mm.close()
+                if src.leased:
+                    mm.close()
             except BufferError:  # a view still held by a traceback: freed along with it
                 pass
         stats["partial"] = 0

@@ -5,6 +5,7 @@ that holds any of those."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from .export_jsonl import ExportError
@@ -26,6 +27,12 @@ def is_project_folder(folder: Path) -> bool:
     return isinstance(meta, dict) and str(meta.get("format", "")).startswith(_PROJECT_FORMAT)
 
 
+def _real(path: Path) -> Path:
+    """Where a path leads, never raising: a skipped file can be a link loop (Path.resolve
+    raises on one), a dangling link or an odd name."""
+    return Path(os.path.realpath(path))
+
+
 def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
@@ -41,9 +48,9 @@ def check_target(release, out: Path, layout: str, targets: list[Path], sources: 
             raise ExportError(f"refusing to export into the release folder {p}: choose a folder outside it")
         if tree and _within(p, out):  # the tree export would replace the release along with out
             raise ExportError(f"refusing to replace {out}: it holds the release {p}; choose a folder outside it")
-    sources = {s.resolve() for s in sources}
+    sources = {_real(s) for s in sources}
     for t in targets:
-        if t.resolve() in sources:
+        if _real(t) in sources:
             raise ExportError(f"refusing to overwrite the release file {t}")
     if tree:
         for s in sources:

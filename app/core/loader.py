@@ -4,6 +4,10 @@ Fast path: Polars' NDJSON reader with a strict schema, chunk by chunk. Any chunk
 rejects (a shape it would otherwise coerce, a BOM, invalid UTF-8, a truncated line...)
 is re-read line by line with the stdlib, so every good line is kept and every bad one
 is reported with its file, line and reason.
+
+Files come from discovery (what was opened), are opened by sourcefile (regular files
+only; mapped only under a lease, else read with pread) and named by filekind when they
+are not UTF-8 JSON lines; a line is parsed strictly by jsonline.
 """
 from __future__ import annotations
 
@@ -15,49 +19,16 @@ import threading
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import polars as pl
 import xxhash
 
-from . import arrowlines, facets, labeltext, rawfile
-from .report import BadLine, FileInfo, LoadReport, SkippedFile
+from . import arrowlines, facets, filekind, labeltext, rawfile, sourcefile
+from .discovery import Found, discover
+from .jsonline import lone_surrogate_spans, parse_line
+from .report import BadLine, FileInfo, LoadReport, ReleaseError, SkippedFile
 from .schema import BASE_SCHEMA, COPIES_SCHEMA, LENGTH_COLUMNS, RAW_LABELS, RAW_SCHEMA, line_hash, normalise_raw, raw_values, row_ids_and_copies, text_lengths
-
-DATA_SUFFIXES = (".jsonl",)
-# A real (odd-backslash) \uD800-\uDFFF escape. A lone one is silently mangled by
-# Polars and kept unencodable by json.loads: such chunks go line by line, with U+FFFD.
-_SURROGATE_ESC = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def _lone_surrogate_spans(piece: bytes) -> list[tuple[int, int]]:
-    """Byte spans of surrogate escapes that are not a high+low pair."""
-    found = []
-    for prefix in (b"\\ud", b"\\uD"):
-        s = piece.find(prefix)
-        while s >= 0:
-            if _SURROGATE_ESC.match(piece, s):
-                j = s
-                while j > 0 and piece[j - 1] == 0x5C:
-                    j -= 1
-                if (s - j) % 2 == 0:  # after an even run of backslashes it is literal text
-                    found.append((s, s + 6))
-            s = piece.find(prefix, s + 1)
-    found.sort()
-    lone, i = [], 0
-    while i < len(found):
-        s, e = found[i]
-        high = piece[s + 3 : s + 4].lower() in b"89ab"
-        if high and i + 1 < len(found) and found[i + 1][0] == e and piece[e + 3 : e + 4].lower() in b"cdef":
-            i += 2
-            continue
-        lone.append((s, e))
-        i += 1
-    return lone
-
-
-class ReleaseError(Exception):
-    """The release cannot be opened at all (missing path, no readable row)."""
 
 
 class LoadCancelled(Exception):
@@ -94,39 +65,6 @@ class Release:
         return {"files": files, "rows": self.frame.height, "hash": combined}
 
 
-def discover(paths: str | Path | Sequence[str | Path]) -> tuple[Path, list[tuple[Path, str]], bool]:
-    """(root, [(absolute path, path relative to root)], single_file) for what was opened."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    resolved = [Path(p).expanduser().resolve() for p in paths]
-    if not resolved:
-        raise ReleaseError("nothing to open")
-    for p in resolved:
-        if not p.exists():
-            raise ReleaseError(f"path not found: {p}")
-    if len(resolved) == 1 and resolved[0].is_dir():
-        root = resolved[0]
-    else:
-        parents = [p if p.is_dir() else p.parent for p in resolved]
-        root = Path(os.path.commonpath(parents))
-    found: dict[Path, None] = {}
-    for p in resolved:
-        for f in _data_files(p) if p.is_dir() else [p]:
-            found.setdefault(f, None)
-    files = sorted(((f, f.relative_to(root).as_posix()) for f in found), key=lambda x: x[1])
-    single = len(resolved) == 1 and resolved[0].is_file()
-    return root, files, single
-
-
-def _data_files(folder: Path) -> Iterable[Path]:
-    for dirpath, dirnames, names in os.walk(folder):
-        # Skip hidden folders (.git) and our own curation projects.
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not d.endswith(".curation"))
-        for name in sorted(names):
-            if name.endswith(DATA_SUFFIXES):
-                yield Path(dirpath) / name
-
-
 def _default_source(rel: str, single: bool) -> str:
     parts = rel.split("/")
     return parts[0] if len(parts) > 1 and not single else Path(rel).stem
@@ -138,17 +76,19 @@ def load_release(
     progress: Callable[[Progress], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> Release:
-    root, files, single = discover(paths)
+    opened = discover(paths)
+    root, files, single = opened.root, opened.files, opened.single
     if not files:
         raise ReleaseError(f"no .jsonl files under {root}")
-    sizes = [f.stat().st_size for f, _ in files]
+    sizes = [_size(f) for f in files]
     total = sum(sizes)
     report = LoadReport()
     frames: list[pl.DataFrame] = []
     hashes: list[pl.Series] = []
     repeats: list[dict[str, bool] | None] = []
     done = 0
-    for i, (path, rel) in enumerate(files):
+    for i, found in enumerate(files):
+        rel = found.rel
         if progress:
             progress(Progress(done, total, i, len(files), rel))
 
@@ -161,7 +101,7 @@ def load_release(
             if progress:
                 progress(Progress(_base + _most[0], total, _i, len(files), _rel))
 
-        part = _load_file(path, rel, _default_source(rel, single), report, chunk_done)
+        part = _load_file(found, _default_source(rel, single), report, chunk_done)
         if part is not None:
             frames.append(part[0])
             hashes.append(part[1])
@@ -170,8 +110,7 @@ def load_release(
     if progress:
         progress(Progress(total, total, len(files), len(files), ""))
     if not frames or sum(f.height for f in frames) == 0:
-        reasons = "; ".join(f"{s.file}: {s.reason}" for s in report.skipped_files[:3])
-        raise ReleaseError(f"no readable row under {root}" + (f" ({reasons})" if reasons else ""))
+        raise ReleaseError(f"no readable row under {root}{_why_no_row(report)}")
     body = pl.concat(frames, how="vertical", rechunk=False)
     rid, copies = row_ids_and_copies(pl.concat(hashes))
     # Evaluated, not just projected: Polars keeps a column of one value per file (file,
@@ -182,8 +121,25 @@ def load_release(
         facets.remember_inner_duplicates(frame, {c: any(r[c] for r in repeats) for c in repeats[0]})
     report.rows = frame.height
     report.bad_lines.sort(key=lambda b: (b.file, b.line))
-    return Release(root=root, paths=tuple(Path(p).resolve() for p in ([paths] if isinstance(paths, (str, Path)) else paths)), frame=frame, report=report,
-                   duplicates=copies)
+    return Release(root=root, paths=opened.paths, frame=frame, report=report, duplicates=copies)
+
+
+def _size(found: Found) -> int:
+    try:
+        return 0 if found.skip else os.stat(found.path).st_size
+    except OSError:
+        return 0  # reported when it is read
+
+
+def _why_no_row(report: LoadReport) -> str:
+    """What the first skipped files were and the first bad line, for the one-line error."""
+    reasons = [f"{s.file}: {s.reason}" for s in report.skipped_files[:3]]
+    if len(report.skipped_files) > 3:
+        reasons.append(f"{len(report.skipped_files) - 3} more skipped files")
+    if report.bad_lines:
+        first = min(report.bad_lines, key=lambda b: (b.file, b.line))
+        reasons.append(f"{len(report.bad_lines):,} bad lines, the first {first.file}:{first.line}: {first.reason}")
+    return f" ({'; '.join(reasons)})" if reasons else ""
 
 
 def _split_and_hash(piece: bytes, first_line: int, digest, fd: int, following: tuple[int, int] | None):
@@ -231,32 +187,63 @@ _FileRows = tuple[list[pl.DataFrame], pl.Series, int, str, dict[str, bool] | Non
 _GLOB_CHARS = frozenset("*?[]{}")
 
 
-def _load_file(path: Path, rel: str, source: str, report: LoadReport, chunk_done: Callable[[int], None]):
-    stat = path.stat()
-    with open(path, "rb") as fh, rawfile.mapped(path) as buf:
-        if rawfile.is_lfs_pointer(buf[:64]):
-            size = re.search(rb"^size (\d+)", buf[:512], re.M)
-            note = f" of {int(size.group(1)):,} bytes" if size else ""
-            report.skipped_files.append(SkippedFile(rel, f"Git LFS pointer{note}, not data: run `git lfs pull`"))
-            return None
-        subset = Path(rel).stem
-        got = None
-        if len(buf) > rawfile.CHUNK_BYTES and _GLOB_CHARS.isdisjoint(str(path)):
-            got = _read_whole(path, fh, buf, rel, source, subset, chunk_done)
-        if got is None:
-            got = _read_chunks(fh, buf, rel, source, subset, report, chunk_done)
+# Why a file's rows are not kept when another program changed it while it was read.
+CHANGED = ("changed on disk while it was read (another program truncated or rewrote it): "
+           "load it again once that program is done")
+
+
+def _load_file(found: Found, source: str, report: LoadReport, chunk_done: Callable[[int], None]):
+    """Read one file into ``report`` (its rows, bad lines, or why it was skipped)."""
+    rel, skip = found.rel, found.skip
+    own = LoadReport()  # its bad lines count only if the file was read to its end unchanged
+    if not skip:
+        try:
+            with sourcefile.Source(found.path) as src:
+                got, skip = _read_source(src, found.path, rel, source, own, chunk_done)
+                if not skip and src.changed():
+                    skip = CHANGED
+        except sourcefile.Unreadable as exc:
+            skip = str(exc)
+        except (sourcefile.Changed, rawfile.FileShrank):
+            skip = CHANGED
+        except OSError as exc:  # an I/O error while reading
+            skip = sourcefile.describe(exc)
+    if skip:
+        report.skipped_files.append(SkippedFile(rel, skip))
+        return None
+    report.bad_lines += own.bad_lines
     frames, hashes, seen, digest, repeats = got
     if not seen:
-        report.skipped_files.append(SkippedFile(rel, "empty file" if stat.st_size == 0 else "blank lines only"))
+        report.skipped_files.append(SkippedFile(rel, "empty file" if src.size == 0 else "blank lines only"))
         return None
     rows = sum(f.height for f in frames)
-    report.file_infos.append(FileInfo(rel, stat.st_size, stat.st_mtime_ns, digest, rows))
+    report.file_infos.append(FileInfo(rel, src.size, src.mtime_ns, digest, rows))
     if not frames:
         return None
     return pl.concat(frames, rechunk=False), hashes, repeats
 
 
-def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_done: Callable[[int], None]) -> _FileRows | None:
+def _read_source(src: sourcefile.Source, path: Path, rel: str, source: str, report: LoadReport,
+                 chunk_done: Callable[[int], None]) -> tuple[_FileRows | None, str | None]:
+    """(the file's rows, None) or (None, why it is no JSONL file)."""
+    head = rawfile.read_at(src.fd, 0, min(src.size, filekind.HEAD_BYTES))
+    reason = filekind.lfs_pointer(head) or filekind.problem(head) or filekind.cr_only(src.fd, src.size, head)
+    if reason:
+        return None, reason
+    subset = Path(rel).stem
+    got = None
+    # Read whole only under a lease: Polars maps the file, and a mapped file that shrinks
+    # kills the process (SIGBUS). Without one, the chunks are copies (pread).
+    if src.leased and src.size > rawfile.CHUNK_BYTES and _GLOB_CHARS.isdisjoint(str(path)):
+        with rawfile.mapped_fd(src.fd) as buf:
+            got = _read_whole(src, path, buf, rel, source, subset, chunk_done)
+    if got is None:
+        got = _read_chunks(src, rel, source, subset, report, chunk_done)
+    return got, None
+
+
+def _read_whole(src: sourcefile.Source, path: Path, buf, rel: str, source: str, subset: str,
+                chunk_done: Callable[[int], None]) -> _FileRows | None:
     """A file of more than one chunk: Polars reads it whole from its path, on a thread of
     its own (parallel over the whole file, no copy, GIL released), while this thread
     hashes its lines, a chunk at a time. Chunk by chunk, Polars left a core idle between
@@ -265,8 +252,20 @@ def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_d
     None when Polars refuses the file, the file was replaced meanwhile, or a row needs
     the line-by-line path: the chunked path then reads the file and reports its bad lines.
     Nothing is reported from here. A byte counts half done when hashed, whole when parsed.
+    Raises sourcefile.Changed when another program starts to change the file (it waits
+    for our lease, which is held until Polars is done with the file).
     """
-    reader = _Beside(_read_fast, path, labeltext.READ_SCHEMA)
+    # Polars opens the file we have open (Linux), not whatever is at its path by now.
+    own = Path(f"/proc/self/fd/{src.fd}")
+    reader = _Beside(_read_fast, own if own.exists() else path, labeltext.READ_SCHEMA)
+    try:
+        return _hash_beside(reader, src, path, buf, rel, source, subset, chunk_done)
+    finally:
+        src.close_after(reader)  # a cancelled load must not give the lease back under Polars
+
+
+def _hash_beside(reader: _Beside, src: sourcefile.Source, path: Path, buf, rel: str, source: str, subset: str,
+                 chunk_done: Callable[[int], None]) -> _FileRows | None:
     digest = xxhash.xxh3_64()
     numbers: list[pl.Series] = []
     hashes: list[pl.Series] = []
@@ -280,8 +279,10 @@ def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_d
     reader.done(0.05)
     # Copy-on-write and never written: the page cache's own pages, in a buffer ctypes can
     # point Polars to (a read-only mapping it cannot).
-    with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_COPY) as scan:
+    with mmap.mmap(src.fd, 0, access=mmap.ACCESS_COPY) as scan:
         for lo, hi in spans:
+            if src.changed():  # another program waits to change it: stop early
+                raise sourcefile.Changed()
             with memoryview(buf)[lo:hi] as piece:
                 digest.update(piece)
             chunk_numbers, lines, count, chunk_hashes = rawfile.hashed_lines(buf, line, line_hash, lo, hi)
@@ -301,7 +302,7 @@ def _read_whole(path: Path, fh, buf, rel: str, source: str, subset: str, chunk_d
         chunk_done(len(buf) // 2)  # lets cancel in; the reader's result is then dropped
     pieces = reader.take()
     lines = rawfile.Joined(parts)
-    if pieces is None or pieces.height != len(lines) or _replaced(fh, path):
+    if pieces is None or pieces.height != len(lines) or _replaced(src.fd, path):
         return None
     pieces, more = labeltext.decode(pieces)
     reread += more  # _check_rows sorts them and drops repeats
@@ -351,27 +352,30 @@ def _drop_gradually(items: list) -> None:
         items.pop()
 
 
-def _replaced(fh, path: Path) -> bool:
+def _replaced(fd: int, path: Path) -> bool:
     """Is ``path`` no longer the file this load has open (saved anew meanwhile)?"""
-    ours, now = os.fstat(fh.fileno()), os.stat(path)
+    ours, now = os.fstat(fd), os.stat(path)
     return (ours.st_dev, ours.st_ino, ours.st_size, ours.st_mtime_ns) != (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns)
 
 
-def _read_chunks(fh, buf, rel: str, source: str, subset: str, report: LoadReport, chunk_done: Callable[[int], None]) -> _FileRows:
-    """Any file, 16 MB at a time: a chunk Polars refuses goes line by line, so every good
-    line is kept and every bad one reported."""
+def _read_chunks(src: sourcefile.Source, rel: str, source: str, subset: str, report: LoadReport,
+                 chunk_done: Callable[[int], None]) -> _FileRows:
+    """Any file, 16 MB at a time, copied with pread (never mapped: safe if it shrinks):
+    a chunk Polars refuses goes line by line, so every good line is kept and every bad
+    one reported."""
     frames: list[pl.DataFrame] = []
     hashes: list[int] = []
     digest = xxhash.xxh3_64()
     line, seen = 1, 0
-    spans = list(rawfile.chunks(buf))
-    ahead = rawfile.read_at(fh.fileno(), *spans[0]) if spans else b""
+    fd = src.fd
+    spans = list(rawfile.file_chunks(fd, src.size))
+    ahead = rawfile.read_at(fd, *spans[0]) if spans else b""
     for k, (lo, hi) in enumerate(spans):
         piece = ahead  # Polars reads bytes, not a mapping
         # Lines are split and hashed on a second thread while Polars parses (its
         # reader leaves part of a core idle, and releases the GIL meanwhile); that
         # thread then reads the next chunk, so no copy waits on the main thread.
-        split = _Beside(_split_and_hash, piece, line, digest, fh.fileno(), spans[k + 1] if k + 1 < len(spans) else None)
+        split = _Beside(_split_and_hash, piece, line, digest, fd, spans[k + 1] if k + 1 < len(spans) else None)
         raw = _read_fast(piece)
         numbers, lines, count, line_hashes, ahead = split.result()
         line += count
@@ -417,7 +421,7 @@ def _check_rows(raw: pl.DataFrame, piece, lines, probe: pl.DataFrame | None = No
     ``probe``: the same rows laid out for a faster check; ``reread``: rows the stdlib
     must read whatever the checks find."""
     nul, texts, items, repeats, counted = _suspects(raw if probe is None else probe, lengths)
-    if nul and _lone_surrogate_spans(piece):
+    if nul and lone_surrogate_spans(piece):
         return None
     redo = items.arg_true().to_list()
     if texts.height or reread:
@@ -555,39 +559,3 @@ def _parse_lines(numbers: list[int], lines: list[bytes], rel: str, report: LoadR
             rows.append(raw_values(obj))
         keep.append(reason is None)
     return _frame_of(rows), keep
-
-
-def parse_line(line: bytes) -> tuple[dict | None, str | None]:
-    """(object, None) for a good line, (None, reason) for a bad one."""
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, f"invalid UTF-8 at byte {exc.start + 1}"
-    spans = _lone_surrogate_spans(line)
-    if spans:
-        for s, e in reversed(spans):
-            line = line[:s] + b"\\ufffd" + line[e:]
-        text = line.decode("utf-8")
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()) - 1 or "Unterminated string" in exc.msg:
-            return None, f"truncated JSON (ends at column {len(text)})"
-        return None, f"invalid JSON: {exc.msg} at column {exc.colno}"
-    except RecursionError:
-        return None, "invalid JSON: nested too deeply"
-    if not isinstance(obj, dict):
-        return None, f"not a JSON object (a {_json_kind(obj)})"
-    return obj, None
-
-
-def _json_kind(value) -> str:
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "boolean"
-    if value is None:
-        return "null"
-    return "number"

@@ -51,6 +51,24 @@ def mapped(path: Path) -> Iterator[bytes | mmap.mmap]:
             mm.close()
 
 
+class FileShrank(OSError):
+    """The file ended before the bytes asked for: another program truncated it."""
+
+
+@contextmanager
+def mapped_fd(fd: int) -> Iterator[bytes | mmap.mmap]:
+    """An open file's bytes, mapped read-only. Only under a lease (sourcefile): a mapped
+    file that shrinks kills the process when a page past its end is touched."""
+    if os.fstat(fd).st_size == 0:
+        yield b""
+        return
+    mm = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+    try:
+        yield mm
+    finally:
+        mm.close()
+
+
 def read_at(fd: int, lo: int, hi: int) -> bytes:
     """Bytes [lo, hi) of an open file (this load's own descriptor). os.pread and os.read
     let go of the GIL while they copy, where slicing a mapping holds it (~15 ms a 16 MB
@@ -63,7 +81,7 @@ def read_at(fd: int, lo: int, hi: int) -> bytes:
             os.lseek(fd, at, os.SEEK_SET)
             more = os.read(fd, hi - at)
         if not more:  # only if the file shrank meanwhile
-            raise OSError(f"file ended at byte {at} while reading up to {hi}")
+            raise FileShrank(f"file ended at byte {at} while reading up to {hi}")
         parts.append(more)
         at += len(more)
     return parts[0] if len(parts) == 1 else b"".join(parts)
@@ -94,6 +112,46 @@ def chunks(buf, chunk_bytes: int | None = None) -> Iterator[tuple[int, int]]:
             hi = cut + 1 if cut >= 0 else (buf.find(b"\n", hi) + 1 or size)
         yield lo, hi
         lo = hi
+
+
+_WINDOW = 64 << 10  # bytes read at a time while looking for a newline in a file
+
+
+def file_chunks(fd: int, size: int, chunk_bytes: int | None = None) -> Iterator[tuple[int, int]]:
+    """chunks() of a file read with pread (no mapping): the same ranges, found by reading
+    a few windows near each chunk's end, not the chunk itself."""
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
+    lo = 0
+    while lo < size:
+        hi = min(lo + chunk_bytes, size)
+        if hi < size:
+            cut = _rfind_newline(fd, lo, hi)
+            hi = cut + 1 if cut >= 0 else (find_newline(fd, hi, size) + 1 or size)
+        yield lo, hi
+        lo = hi
+
+
+def _rfind_newline(fd: int, lo: int, hi: int) -> int:
+    end = hi
+    while end > lo:
+        start = max(lo, end - _WINDOW)
+        at = read_at(fd, start, end).rfind(b"\n")
+        if at >= 0:
+            return start + at
+        end = start
+    return -1
+
+
+def find_newline(fd: int, lo: int, hi: int) -> int:
+    """Offset of the first newline in bytes [lo, hi) of a file, or -1."""
+    start, window = lo, _WINDOW
+    while start < hi:
+        end = min(hi, start + window)
+        at = read_at(fd, start, end).find(b"\n")
+        if at >= 0:
+            return start + at
+        start, window = end, min(window * 4, CHUNK_BYTES)
+    return -1
 
 
 def line_table(buf, lo: int = 0, hi: int | None = None, first_line: int = 1) -> tuple[LineTable, int]:

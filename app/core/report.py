@@ -4,6 +4,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
+class ReleaseError(Exception):
+    """The release cannot be opened at all (missing path, no readable row)."""
+
+
 @dataclass(frozen=True)
 class BadLine:
     file: str

@@ -463,13 +463,18 @@ def test_loader_opens_files_read_only(tmp_path, monkeypatch):
     write_jsonl(tmp_path / "a.jsonl", [row(1)])
     os.chmod(tmp_path / "a.jsonl", 0o444)
     opened = []
-    real_open = open
+    real_open, real_os_open = open, os.open
 
     def spy(path, mode="r", *a, **k):
         opened.append(mode)
         return real_open(path, mode, *a, **k)
 
+    def os_spy(path, flags, *a, **k):
+        opened.append("rb" if flags & os.O_ACCMODE == os.O_RDONLY and not flags & (os.O_CREAT | os.O_TRUNC) else flags)
+        return real_os_open(path, flags, *a, **k)
+
     monkeypatch.setattr("builtins.open", spy)
+    monkeypatch.setattr(os, "open", os_spy)
     load_release(tmp_path)
     assert opened and all(m == "rb" for m in opened)
 

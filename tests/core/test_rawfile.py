@@ -1,6 +1,8 @@
 """The loader's line splitter (no numpy) and the exporter's (numpy spans) see the same rows."""
 from __future__ import annotations
 
+import os
+
 import pytest
 import xxhash
 from hypothesis import given, settings
@@ -101,3 +103,34 @@ def test_read_at_gives_the_bytes_of_a_range(tmp_path, monkeypatch, pread):
         assert rawfile.read_at(fh.fileno(), 5, 5) == b""
         with pytest.raises(OSError, match="file ended"):
             rawfile.read_at(fh.fileno(), len(data) - 3, len(data) + 10)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")), max_size=60), st.booleans(),
+       st.sampled_from([1, 7, 64, 1000]), st.sampled_from([3, 16, 1 << 16]))
+def test_file_chunks_read_with_pread_are_the_chunks_of_the_mapping(tmp_path_factory, lines, trailing_newline,
+                                                                    chunk_bytes, window):
+    """The loader finds its chunks by reading small windows of a file (no mapping): the
+    ranges must be the ones chunks() finds in the whole bytes, long lines included."""
+    data = b"\n".join(lines) + (b"\n" if trailing_newline and lines else b"")
+    path = tmp_path_factory.mktemp("chunks") / "f.jsonl"
+    path.write_bytes(data)
+    default, rawfile._WINDOW = rawfile._WINDOW, window
+    try:
+        with open(path, "rb") as fh:
+            got = list(rawfile.file_chunks(fh.fileno(), len(data), chunk_bytes))
+            first = rawfile.find_newline(fh.fileno(), 0, len(data))
+    finally:
+        rawfile._WINDOW = default
+    assert got == list(rawfile.chunks(data, chunk_bytes))
+    assert first == data.find(b"\n")
+
+
+def test_a_file_that_shrinks_while_its_chunks_are_found_raises_file_shrank(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b"x" * 5000 + b"\n" + b"y" * 5000)
+    with open(path, "rb") as fh:
+        spans = rawfile.file_chunks(fh.fileno(), 10001, 1000)
+        os.truncate(path, 100)
+        with pytest.raises(rawfile.FileShrank):
+            list(spans)
