@@ -76,63 +76,47 @@ def canonical_id(raw: bytes) -> int | None:
 
 
 class RawRows:
-    """A release's raw row lines by (file, line number), read from disk on demand.
-
-    Each file's line table is built once (numpy, a chunk at a time) and kept. A file that
-    changed on disk since the load (size or mtime) gives nothing: its lines are no longer
-    the rows that were loaded.
+    """A release's raw row lines, read back from disk by the byte offsets the loader
+    recorded (Release.offsets): no scan of the file. A file that changed on disk since the
+    load (size or mtime) gives nothing: its lines are no longer the rows that were loaded.
     """
+
+    _WINDOW = 64 << 10
 
     def __init__(self, release):
         self.release = release
-        self._tables: dict[str, rawfile.LineTable | None] = {}
         self._stamp = {f.rel: (f.size, f.mtime_ns) for f in release.report.file_infos}
 
-    def lines(self, file: str, numbers: Iterable[int]) -> list[bytes | None]:
+    def lines(self, file: str, offsets: Iterable[int]) -> list[bytes | None]:
+        offsets = list(offsets)
         path = os.path.join(self.release.root, file)
-        table = self._table(file, path)
-        numbers = list(numbers)
-        if table is None:
-            return [None] * len(numbers)
-        import numpy as np
-
-        at = np.searchsorted(table.numbers, np.asarray(numbers, dtype=np.uint32))
-        out: list[bytes | None] = []
         try:
             fd = os.open(path, os.O_RDONLY)
         except OSError:
-            return [None] * len(numbers)
+            return [None] * len(offsets)
         try:
-            for n, i in zip(numbers, at.tolist()):
-                if i >= len(table) or int(table.numbers[i]) != n:
-                    out.append(None)
-                    continue
-                lo, hi = int(table.starts[i]), int(table.ends[i])
-                try:
-                    out.append(rawfile.read_at(fd, lo, hi))
-                except OSError:
-                    out.append(None)
+            st = os.fstat(fd)
+            if self._stamp.get(file) != (st.st_size, st.st_mtime_ns):
+                return [None] * len(offsets)
+            return [self._line_at(fd, at, st.st_size) for at in offsets]
         finally:
             os.close(fd)
-        return out
 
-    def _table(self, file: str, path: str) -> rawfile.LineTable | None:
-        if file not in self._tables:
-            self._tables[file] = self._build(file, path)
-        return self._tables[file]
-
-    def _build(self, file: str, path: str) -> rawfile.LineTable | None:
+    def _line_at(self, fd: int, at: int, size: int) -> bytes | None:
+        """The stripped line starting at byte ``at`` (as the loader read it)."""
+        parts, pos = [], at
         try:
-            st = os.stat(path)
+            while pos < size:
+                piece = rawfile.read_at(fd, pos, min(size, pos + self._WINDOW))
+                cut = piece.find(b"\n")
+                if cut >= 0:
+                    parts.append(piece[:cut])
+                    break
+                parts.append(piece)
+                pos += len(piece)
         except OSError:
             return None
-        if self._stamp.get(file) != (st.st_size, st.st_mtime_ns):
-            return None
-        try:
-            with rawfile.mapped(path) as buf:
-                return rawfile.file_line_table(buf)
-        except (OSError, ValueError):
-            return None
+        return b"".join(parts).rstrip()
 
 
 def raw_rows(release) -> RawRows:
@@ -154,20 +138,26 @@ def copies_of(release, rids: pl.Series) -> pl.DataFrame:
 
 
 def rows_of(release, rids: Iterable[int]) -> pl.DataFrame:
-    """rid, file, line, the text lengths, n and k of the given rids that are in the release."""
+    """rid, file, line, offset, the text lengths, n and k of the given rids in the release."""
     keys = pl.Series("rid", list(rids), dtype=pl.UInt64).to_frame()
-    found = keys.join(release.frame.select("rid", "file", "line", *LENGTHS), on="rid", how="inner", maintain_order="left")
+    found = keys.join(located(release).select("rid", "file", "line", "offset", *LENGTHS), on="rid", how="inner",
+                      maintain_order="left")
     return found.join(copies_of(release, found["rid"]), on="rid", how="left", maintain_order="left")
 
 
+def located(release) -> pl.DataFrame:
+    """The release frame's rid, file, line and lengths with each row's byte ``offset``."""
+    return release.frame.select("rid", "file", "line", *LENGTHS).with_columns(offset=release.offsets)
+
+
 def content_ids(release, rows: pl.DataFrame) -> list[int | None]:
-    """Content ids of ``rows`` (columns file, line), in their order; None where the line
+    """Content ids of ``rows`` (columns file, offset), in their order; None where the line
     cannot be read any more or is no longer the loaded row."""
     reader = raw_rows(release)
     out: list[int | None] = [None] * rows.height
-    indexed = rows.select("file", "line").with_row_index("_i")
+    indexed = rows.select("file", "offset").with_row_index("_i")
     for (file,), part in indexed.partition_by("file", as_dict=True, maintain_order=True).items():
-        raws = reader.lines(file, part["line"].to_list())
+        raws = reader.lines(file, part["offset"].to_list())
         for i, raw in zip(part["_i"].to_list(), raws):
             if raw is not None:
                 out[i] = canonical_id(raw)
@@ -184,7 +174,7 @@ def anchors_for(release, rids: Iterable[int]) -> dict[int, Anchor]:
     out: dict[int, Anchor] = {}
     indexed = rows.with_row_index("_i")
     for (file,), part in indexed.partition_by("file", as_dict=True, maintain_order=True).items():
-        raws = reader.lines(file, part["line"].to_list())
+        raws = reader.lines(file, part["offset"].to_list())
         for row, raw in zip(part.iter_rows(named=True), raws):
             if raw is None or not _is_line_of(raw, row["rid"], row["k"]):
                 continue

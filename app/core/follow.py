@@ -21,7 +21,7 @@ from typing import Iterable, Mapping
 
 import polars as pl
 
-from .anchors import LENGTHS, Anchor, content_ids, copies_of
+from .anchors import LENGTHS, Anchor, content_ids, copies_of, located
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def _copies(rid: int, anchor: Anchor, n: int) -> Stale:
 def _match(release, sought: Mapping[int, Anchor], decided: set[int], unchanged: Mapping[str, str], out: Followed) -> None:
     wanted = pl.DataFrame([a.lengths for a in sought.values()], schema=list(LENGTHS), orient="row").unique()
     changed = [f.rel for f in release.report.file_infos if unchanged.get(f.rel) != f.xxh3]
-    frame = release.frame.select("rid", "file", "line", *LENGTHS).with_row_index("_pos")
+    frame = located(release).with_row_index("_pos")
     candidates = (frame.filter(pl.col("file").is_in(changed))
                   .join(wanted.cast({c: pl.UInt32 for c in LENGTHS}), on=list(LENGTHS), how="semi")
                   .sort("_pos"))

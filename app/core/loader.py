@@ -52,7 +52,11 @@ class Release:
     report: LoadReport = field(compare=False)
     # rid, n, k of rows whose exact line repeats (schema.row_ids_and_copies)
     duplicates: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=COPIES_SCHEMA), compare=False, repr=False)
-    cache: dict = field(default_factory=dict, compare=False, repr=False)  # derived data made on demand (anchors.raw_rows)
+    # byte offset of each row's line in its file (where its stripped bytes start), in
+    # frame order: a decided row's raw line is read back at once (anchors.py)
+    offsets: pl.Series = field(default_factory=lambda: pl.Series("offset", [], dtype=pl.UInt64), compare=False,
+                               repr=False)
+    cache: dict = field(default_factory=dict, compare=False, repr=False)  # derived data made on demand
 
     @property
     def name(self) -> str:
@@ -85,6 +89,7 @@ def load_release(
     report = LoadReport()
     frames: list[pl.DataFrame] = []
     hashes: list[pl.Series] = []
+    offsets: list[pl.Series] = []
     repeats: list[dict[str, bool] | None] = []
     done = 0
     for i, found in enumerate(files):
@@ -106,6 +111,7 @@ def load_release(
             frames.append(part[0])
             hashes.append(part[1])
             repeats.append(part[2])
+            offsets.append(part[3])
         done += sizes[i]
     if progress:
         progress(Progress(total, total, len(files), len(files), ""))
@@ -121,7 +127,8 @@ def load_release(
         facets.remember_inner_duplicates(frame, {c: any(r[c] for r in repeats) for c in repeats[0]})
     report.rows = frame.height
     report.bad_lines.sort(key=lambda b: (b.file, b.line))
-    return Release(root=root, paths=opened.paths, frame=frame, report=report, duplicates=copies)
+    return Release(root=root, paths=opened.paths, frame=frame, report=report, duplicates=copies,
+                   offsets=pl.concat(offsets, rechunk=True))
 
 
 def _size(found: Found) -> int:
@@ -181,8 +188,9 @@ class _Beside(threading.Thread):
 
 
 # (frames of the file's rows, their line hashes (UInt64), how many non-blank lines, XXH3 of
-# the file, per label column whether a row repeats a label in it (None: not checked))
-_FileRows = tuple[list[pl.DataFrame], pl.Series, int, str, dict[str, bool] | None]
+# the file, per label column whether a row repeats a label in it (None: not checked), the
+# byte offsets of the rows' lines (UInt64))
+_FileRows = tuple[list[pl.DataFrame], pl.Series, int, str, dict[str, bool] | None, pl.Series]
 # Polars takes a path with any of these for a glob pattern, and would read other files.
 _GLOB_CHARS = frozenset("*?[]{}")
 
@@ -212,7 +220,7 @@ def _load_file(found: Found, source: str, report: LoadReport, chunk_done: Callab
         report.skipped_files.append(SkippedFile(rel, skip))
         return None
     report.bad_lines += own.bad_lines
-    frames, hashes, seen, digest, repeats = got
+    frames, hashes, seen, digest, repeats, offsets = got
     if not seen:
         report.skipped_files.append(SkippedFile(rel, "empty file" if src.size == 0 else "blank lines only"))
         return None
@@ -220,7 +228,7 @@ def _load_file(found: Found, source: str, report: LoadReport, chunk_done: Callab
     report.file_infos.append(FileInfo(rel, src.size, src.mtime_ns, digest, rows))
     if not frames:
         return None
-    return pl.concat(frames, rechunk=False), hashes, repeats
+    return pl.concat(frames, rechunk=False), hashes, repeats, offsets
 
 
 def _read_source(src: sourcefile.Source, path: Path, rel: str, source: str, report: LoadReport,
@@ -269,6 +277,7 @@ def _hash_beside(reader: _Beside, src: sourcefile.Source, path: Path, buf, rel: 
     digest = xxhash.xxh3_64()
     numbers: list[pl.Series] = []
     hashes: list[pl.Series] = []
+    starts: list[pl.Series] = []
     parts: list = []
     reread: list[int] = []  # rows where a label may be a JSON string (labeltext)
     line, rows = 1, 0
@@ -290,6 +299,7 @@ def _hash_beside(reader: _Beside, src: sourcefile.Source, path: Path, buf, rel: 
             # Columns built a chunk at a time: 500k Python ints at once held the GIL ~30 ms.
             numbers.append(_uint32s(chunk_numbers))
             hashes.append(pl.Series(chunk_hashes, dtype=pl.UInt64))
+            starts.append(_starts(buf, lines, lo, hi, line))
             reread += _text_label_rows(scan, lines, rows)
             rawfile.forget(scan, lo, hi)
             parts.append(lines)
@@ -297,7 +307,8 @@ def _hash_beside(reader: _Beside, src: sourcefile.Source, path: Path, buf, rel: 
             line += count
             chunk_done(hi // 2)
     line_numbers, line_hashes = pl.concat(numbers, rechunk=True), pl.concat(hashes, rechunk=True)
-    del numbers, hashes
+    line_starts = pl.concat(starts, rechunk=True)
+    del numbers, hashes, starts
     while not reader.done(0.05):
         chunk_done(len(buf) // 2)  # lets cancel in; the reader's result is then dropped
     pieces = reader.take()
@@ -319,7 +330,19 @@ def _hash_beside(reader: _Beside, src: sourcefile.Source, path: Path, buf, rel: 
     chunk_done(len(buf))
     raw, repeats, lengths = checked
     frames = [normalise_raw(raw, rel, line_numbers, source, subset, lengths)] if raw.height else []
-    return frames, line_hashes, seen, digest.hexdigest(), repeats
+    return frames, line_hashes, seen, digest.hexdigest(), repeats, line_starts
+
+
+def _starts(buf, lines, lo: int, hi: int, first_line: int, base: int = 0) -> pl.Series:
+    """Where each of a chunk's lines starts in the file: the spans' own offsets, or
+    (a chunk split line by line: a BOM, CR or padded lines) the same lines' spans from
+    rawfile.line_table. ``base``: the file offset of ``buf``'s first byte."""
+    if isinstance(lines, rawfile.Spans):
+        found = lines.starts
+    else:
+        found = rawfile.line_table(buf, lo, hi, first_line)[0].starts
+    return (pl.Series("offset", found, dtype=pl.UInt64) + base).cast(pl.UInt64) if base else \
+        pl.Series("offset", found, dtype=pl.UInt64)
 
 
 def _text_label_rows(scan, lines, first: int) -> list[int]:
@@ -365,6 +388,7 @@ def _read_chunks(src: sourcefile.Source, rel: str, source: str, subset: str, rep
     one reported."""
     frames: list[pl.DataFrame] = []
     hashes: list[int] = []
+    starts: list[pl.Series] = []
     digest = xxhash.xxh3_64()
     line, seen = 1, 0
     fd = src.fd
@@ -378,18 +402,23 @@ def _read_chunks(src: sourcefile.Source, rel: str, source: str, subset: str, rep
         split = _Beside(_split_and_hash, piece, line, digest, fd, spans[k + 1] if k + 1 < len(spans) else None)
         raw = _read_fast(piece)
         numbers, lines, count, line_hashes, ahead = split.result()
+        first = line
         line += count
         seen += len(lines)
         if lines:
             raw, keep = _check_chunk(raw, piece, numbers, lines, rel, report)
             if raw.height:
+                at = _starts(piece, lines, 0, len(piece), first, lo)
                 if keep is not None:
                     numbers, line_hashes = list(compress(numbers, keep)), list(compress(line_hashes, keep))
+                    at = at.filter(pl.Series(keep, dtype=pl.Boolean))
                 frames.append(normalise_raw(raw, rel, pl.Series(numbers, dtype=pl.UInt32), source, subset))
                 hashes += line_hashes
+                starts.append(at)
         del piece, lines, split, raw  # free this chunk's 16 MB before the one after next is copied
         chunk_done(hi)
-    return frames, pl.Series(hashes, dtype=pl.UInt64), seen, digest.hexdigest(), None
+    offsets = pl.concat(starts, rechunk=True) if starts else pl.Series("offset", [], dtype=pl.UInt64)
+    return frames, pl.Series(hashes, dtype=pl.UInt64), seen, digest.hexdigest(), None, offsets
 
 
 def _read_fast(source: bytes | Path, schema: pl.Schema = RAW_SCHEMA) -> pl.DataFrame | None:

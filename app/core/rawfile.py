@@ -304,22 +304,6 @@ class Joined(Sequence):
         return self.parts[k][i - (self._ends[k - 1] if k else 0)]
 
 
-def file_line_table(buf) -> LineTable:
-    """line_table of a whole file, chunk by chunk as the loader reads it, so line
-    numbers and stripped spans are exactly the loader's."""
-    import numpy as np
-
-    parts, line = [], 1
-    for lo, hi in chunks(buf):
-        table, count = line_table(buf, lo, hi, line)
-        line += count
-        parts.append(table)
-    if not parts:
-        empty = np.zeros(0, dtype=np.int64)
-        return LineTable(empty, empty, np.zeros(0, dtype=np.uint32))
-    return LineTable(*(np.concatenate([getattr(p, k) for p in parts]) for k in ("starts", "ends", "numbers")))
-
-
 def read_rows(path: Path) -> list[tuple[int, bytes]]:
     """(line number, raw stripped bytes) of every non-blank line of a file."""
     with mapped(path) as buf:

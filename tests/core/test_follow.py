@@ -157,3 +157,54 @@ def test_legacy_decisions_without_anchors_stay_when_their_row_does(tmp_path):
     new = load_release(path.parent)
     got = follow(new, rids[:1], {})
     assert [s.rid for s in got.stale] == rids[:1] and "not recorded" in got.stale[0].reason
+
+
+def _every_line_is_read_back(release):
+    from app.core.anchors import located, raw_rows
+    from app.core.schema import line_hash
+
+    rows = located(release).join(release.duplicates, on="rid", how="anti")  # unique lines: id == hash
+    reader = raw_rows(release)
+    for (file,), part in rows.partition_by("file", as_dict=True).items():
+        raws = reader.lines(file, part["offset"].to_list())
+        assert [line_hash(r) for r in raws] == part["rid"].to_list(), file
+
+
+def test_offsets_lead_to_every_row_of_odd_files(tmp_path):
+    from .curation_support import make_tree
+
+    release = load_release(make_tree(tmp_path))  # a BOM, CRLF, blank and bad lines
+    assert release.offsets.len() == release.frame.height
+    _every_line_is_read_back(release)
+
+
+def test_offsets_of_a_file_read_whole(tmp_path):
+    # over one chunk (16 MB): Polars reads it whole while the lines are hashed beside it
+    path = tmp_path / "big.jsonl"
+    pad = "文" * 2000
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(3_000):
+            fh.write(("  " if i % 997 == 0 else "") + json.dumps({"instruction": f"问{i}", "input": "", "output": pad + str(i)},
+                                                                  ensure_ascii=False) + "\n")
+    assert path.stat().st_size > 16 << 20
+    release = load_release(path)
+    _every_line_is_read_back(release)
+
+
+def test_offsets_of_the_real_sample(sample_root):
+    _every_line_is_read_back(load_release(sample_root))
+
+
+def test_offsets_of_a_file_read_in_many_chunks(tmp_path, monkeypatch):
+    from app.core import rawfile
+
+    monkeypatch.setattr(rawfile, "CHUNK_BYTES", 4096)  # many chunks, each copied and split on its own
+    path = tmp_path / "chunks.jsonl"
+    lines = [json.dumps({"instruction": f"问{i}", "input": "", "output": "答" * (i % 50)}, ensure_ascii=False)
+             for i in range(600)]
+    lines[5] = " " + lines[5] + " "  # a padded line: that chunk is split line by line
+    lines[300] = '{"instruction": "broken'  # a bad line
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
+    release = load_release(path)
+    assert release.frame.height == 599
+    _every_line_is_read_back(release)
