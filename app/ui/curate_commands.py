@@ -48,26 +48,24 @@ class CurateCommands(QObject):
 
     # -- which rows ------------------------------------------------------------------------
     def selected_positions(self) -> np.ndarray:
-        """Frame positions of the selected table rows (the current row if none is selected)."""
-        table, model = self.w.table, self.w.model
-        rows = []
-        for rng in table.selectionModel().selection():
-            rows.append(np.arange(rng.top(), rng.bottom() + 1))
-        if rows:
-            idx = np.unique(np.concatenate(rows))
-            return model.positions[idx[idx < model.positions.size]]
-        current = table.current_position()
-        return np.array([] if current is None else [current], dtype=np.uint32)
+        """The rows a command acts on: the highlighted rows when there are two or more (a
+        multi-row command: it states the count first); otherwise exactly the row the detail
+        view shows, which is the table's current row (RowsView keeps them one)."""
+        selected = self.w.table.selected_positions()
+        if selected.size >= 2:
+            return selected
+        shown = self.w.detail_position
+        return np.array([] if shown is None else [shown], dtype=np.uint32)
 
     def filter_positions(self) -> np.ndarray:
         return self.w.model.positions
 
-    def _targets(self, whole_filter: bool) -> list[int]:
+    def _targets(self, whole_filter: bool) -> tuple[np.ndarray, list[int]]:
         positions = self.filter_positions() if whole_filter else self.selected_positions()
         rids = self.ctl.rids_at(positions)
         if not rids:
             self._say(self.tr("No rows to act on."))
-        return rids
+        return positions, rids
 
     def _confirm(self, text: str, n: int, whole_filter: bool, then: Callable[[], None]) -> None:
         """Bulk actions (more than one row, or the whole filter) ask first, stating the count."""
@@ -90,7 +88,7 @@ class CurateCommands(QObject):
 
     # -- decisions ------------------------------------------------------------------------------
     def reject(self, whole_filter: bool = False) -> None:
-        if not self._writable() or not (rids := self._targets(whole_filter)):
+        if not self._writable() or not (rids := self._targets(whole_filter)[1]):
             return
         dialog = RejectDialog(len(rids), self.w)
 
@@ -107,7 +105,7 @@ class CurateCommands(QObject):
         self.reject(whole_filter=True)
 
     def accept(self, whole_filter: bool = False) -> None:
-        if not self._writable() or not (rids := self._targets(whole_filter)):
+        if not self._writable() or not (rids := self._targets(whole_filter)[1]):
             return
         text = self.tr("Accept %1 rows%2?").replace("%1", f"{len(rids):,}") \
             .replace("%2", self.tr(" (the whole current filter)") if whole_filter else "")
@@ -117,7 +115,7 @@ class CurateCommands(QObject):
         self.accept(whole_filter=True)
 
     def restore(self) -> None:
-        if not self._writable() or not (rids := self._targets(False)):
+        if not self._writable() or not (rids := self._targets(False)[1]):
             return
         text = self.tr("Restore %1 rows (clear their accept/reject decision)?").replace("%1", f"{len(rids):,}")
         self._confirm(text, len(rids), False, lambda: self._apply(Restore(rids)))
@@ -172,13 +170,15 @@ class CurateCommands(QObject):
         return cache[field]
 
     def edit_labels(self, whole_filter: bool = False, field: str = "task_major") -> None:
-        if not self._writable() or not (rids := self._targets(whole_filter)):
+        if not self._writable():
+            return
+        positions, rids = self._targets(whole_filter)
+        if not rids:
             return
         current = {}
         frame = self.w.session.frame
-        if len(rids) == 1 and frame is not None:
-            position = (self.filter_positions() if whole_filter else self.selected_positions())[0]
-            row = frame.row(int(position), named=True)
+        if len(rids) == 1 and frame is not None:  # one row: the dialog starts from its labels
+            row = frame.row(int(positions[0]), named=True)
             current = {f: list(row.get(f) or []) for f in ("task_major", "task_minor", "domain")}
         dialog = LabelDialog(len(rids), self.label_values, current, self.w, field=field)
 

@@ -49,7 +49,8 @@ class MainWindow(QMainWindow):
         self.lengths = None  # LengthFacets once all its charts exist (pyqtgraph is imported in the background)
         self._lengths_widget = None
         self._histograms: dict[str, tuple] = {}
-        self.detail_position: int | None = None  # frame position shown in the detail view
+        self.detail_position: int | None = None  # frame position shown in the detail view: the table's current row
+        self._rows_spec = None  # the view the table's rows answer (a new one starts at its first row)
         self.view_after_load = None  # a FilterSpec to apply once the release is in (launch --view)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
@@ -157,6 +158,8 @@ class MainWindow(QMainWindow):
 
     def _on_release(self, release) -> None:
         self.model.set_frame(release.frame, self.session.positions)
+        self._rows_spec = None
+        self._show_detail(None)  # a position of the previous release means nothing here
         self.status.set_report(release.report)
         self.setWindowTitle(f"{release.name} — {APP_NAME}")
         self.settings.add_recent([str(p) for p in release.paths])
@@ -182,12 +185,17 @@ class MainWindow(QMainWindow):
 
     # -- results ------------------------------------------------------------------------------------------
     def _on_rows(self, positions) -> None:
-        previous = self.detail_position
+        """New rows for the view. The shown row stays current if it is still there; if it
+        left, the next current row is the first one of a new filter, search or sort, or the
+        row that slid into its place when a decision or undo took it out of the same view.
+        Either way the detail view then shows the table's current row (or nothing)."""
+        previous, row = self.detail_position, self.table.currentIndex().row()
+        same_view = self.session.rows_spec == self._rows_spec
+        self._rows_spec = self.session.rows_spec
         self.model.set_positions(positions)
         if not self.table.select_position(previous):
-            self.table.select_row(0)
-            if not len(positions):
-                self._show_detail(None)
+            self.table.select_row(min(row, len(positions) - 1) if same_view and row >= 0 else 0)
+        self._show_detail(self.table.current_position())  # never a row the table no longer shows
         spec = self.session.spec
         self.status.set_counts(len(positions), self.session.total_rows, spec)
         self.search_bar.set_match_count(len(positions) if spec.search.active else None)

@@ -46,10 +46,20 @@ def wait_until(predicate: Callable[[], bool], what: str, timeout: float = TIMEOU
     return time.perf_counter() - start
 
 
+def quiet(window) -> bool:
+    """Nothing is left to land: the rows and counts of the current view, the curation
+    frame and the analysis passes (whose columns change the frame and recount it). On a
+    busy machine any of them can land late; a check made before reads a stale state."""
+    s, ctl, analysis = window.session, window.curation, window.commands.analysis.ctl
+    return (not (s.busy or s.loading or window.search_bar.pending)
+            and s.facets is not None and s.facets.spec == s.spec == s.rows_spec
+            and (ctl.curation is None or (ctl.frame is not None and not ctl.busy and not ctl.frame_pending))
+            and analysis.idle())
+
+
 def settle(window) -> None:
-    """Wait until the worker is idle and the debounce timers have fired."""
-    wait_until(lambda: not (window.session.busy or window.session.loading or window.search_bar.pending),
-               "the worker to finish")
+    """Wait until quiet(): every check after it reads a state nothing will still change."""
+    wait_until(lambda: quiet(window), "the rows, counts, curation frame and analysis passes to land")
 
 
 def type_text(widget, text: str) -> None:
@@ -74,7 +84,7 @@ def exercise(window, paths: list[str], log: Callable[[str], None]) -> None:
     window.open_paths(paths)
     wait_until(lambda: window.session.release is not None and window.session.facets is not None, "the release to load")
     settle(window)
-    frame = window.session.frame
+    frame = window.session.frame  # with the curation and analysis columns: settle waited for them
     log(f"ok  load: {frame.height:,} rows from {window.session.release.report.files} file(s) in "
         f"{time.perf_counter() - t0:.2f} s; report: {window.session.release.report.summary()}")
     check(window.model.rowCount() == frame.height, f"table shows {window.model.rowCount()} rows, frame has {frame.height}")
@@ -91,14 +101,16 @@ def exercise(window, paths: list[str], log: Callable[[str], None]) -> None:
     settle(window)
     spec = window.session.spec
     check(spec.facet(column) == FacetSel(include=(value,)), f"facet click gave spec {spec.to_text()}")
-    check(window.model.rowCount() == expected == query.count(frame, spec),
+    check(window.model.rowCount() == expected == query.count(window.session.frame, spec),
           f"after clicking {column}={value!r}: table {window.model.rowCount()}, facet said {expected}, "
-          f"core counts {query.count(frame, spec)}")
+          f"core counts {query.count(window.session.frame, spec)}")
     log(f"ok  facet click {column}={value!r}: {expected:,} rows, table and core agree")
 
-    # Counts stay consistent: every scalar facet without a selection sums to the rows shown.
+    # Counts stay consistent: every scalar facet without a selection sums to the rows shown
+    # (a list column's are per value). Read on the frame the counts were made from.
+    schema = window.session.frame.schema
     for col, fc in window.session.facets.counts.items():
-        if col != column and not query.is_list_column(col, frame.schema):
+        if col != column and not query.is_list_column(col, schema):
             total = sum(n for _, n in fc.values)
             check(total == window.model.rowCount(), f"facet {col} sums to {total}, table shows {window.model.rowCount()}")
     log("ok  facet counts sum to the visible rows")
@@ -110,7 +122,7 @@ def exercise(window, paths: list[str], log: Callable[[str], None]) -> None:
     settle(window)
     want = FilterSpec(facets=((column, FacetSel(include=(value,))),), search=SearchSpec(text=text.strip()[:2]))
     check(window.session.spec == want, f"search gave spec {window.session.spec.to_text()}, wanted {want.to_text()}")
-    n = query.count(frame, want)
+    n = query.count(window.session.frame, want)
     check(window.model.rowCount() == n, f"search {text!r}: table {window.model.rowCount()}, core {n}")
     check(window.search_bar.count.text() != "", "the search bar shows no match count")
     check(n == 0 or window.detail.match_count > 0, "the detail view highlights no match")
@@ -119,7 +131,7 @@ def exercise(window, paths: list[str], log: Callable[[str], None]) -> None:
     # Clearing everything brings every row back.
     window.registry["filter.clear_all"].trigger()
     settle(window)
-    check(window.model.rowCount() == frame.height, "clear all filters did not restore every row")
+    check(window.model.rowCount() == window.session.frame.height, "clear all filters did not restore every row")
     log("ok  clear all filters")
 
 
@@ -135,7 +147,7 @@ def keep_project_in(paths: list[str], folder: Path) -> None:
 
 
 def _dialog(window, what: str):
-    wait_until(lambda: window.commands.dialog is not None and window.commands.dialog.isVisible(), what, 10)
+    wait_until(lambda: window.commands.dialog is not None and window.commands.dialog.isVisible(), what)
     return window.commands.dialog
 
 
@@ -166,7 +178,7 @@ def exercise_curation(window, scratch: Path, log: Callable[[str], None]) -> None
     dialog = _dialog(window, "the save-version dialog")
     type_text(dialog.message, "self-test")
     QTest.keyClick(dialog.message, Qt.Key.Key_Return)
-    wait_until(lambda: ctl.curation.last_version, "the version to be saved", 10)
+    wait_until(lambda: ctl.curation.last_version, "the version to be saved")
     info = ctl.curation.versions()[-1]
     check(info.message == "self-test" and ctl.curation.load_version(info.number).get(rid).fields.get("output") == EDITED,
           f"version {info.number} does not hold the edit")

@@ -230,6 +230,11 @@ class BrowseSession(QObject):
 
     # -- filtering --------------------------------------------------------------------
     @property
+    def rows_spec(self) -> FilterSpec:
+        """The spec ``positions`` answer (``spec`` may be newer, its rows still coming)."""
+        return self._good_spec
+
+    @property
     def total_rows(self) -> int:
         return 0 if self.frame is None else self.frame.height
 

@@ -1,6 +1,7 @@
 """pytest-qt fixtures: offscreen Qt, throwaway settings, small releases, a ready window."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -106,15 +107,42 @@ def window(qtbot, app_env, tmp_path, monkeypatch):
     win.deleteLater()
 
 
-def wait_idle(qtbot, win, timeout: int = 20000) -> None:
+PATIENCE_MS = 60000  # the least any wait gives its condition: it bounds a hang, it never paces a test
+
+
+def _patient(wait, *args, timeout: int = PATIENCE_MS, **kwargs):
+    return wait(*args, timeout=max(timeout, PATIENCE_MS), **kwargs)
+
+
+@pytest.fixture()
+def qtbot(qtbot):
+    """pytest-qt's qtbot whose waits give up after PATIENCE_MS at the earliest (its default
+    is 5 s): they return as soon as their condition holds, and on a machine whose cores are
+    busy elsewhere a worker's recount can take longer than 5 s to land."""
+    for name in ("waitUntil", "waitSignal", "waitSignals", "waitCallback", "waitActive", "waitExposed"):
+        setattr(qtbot, name, functools.partial(_patient, getattr(qtbot, name)))
+    return qtbot
+
+
+def wait_idle(qtbot, win, timeout: int = PATIENCE_MS) -> None:
     """Until the release is loaded, no search is waiting out its debounce and the worker is idle."""
     qtbot.waitUntil(lambda: win.session.release is not None and not win.session.loading
                     and not win.search_bar.pending and not win.session.busy and win.session.facets is not None,
                     timeout=timeout)
 
 
+def settle_all(qtbot, win, timeout: int = PATIENCE_MS) -> None:
+    """Until nothing is left to land: the rows and counts of the current view, the curation
+    frame and the analysis passes (whose columns replace the frame and recount it). The
+    self-test waits for the same condition."""
+    from app.ui.self_test import quiet
+
+    qtbot.waitUntil(lambda: win.session.release is not None and quiet(win), timeout=timeout)
+
+
 @pytest.fixture()
 def loaded(qtbot, window, small_release):
+    """The window with the small release in, and everything that follows a load landed."""
     window.open_paths([str(small_release)])
-    wait_idle(qtbot, window)
+    settle_all(qtbot, window)
     return window

@@ -55,7 +55,7 @@ def save(qtbot, win, message: str) -> None:
 
 def open_history(qtbot, win):
     win.activateWindow()  # (after a modal dialog the shortcut needs the window active again)
-    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(win.isActiveWindow)
     win.table.setFocus()
     press(qtbot, win.table, Qt.Key.Key_H, CTRL)
     panel = win.curate_ui.history
@@ -73,9 +73,7 @@ def changes_of(qtbot, panel, number: int, count: int) -> dict[str, tuple[str, st
     """Select version ``number`` in the list; its changed rows as {locator: (after, by)}."""
     row = panel.versions.row_of(number)
     panel.version_view.setCurrentIndex(panel.versions.index(row, 0))  # as a click does
-    qtbot.waitUntil(lambda: panel.selected == number and panel.wait_idle(100) and panel.changes.rowCount() == count,
-                    timeout=10000)
-    QApplication.processEvents()
+    qtbot.waitUntil(lambda: panel.selected == number and not panel.busy and panel.changes.rowCount() == count)
     ch = panel.changes
     assert ch.headerData(BY_COL, Qt.Orientation.Horizontal) == "By"
     return {ch.data(ch.index(r, 0)): (ch.data(ch.index(r, 2)), ch.data(ch.index(r, BY_COL))) for r in range(ch.rowCount())}

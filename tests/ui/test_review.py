@@ -416,6 +416,9 @@ def test_latency_probe_measures_key_to_painted_item(qtbot, rv):
     result = measure_in_window(rv, keys=("j", "a"), count=5, interval_ms=5)
     mode = rv.commands.review
     assert result["rows"] == 60 and result["keys"]["j"]["n"] == 5 and result["keys"]["a"]["n"] == 5
-    assert 0 < result["all"]["p50_ms"] < 1000 and result["all_gui_cpu"]["n"] == 10
+    # Wall time spans the GUI thread's CPU time for each press; only the CPU time is bounded
+    # here (in ms, not ns): a machine busy elsewhere stretches the wall clock.
+    cpu = result["all_gui_cpu"]
+    assert cpu["n"] == 10 and 0 < cpu["p50_ms"] <= result["all"]["p50_ms"] and cpu["p50_ms"] < 1000
     assert rv.curation.curation.overlay.counts()["accepted"] == 5  # the "a" presses were real decisions
     assert mode.controller.paints >= 10

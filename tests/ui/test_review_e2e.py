@@ -1,6 +1,10 @@
 """Review mode end to end in a real X window: `python -m app resources/demo` under Xvfb,
 a session typed with xdotool (decisions, an edit, undo, a saved version, leaving, quit),
-then the project on disk is read back by the core and must hold exactly that session."""
+then the project on disk is read back by the core and must hold exactly that session.
+
+Keys are queued by the X server and handled in order, so they need no pauses between
+them; where a key opens or closes a dialog (its own X window), the next keys wait until
+that window has the keyboard focus."""
 from __future__ import annotations
 
 import json
@@ -37,6 +41,12 @@ def _xdotool(display: str, *args: str) -> str:
     return out.stdout.strip()
 
 
+def _focus(display: str) -> tuple[str, str]:
+    """(id, title) of the X window holding the keyboard focus."""
+    wid = _xdotool(display, "getwindowfocus")
+    return wid, (_xdotool(display, "getwindowname", wid) if wid else "")
+
+
 def test_typed_review_session_lands_on_disk(tmp_path, demo_root):
     n = free_display()
     display = f":{n}"
@@ -62,13 +72,15 @@ def test_typed_review_session_lands_on_disk(tmp_path, demo_root):
             wid = wid[0] if wid else ""
             time.sleep(0.2)
         assert wid, "no window"
-        time.sleep(1.5)  # the rows are painted and the project is open
-        _xdotool(display, "windowfocus", "--sync", wid)
+        _xdotool(display, "windowfocus", "--sync", wid)  # the project is open (its journal exists): F2 works
 
-        def keys(*names: str, pause: float = 0.35) -> None:
+        def keys(*names: str) -> None:
             for name in names:
                 _xdotool(display, "key", "--clearmodifiers", name)
-                time.sleep(pause)
+
+        def focus_on(title: str | None, what: str) -> None:
+            """Until the window whose title starts with ``title`` (None: the main window) has the keyboard."""
+            _wait(lambda: _focus(display)[1].startswith(title) if title else _focus(display)[0] == wid, 60, what)
 
         keys("F2", "a", "a", "2", "x", "1", "j")  # accept, accept, reject 低质量, reject 重复, skip one
         keys("e", "ctrl+a")
@@ -78,13 +90,18 @@ def test_typed_review_session_lands_on_disk(tmp_path, demo_root):
         shot = tmp_path / "review.png"
         if shutil.which("import"):
             subprocess.run(["import", "-display", display, "-window", "root", str(shot)], timeout=30)
-        keys("ctrl+s", pause=1.0)  # the version message dialog
+        keys("ctrl+s")
+        focus_on("Save version", "the version message dialog")
         keys("ctrl+a")
         _xdotool(display, "type", "--delay", "40", "e2e review")
-        keys("Return", pause=1.0)
-        keys("Escape", pause=1.0)  # leave: the summary dialog
-        keys("Return", "ctrl+q", pause=1.0)
-        app.wait(timeout=30)
+        keys("Return")
+        focus_on(None, "the review view after the dialog")
+        keys("Escape")  # leave: the summary dialog
+        focus_on("Review session", "the session summary")
+        keys("Return")
+        focus_on(None, "the table after the summary")
+        keys("ctrl+q")
+        app.wait(timeout=60)
         log = app.stdout.read()
         assert app.returncode == 0, log
     finally:

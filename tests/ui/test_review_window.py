@@ -58,12 +58,12 @@ def test_decisions_in_review_mode_share_one_delayed_frame(qtbot, rv):
     qtbot.keyClick(mode.view, Qt.Key.Key_A)
     assert ctl.curation.overlay.get(first).decision == ctl.curation.overlay.get(second).decision == "accepted"
     assert ctl.frame_pending and not ctl.busy  # nothing computed yet: the next key has the GUI thread
-    qtbot.wait(300)
     assert frames == [] and status_of(win, first) == "untouched"
-    qtbot.waitUntil(lambda: len(frames) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(frames) == 1)
+    # (A lower bound only: the delay timer never fires early; a busy machine makes it late.)
     assert time.monotonic() - t0 >= curation_ctl.FRAME_DELAY_MS / 1000 * 0.9
     assert status_of(win, first) == status_of(win, second) == "accepted"
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not ctl.frame_pending and not ctl.busy)  # nothing left that could bring another
     assert len(frames) == 1  # both decisions in one frame
     # both changed rows are among the positions the table repaints
     positions = set(ctl.updated_positions.tolist())
@@ -78,10 +78,11 @@ def test_leaving_review_mode_flushes_the_frame_at_once(qtbot, rv):
     qtbot.keyClick(mode.view, Qt.Key.Key_A)
     assert ctl.frame_pending
     qtbot.keyClick(mode.view, Qt.Key.Key_Escape)
-    assert not mode.active and not ctl.frame_pending
-    t0 = time.monotonic()
-    qtbot.waitUntil(lambda: status_of(win, rid) == "accepted", timeout=5000)
-    assert time.monotonic() - t0 < curation_ctl.FRAME_DELAY_MS / 1000 * 0.8
+    # At once: the frame is being computed as Esc returns, no delay timer waits before it
+    # (said by state, not by a stopwatch, which a busy machine stretches).
+    assert not mode.active and not ctl.frame_pending and ctl.busy
+    qtbot.waitUntil(lambda: status_of(win, rid) == "accepted")
+    assert not ctl.frame_pending
     mode.summary_dialog.close()
 
 
@@ -89,10 +90,8 @@ def test_outside_review_mode_the_frame_is_computed_at_once(qtbot, rv):
     ctl = rv.curation
     rid = ctl.rid_at(0)
     assert ctl.apply(Accept((rid,))) is not None
-    assert not ctl.frame_pending
-    t0 = time.monotonic()
-    qtbot.waitUntil(lambda: status_of(rv, rid) == "accepted", timeout=5000)
-    assert time.monotonic() - t0 < curation_ctl.FRAME_DELAY_MS / 1000 * 0.8
+    assert not ctl.frame_pending and ctl.busy  # computing already, no delay timer
+    qtbot.waitUntil(lambda: status_of(rv, rid) == "accepted")
 
 
 def test_table_actions_cannot_touch_the_hidden_row_while_reviewing(qtbot, rv):
@@ -105,8 +104,7 @@ def test_table_actions_cannot_touch_the_hidden_row_while_reviewing(qtbot, rv):
     reg = win.registry
     for key, mods in ((Qt.Key.Key_A, CTRL | SHIFT), (Qt.Key.Key_R, CTRL | ALT), (Qt.Key.Key_Delete, CTRL),
                       (Qt.Key.Key_E, CTRL), (Qt.Key.Key_L, CTRL)):
-        qtbot.keyClick(mode.view, key, mods)
-        qtbot.wait(20)
+        qtbot.keyClick(mode.view, key, mods)  # an enabled action would open its dialog within the key
         assert win.commands.dialog is None or not win.commands.dialog.isVisible()
         assert not win.detail.editing.active
     assert ctl.curation.overlay.get(hidden).is_empty
@@ -119,7 +117,7 @@ def test_table_actions_cannot_touch_the_hidden_row_while_reviewing(qtbot, rv):
     mode.summary_dialog.close()
     assert all(reg[a].isEnabled() for a in ("edit.accept", "edit.reject", "edit.restore"))
     # back in the table, the same keys act on the selected row again
-    qtbot.waitUntil(lambda: not ctl.frame_pending and not ctl.busy and not win.session.busy, timeout=10000)
+    qtbot.waitUntil(lambda: not ctl.frame_pending and not ctl.busy and not win.session.busy)
     win.table.setFocus()
     win.table.select_row(3)
     qtbot.keyClick(win.table, Qt.Key.Key_A, CTRL | SHIFT)

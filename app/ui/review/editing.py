@@ -22,19 +22,22 @@ class EditingActions:
         self.view.show_prompt(self.tr("Editing — Tab: next field · Ctrl+Enter: save, accept and go on · Esc: cancel"))
 
     def save_edit(self) -> None:
+        """The item shown is still the item edited: queue changes wait (catch_up) until here."""
         edits = self.view.edited_values()
         self.view.end_edit()
         self.view.show_prompt(None)
         if not edits:
             self.accept()
-            return
-        base, old = self._base_row(self.index), self.curation.overlay.get(self.current_rid())
-        label = f"Edit {', '.join(edits)} and accept"
-        self.decide(lambda rid: SetStates({rid: edited_state(old, base, edits, "accepted")}, label))
+        else:
+            base, old = self._base_row(self.index), self.curation.overlay.get(self.current_rid())
+            label = f"Edit {', '.join(edits)} and accept"
+            self.decide(lambda rid: SetStates({rid: edited_state(old, base, edits, "accepted")}, label))
+        self.catch_up()
 
     def cancel_edit(self) -> None:
         self.view.end_edit()
         self.view.show_prompt(None)
+        self.catch_up()
 
     def edit_tasks(self) -> None:
         self._edit_labels(self.tr("Task labels"), [("task_major", self.tr("Task (major)")),
@@ -58,7 +61,8 @@ class EditingActions:
             old, base = self.curation.overlay.get(rid), self._base_row(index)
             label = "Set " + ", ".join(n.replace("_", " ") for n in new)
             if self.ctl.apply(SetStates({rid: edited_state(old, base, new)}, label)) is not None:
-                self.go(index)
+                at = self.queue.index_of(rid)  # (the queue waited for the dialog: it is at ``index``)
+                self.go(index if at is None else at)
 
         self._open(dialog, done)
 

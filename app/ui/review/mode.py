@@ -187,6 +187,7 @@ class ReviewMode(QObject):
             dialog.deleteLater()
             if self.active:
                 self.controller.render(paint_now=False)
+                self.controller.catch_up()
                 self.controller.refocus()
 
         dialog.finished.connect(finished)

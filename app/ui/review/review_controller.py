@@ -45,6 +45,7 @@ class ReviewController(EditingActions, QObject):
         self.triggered: Counter[str] = Counter()  # action id -> times run (the test of every action reads it)
         self.dialog = None  # the dialog open now, if any (tests type into it)
         self._queue_spec = None
+        self._requeue = False  # the queue is due for a rebuild once the open edit or dialog ends
         self._rid_cache: tuple[object, np.ndarray] | None = None
         self.paints = 0  # items painted, and when the latest paint ended (perf_counter_ns): latency.py reads them
         self.painted_ns = self.painted_cpu_ns = self.key_ns = 0
@@ -83,7 +84,16 @@ class ReviewController(EditingActions, QObject):
         return ReviewQueue.build(self._frame_rids(), self.session.positions, self.curation.overlay,
                                  unreviewed_only=self.unreviewed_only)
 
+    @property
+    def occupied(self) -> bool:
+        """An edit or a dialog is open on the item shown: it must stay that item."""
+        return self.view.editing is not None or self.dialog is not None
+
     def _rebuild(self, keep: int | None) -> None:
+        if self.occupied:  # the new queue waits: an open edit or dialog saves to the item it shows
+            self._requeue = True
+            return
+        self._requeue = False
         self.queue = self._build()
         at = self.queue.index_of(keep) if keep is not None else None
         self.index = at if at is not None else (self.queue.first_unreviewed(0) or 0)
@@ -109,7 +119,13 @@ class ReviewController(EditingActions, QObject):
         self.render()
         return True
 
+    def catch_up(self) -> None:
+        """After an edit or dialog closed: the queue change it held back, if any."""
+        if self.active and self._requeue and not self.occupied:
+            self._rebuild(keep=self.current_rid())
+
     def stop(self) -> None:
+        self._requeue = False
         if self.view.editing:
             self.view.end_edit()
         self.view.show_prompt(None)
@@ -339,6 +355,7 @@ class ReviewController(EditingActions, QObject):
             self.dialog = None
             dialog.deleteLater()
             if self.active:
+                self.catch_up()
                 self.refocus()
 
         dialog.finished.connect(finished)
@@ -366,5 +383,5 @@ class ReviewController(EditingActions, QObject):
 
     def _on_rows(self, _positions) -> None:
         # A new filter or sort makes a new queue; a recount after a decision (same spec) does not.
-        if self.active and self.session.spec != self._queue_spec and not self.view.editing:
+        if self.active and self.session.spec != self._queue_spec:
             self._rebuild(keep=self.current_rid())

@@ -189,6 +189,8 @@ class ReviewView(QWidget):
         if item.edited:
             parts.append(self.tr("Edited: %1").replace("%1", ", ".join(item.edited)))
         self.labels.setText(reveal("   ·   ".join(parts)))
+        if self._editing is not None:
+            return  # the boxes hold what the curator is typing (e.g. a language switch redraws)
         for name, pane in self.panes.items():
             pane.setPlainText(display_text(v.get(name)))
         self.boxes["input"].setVisible(bool(v.get("input")) or self._editing is not None)

@@ -262,6 +262,11 @@ class HistoryPanel(QWidget):
     def wait_idle(self, msecs: int = 10000) -> bool:
         return self._lane.wait(msecs)
 
+    @property
+    def busy(self) -> bool:
+        """A version's diff is being read, or its result has not been shown yet."""
+        return self._lane.busy
+
     # -- language -----------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.old_caption.setText(self.tr("Before"))
