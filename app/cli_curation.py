@@ -112,7 +112,7 @@ def cmd_export(args) -> int:
                 "(it changed since they were made); nothing was exported:")
             for line in _stale_lines(stale, overlay):
                 say(line)
-            say("re-apply or discard them in the app (Curation > Stale decisions), or export with --drop-stale "
+            say("re-apply or discard them in the app (View > Stale Decisions, Ctrl+Shift+J), or export with --drop-stale "
                 "to leave them out")
             return 1
         state = "the latest state" if args.version is None else f"version {args.version}"

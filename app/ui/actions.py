@@ -100,6 +100,7 @@ ACTIONS = (
     A("view.columns", QT_TRANSLATE_NOOP("Actions", "Choose &Columns…"), ("Ctrl+Shift+K",), "choose_columns", "view",
       separator_before=True),
     A("view.history", QT_TRANSLATE_NOOP("Actions", "&History"), ("Ctrl+H",), "curate.show_history", "view"),
+    A("view.stale", QT_TRANSLATE_NOOP("Actions", "&Stale Decisions"), ("Ctrl+Shift+J",), "curate.show_stale", "view"),
     A("view.dark_theme", QT_TRANSLATE_NOOP("Actions", "&Dark Theme"), ("Ctrl+Shift+T",), "set_dark_theme", "view",
       checkable=True, separator_before=True),
     A("view.zoom_in", QT_TRANSLATE_NOOP("Actions", "Zoom &In"), ("Ctrl+=", "Ctrl++"), "zoom_in", "view",

@@ -229,6 +229,9 @@ class CurateCommands(QObject):
     def show_history(self) -> None:
         self.w.curate_ui.show_history()
 
+    def show_stale(self) -> None:
+        self.w.curate_ui.show_stale()
+
     def export(self) -> None:
         if self.ctl.curation is None:
             self._say(self.tr("Open a release first."))

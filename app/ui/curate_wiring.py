@@ -13,6 +13,7 @@ from app.ui.change_labels import change_text
 from app.ui.models.rows_model import COLUMNS
 from app.ui.widgets.curate_dialogs import open_keeping_focus, plain_box
 from app.ui.widgets.history_panel import HistoryPanel
+from app.ui.widgets.stale_panel import StalePanel
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -37,11 +38,21 @@ class CurateUi(QObject):
         self.dock.setWidget(self.history)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
+        # Decisions that no longer apply to the (changed) release: a queue to re-apply or discard.
+        self.stale = StalePanel(window)
+        self.stale_dock = QDockWidget(window)
+        self.stale_dock.setObjectName("staleDock")
+        self.stale_dock.setWidget(self.stale)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.stale_dock)
+        self.stale_dock.hide()
+        self.stale.reapplyRequested.connect(lambda rids: self.ctl.reapply_stale(rids))
+        self.stale.discardRequested.connect(lambda rids: self.ctl.discard_stale(rids))
         self.label = QLabel(window)
         self.label.setObjectName("curateStatus")
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         window.status.addPermanentWidget(self.label)
         self._versions_seen: tuple | None = None
+        self._stale_seen = None  # the overlay the stale queue was read from
         c = self.ctl
         c.opened.connect(self._on_opened)
         c.readOnlyChanged.connect(self._on_read_only)
@@ -67,8 +78,11 @@ class CurateUi(QObject):
     # -- signals from the bridge -----------------------------------------------------------------
     def _on_opened(self, curation) -> None:
         self.history.set_curation(curation)
+        self.stale.set_curation(curation)
         self._versions_seen = None
         self.update_state()
+        if self.stale.count:  # the release changed and some decisions no longer apply: say so where they are
+            self.show_stale()
 
     def _on_read_only(self, read_only: bool, reason: str) -> None:
         self.update_state()
@@ -127,6 +141,9 @@ class CurateUi(QObject):
             self.history.refresh()
         self.label.setText(self._status_text())
         self.label.setProperty("readOnly", ctl.curation is not None and ctl.read_only)
+        if self.stale.curation is not c or self._stale_seen != (c.overlay if c is not None else None):
+            self.stale.set_curation(c)
+            self._stale_seen = c.overlay if c is not None else None
 
     def _status_text(self) -> str:
         ctl, c = self.ctl, self.ctl.curation
@@ -157,7 +174,14 @@ class CurateUi(QObject):
         self.history.refresh()
         self.history.version_view.setFocus()
 
+    def show_stale(self) -> None:
+        self.stale_dock.show()
+        self.stale_dock.raise_()
+        self.stale.refresh()
+        self.stale.view.setFocus()
+
     def retranslate(self) -> None:
         self.dock.setWindowTitle(self.tr("History"))
+        self.stale_dock.setWindowTitle(self.tr("Stale Decisions"))
         self._retitle()
         self.label.setText(self._status_text())

@@ -308,6 +308,13 @@ class CurationCtl(QObject):
     def revert_rows(self, rids: Iterable[int], to_version: int = 0) -> Change | None:
         return self._run(lambda c: c.revert_rows(list(rids), to_version))
 
+    def reapply_stale(self, rids) -> Change | None:
+        """Stale decisions onto the rows now at their old places (one undoable step)."""
+        return self._run(lambda c: c.reapply_stale(list(rids)))
+
+    def discard_stale(self, rids) -> Change | None:
+        return self._run(lambda c: c.discard_stale(list(rids)))
+
     def revert_to_version(self, n: int) -> Change | None:
         return self._run(lambda c: c.revert_to_version(n))
 

@@ -196,6 +196,10 @@
         <translation>历史(&amp;H)</translation>
     </message>
     <message>
+        <source>&amp;Stale Decisions</source>
+        <translation>失效的决定(&amp;S)</translation>
+    </message>
+    <message>
         <source>&amp;Dark Theme</source>
         <translation>深色主题(&amp;D)</translation>
     </message>
@@ -860,6 +864,10 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     <message>
         <source>History</source>
         <translation>历史</translation>
+    </message>
+    <message>
+        <source>Stale Decisions</source>
+        <translation>失效的决定</translation>
     </message>
 </context>
 <context>
@@ -2307,6 +2315,84 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     <message>
         <source>Review…</source>
         <translation>审阅…</translation>
+    </message>
+</context>
+<context>
+    <name>StaleModel</name>
+    <message>
+        <source>Was at</source>
+        <translation>原位置</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <source>Why it no longer applies</source>
+        <translation>失效原因</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <source>edited %1</source>
+        <translation>已编辑 %1</translation>
+    </message>
+</context>
+<context>
+    <name>StalePanel</name>
+    <message>
+        <source>%1 decisions no longer apply to the release: it changed since they were made. Re-apply each to the row now at its old place, or discard it.</source>
+        <translation>有 %1 个决定不再适用于此发布版本：做出这些决定之后，发布版本已改变。可将每个决定重新应用到其原位置上现在的行，或将其舍弃。</translation>
+    </message>
+    <message>
+        <source>No stale decisions.</source>
+        <translation>没有失效的决定。</translation>
+    </message>
+    <message>
+        <source>the row now at %1</source>
+        <translation>%1 处现在的行</translation>
+    </message>
+    <message>
+        <source>no row is at %1 now</source>
+        <translation>%1 处现在没有行</translation>
+    </message>
+    <message>
+        <source>Decided: %1. Why it no longer applies: %2 (%3).</source>
+        <translation>决定：%1。失效原因：%2（%3）。</translation>
+    </message>
+    <message>
+        <source>The row there now</source>
+        <translation>该位置现在的行</translation>
+    </message>
+    <message>
+        <source>After re-applying</source>
+        <translation>重新应用之后</translation>
+    </message>
+    <message>
+        <source>Re-apply to the row there now (R)</source>
+        <translation>重新应用到该位置现在的行 (R)</translation>
+    </message>
+    <message>
+        <source>Discard (D)</source>
+        <translation>舍弃 (D)</translation>
+    </message>
+    <message>
+        <source>Re-apply all that have a row</source>
+        <translation>全部重新应用（有对应行的）</translation>
+    </message>
+    <message>
+        <source>Discard all</source>
+        <translation>全部舍弃</translation>
     </message>
 </context>
 <context>
