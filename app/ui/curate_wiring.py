@@ -32,6 +32,7 @@ class CurateUi(QObject):
         self.last_error: str | None = None
         self.error_box: QMessageBox | None = None
         self.lock_box: QMessageBox | None = None
+        self.journal_box: QMessageBox | None = None
         self.history = HistoryPanel(window)
         self.dock = QDockWidget(window)
         self.dock.setObjectName("historyDock")
@@ -83,6 +84,25 @@ class CurateUi(QObject):
         self.update_state()
         if self.stale.count:  # the release changed and some decisions no longer apply: say so where they are
             self.show_stale()
+        if curation is not None and curation.journal_problem is not None:
+            self._offer_keep(curation)
+
+    def _offer_keep(self, curation) -> None:
+        """A damaged journal opens read-only at the last good line: say which line, and offer
+        to keep that state (the rest is set aside beside the journal, never deleted)."""
+        box = plain_box(self.w, self.tr("The curation journal is damaged"),
+                        self.tr("%1\n\nThe project is shown as it was before that line, read-only. Keep this state "
+                                "and go on curating? The journal's lines from the damaged one on are moved to a file "
+                                "beside it, never deleted.").replace("%1", str(curation.journal_problem)),
+                        QMessageBox.Icon.Warning,
+                        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setObjectName("journalProblemBox")
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Keep this state"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Stay read-only"))
+        box.buttonClicked.connect(lambda button: button is box.button(QMessageBox.StandardButton.Yes)
+                                  and self.ctl.keep_good_records())
+        self.journal_box = box
+        open_keeping_focus(box, self.w, self.w.table)
 
     def _on_read_only(self, read_only: bool, reason: str) -> None:
         self.update_state()

@@ -308,6 +308,25 @@ class CurationCtl(QObject):
     def revert_rows(self, rids: Iterable[int], to_version: int = 0) -> Change | None:
         return self._run(lambda c: c.revert_rows(list(rids), to_version))
 
+    def keep_good_records(self) -> bool:
+        """After a damaged journal: keep the state before the bad line and go on writing
+        (the rest is set aside beside the journal, never deleted). False, with ``error``,
+        when it cannot be done."""
+        c = self._curation
+        if c is None or c.journal_problem is None:
+            return False
+        try:
+            c.keep_good_records()
+        except (ProjectError, SaveError, OSError) as exc:
+            self.error.emit(self.tr("The damaged part of the journal could not be set aside: %1").replace("%1", str(exc)))
+            return False
+        for text in c.notices[-1:]:
+            self.notice.emit(text)
+        self.readOnlyChanged.emit(c.read_only, c.read_only_reason or "")
+        self._request_frame(None)
+        self.stateChanged.emit()
+        return True
+
     def reapply_stale(self, rids) -> Change | None:
         """Stale decisions onto the rows now at their old places (one undoable step)."""
         return self._run(lambda c: c.reapply_stale(list(rids)))

@@ -810,6 +810,26 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
 <context>
     <name>CurateUi</name>
     <message>
+        <source>The curation journal is damaged</source>
+        <translation>修订日志已损坏</translation>
+    </message>
+    <message>
+        <source>%1
+
+The project is shown as it was before that line, read-only. Keep this state and go on curating? The journal&apos;s lines from the damaged one on are moved to a file beside it, never deleted.</source>
+        <translation>%1
+
+项目以该行之前的状态只读显示。保留此状态并继续修订吗？日志中从损坏行起的各行会移到旁边的一个文件中，绝不删除。</translation>
+    </message>
+    <message>
+        <source>Keep this state</source>
+        <translation>保留此状态</translation>
+    </message>
+    <message>
+        <source>Stay read-only</source>
+        <translation>保持只读</translation>
+    </message>
+    <message>
         <source>Opened read-only</source>
         <translation>以只读方式打开</translation>
     </message>
@@ -899,6 +919,10 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     <message>
         <source>The review-session log could not be copied: %1</source>
         <translation>无法复制审阅会话记录：%1</translation>
+    </message>
+    <message>
+        <source>The damaged part of the journal could not be set aside: %1</source>
+        <translation>无法把日志中损坏的部分另存：%1</translation>
     </message>
     <message>
         <source>Version %1 cannot be shown: %2</source>

@@ -61,22 +61,28 @@ def test_a_folder_the_app_remembers_is_where_the_core_looks(app_env, tmp_path):
     assert locate.locate_project(release).folder == chosen == app_project_dir(release)
 
 
-def test_a_damaged_journal_is_said_in_words_not_raised(app_env, tmp_path):
+def test_a_damaged_journal_opens_read_only_at_the_last_good_line_and_can_be_kept(app_env, tmp_path):
     release = _release(tmp_path)
     with Curation.open(release) as c:
         c.apply(Reject([release.frame["rid"][0]], "重复"))
+        c.apply(Reject([release.frame["rid"][1]], "低质量"))
         journal = c.journal.path
     lines = journal.read_bytes().split(b"\n")
-    lines[1] = lines[1].replace(b'"rows"', b'"rowz"')
+    lines[2] = lines[2].replace(b'"rows"', b'"rowz"')  # the second reject's line
     journal.write_bytes(b"\n".join(lines))
     ctl = CurationCtl(None, follow_session=False)
     said = []
-    ctl.error.connect(said.append)
+    ctl.notice.connect(said.append)
     try:
-        assert ctl.open(release) is None
+        c = ctl.open(release)
+        assert c is not None and ctl.read_only and c.journal_problem is not None
+        assert any("journal.jsonl line 3: no 'rows' key" in text for text in said)  # said in words, not raised
+        assert list(c.overlay) == [release.frame["rid"][0]]  # the state before the bad line
+        assert ctl.keep_good_records() and not ctl.read_only
+        assert ctl.apply(Reject([release.frame["rid"][1]], "其他")) is not None
     finally:
         ctl.close()
-    assert len(said) == 1 and "journal.jsonl: entry 2 is damaged: no 'rows'" in said[0]
+    assert list(journal.parent.glob("journal.set-aside-*.jsonl"))  # the damaged part kept beside it
 
 
 def test_what_apply_did_is_one_step_the_app_shows_and_undoes(app_env, tmp_path):
@@ -100,3 +106,35 @@ def test_what_apply_did_is_one_step_the_app_shows_and_undoes(app_env, tmp_path):
         assert ctl.undo() is not None and len(c.overlay) == 0
     finally:
         ctl.close()
+
+
+def test_the_window_offers_to_keep_the_state_before_a_damaged_journal_line(qtbot, app_env, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.main_window import MainWindow
+
+    from .test_curate import settle
+
+    release = _release(tmp_path)
+    with Curation.open(release) as c:
+        c.apply(Reject([release.frame["rid"][0]], "重复"))
+        c.apply(Reject([release.frame["rid"][1]], "低质量"))
+        journal = c.journal.path
+    lines = journal.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b'"seq":3,', b'"seq":2,')  # a repeated number: never replayed silently
+    journal.write_bytes(b"\n".join(lines))
+    settings, fonts = app_env
+    win = MainWindow(settings, fonts)
+    qtbot.addWidget(win)
+    win.show()
+    win.open_paths([str(release.paths[0])])
+    settle(qtbot, win)
+    qtbot.waitUntil(lambda: win.curate_ui.journal_box is not None and win.curate_ui.journal_box.isVisible(), timeout=20000)
+    box = win.curate_ui.journal_box
+    assert "journal.jsonl line 3" in box.text() and win.curation.read_only
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not win.curation.read_only, timeout=10000)
+    assert len(win.curation.curation.overlay) == 1
+    win.session.shutdown()
+    win.curation.shutdown()
