@@ -419,6 +419,7 @@ def test_latency_probe_measures_key_to_painted_item(qtbot, rv):
     # Wall time spans the GUI thread's CPU time for each press; only the CPU time is bounded
     # here (in ms, not ns): a machine busy elsewhere stretches the wall clock.
     cpu = result["all_gui_cpu"]
-    assert cpu["n"] == 10 and 0 < cpu["p50_ms"] <= result["all"]["p50_ms"] and cpu["p50_ms"] < 1000
+    # (the thread's CPU clock and the wall clock tick differently: CPU may read a little over wall)
+    assert cpu["n"] == 10 and 0 < cpu["p50_ms"] <= result["all"]["p50_ms"] * 1.25 + 1 and cpu["p50_ms"] < 1000
     assert rv.curation.curation.overlay.counts()["accepted"] == 5  # the "a" presses were real decisions
     assert mode.controller.paints >= 10
