@@ -2356,6 +2356,30 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>失效原因</translation>
     </message>
     <message>
+        <source>the row at this place now has other content</source>
+        <translation>此位置上的行现在内容不同</translation>
+    </message>
+    <message>
+        <source>the row is no longer in the release</source>
+        <translation>该行已不在发布版本中</translation>
+    </message>
+    <message>
+        <source>the row is no longer in the release (its content was not recorded)</source>
+        <translation>该行已不在发布版本中（其内容当时未被记录）</translation>
+    </message>
+    <message>
+        <source>the row it matches has a decision of its own</source>
+        <translation>与之匹配的行已有自己的决定</translation>
+    </message>
+    <message>
+        <source>two decisions match this row</source>
+        <translation>有两个决定与此行匹配</translation>
+    </message>
+    <message>
+        <source>this row&apos;s line now appears %1 times in the release (it appeared %2): which copy the decision was on is unknown</source>
+        <translation>此行的内容现在在发布版本中出现 %1 次（原先出现 %2 次）：无法确定决定针对的是哪一份</translation>
+    </message>
+    <message>
         <source>none</source>
         <translation>无</translation>
     </message>
@@ -2403,16 +2427,24 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>重新应用之后</translation>
     </message>
     <message>
-        <source>Re-apply to the row there now (R)</source>
-        <translation>重新应用到该位置现在的行 (R)</translation>
+        <source>Re-apply (R)</source>
+        <translation>重新应用 (R)</translation>
+    </message>
+    <message>
+        <source>Put this decision on the row now at its old place</source>
+        <translation>把此决定应用到其原位置上现在的行</translation>
+    </message>
+    <message>
+        <source>Re-apply all</source>
+        <translation>全部重新应用</translation>
+    </message>
+    <message>
+        <source>Re-apply every stale decision that has a row at its old place</source>
+        <translation>重新应用所有在原位置上有对应行的失效决定</translation>
     </message>
     <message>
         <source>Discard (D)</source>
         <translation>舍弃 (D)</translation>
-    </message>
-    <message>
-        <source>Re-apply all that have a row</source>
-        <translation>全部重新应用（有对应行的）</translation>
     </message>
     <message>
         <source>Discard all</source>

@@ -2,6 +2,8 @@
 release (core: Curation.stale). A thin adapter over the list the core returned."""
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QT_TRANSLATE_NOOP
 
 from app.core.follow import Stale
@@ -14,6 +16,28 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("StaleModel", "Decision"),
     QT_TRANSLATE_NOOP("StaleModel", "Why it no longer applies"),
 )
+
+
+# The core's reasons (follow.py), in English as the command line prints them; shown translated.
+REASONS = (
+    QT_TRANSLATE_NOOP("StaleModel", "the row at this place now has other content"),
+    QT_TRANSLATE_NOOP("StaleModel", "the row is no longer in the release"),
+    QT_TRANSLATE_NOOP("StaleModel", "the row is no longer in the release (its content was not recorded)"),
+    QT_TRANSLATE_NOOP("StaleModel", "the row it matches has a decision of its own"),
+    QT_TRANSLATE_NOOP("StaleModel", "two decisions match this row"),
+)
+_COPIES = re.compile(r"this row's line now appears (\d+) times? in the release \(it appeared (\d+)\)")
+
+
+def reason_text(reason: str) -> str:
+    if reason in REASONS:
+        return QCoreApplication.translate("StaleModel", reason)
+    m = _COPIES.match(reason)
+    if m:
+        return QCoreApplication.translate(
+            "StaleModel", "this row's line now appears %1 times in the release (it appeared %2): which copy the "
+            "decision was on is unknown").replace("%1", m.group(1)).replace("%2", m.group(2))
+    return reason
 
 
 def decision_text(state) -> str:
@@ -71,5 +95,5 @@ class StaleModel(QAbstractTableModel):
         elif index.column() == 1:
             text = decision_text(self._states.get(item.rid))
         else:
-            text = item.reason  # the core's words (English), as the CLI prints them
+            text = reason_text(item.reason)
         return plain_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHeaderView, QLabel, QPlainTextEdit,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from app.core.overlay import EDITABLE_FIELDS
 from app.ui.models.history_models import value_text
-from app.ui.models.stale_model import StaleModel, decision_text
+from app.ui.models.stale_model import StaleModel, decision_text, reason_text
 from app.ui.widgets.history_panel import paint_diff
 
 
@@ -80,31 +80,26 @@ class StalePanel(QWidget):
         return button
 
     def _build(self) -> None:
-        sides = QHBoxLayout()
-        for caption, view in ((self.now_caption, self.now_view), (self.then_caption, self.then_view)):
-            box = QVBoxLayout()
-            box.addWidget(caption)
-            box.addWidget(view)
-            sides.addLayout(box)
+        # Stacked, not side by side: the dock stays narrow enough for a 1366-pixel screen.
         detail = QWidget(self)
         dl = QVBoxLayout(detail)
         dl.setContentsMargins(0, 0, 0, 0)
         dl.addWidget(self.decision)
         dl.addWidget(self.field)
-        dl.addLayout(sides, 1)
-        one = QHBoxLayout()
-        one.addWidget(self.reapply_button)
-        one.addWidget(self.discard_button)
-        dl.addLayout(one)
+        for caption, view in ((self.now_caption, self.now_view), (self.then_caption, self.then_view)):
+            dl.addWidget(caption)
+            dl.addWidget(view, 1)
         top = QWidget(self)
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addWidget(self.summary)
         tl.addWidget(self.view, 1)
-        every = QHBoxLayout()
-        every.addWidget(self.reapply_all_button)
-        every.addWidget(self.discard_all_button)
-        tl.addLayout(every)
+        buttons = QGridLayout()
+        buttons.addWidget(self.reapply_button, 0, 0)
+        buttons.addWidget(self.discard_button, 0, 1)
+        buttons.addWidget(self.reapply_all_button, 1, 0)
+        buttons.addWidget(self.discard_all_button, 1, 1)
+        tl.addLayout(buttons)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
         splitter.addWidget(detail)
@@ -175,7 +170,8 @@ class StalePanel(QWidget):
             where = self.tr("the row now at %1").replace("%1", item.where) if here is not None else \
                 self.tr("no row is at %1 now").replace("%1", item.where)
             self.decision.setText(self.tr("Decided: %1. Why it no longer applies: %2 (%3).")
-                                  .replace("%1", decision_text(state)).replace("%2", item.reason).replace("%3", where))
+                                  .replace("%1", decision_text(state)).replace("%2", reason_text(item.reason))
+                                  .replace("%3", where))
             names = list(state.fields) if state is not None and state.fields else []
             for name in names + [f for f in ("instruction", "output") if f not in names]:
                 self.field.addItem(name, name)
@@ -206,9 +202,11 @@ class StalePanel(QWidget):
     def retranslate(self) -> None:
         self.now_caption.setText(self.tr("The row there now"))
         self.then_caption.setText(self.tr("After re-applying"))
-        self.reapply_button.setText(self.tr("Re-apply to the row there now (R)"))
+        self.reapply_button.setText(self.tr("Re-apply (R)"))
+        self.reapply_button.setToolTip(self.tr("Put this decision on the row now at its old place"))
         self.discard_button.setText(self.tr("Discard (D)"))
-        self.reapply_all_button.setText(self.tr("Re-apply all that have a row"))
+        self.reapply_all_button.setText(self.tr("Re-apply all"))
+        self.reapply_all_button.setToolTip(self.tr("Re-apply every stale decision that has a row at its old place"))
         self.discard_all_button.setText(self.tr("Discard all"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
         self._show()
