@@ -9,13 +9,19 @@ import random
 import signal
 import time
 
+import pytest
+
 from app.core.curation import Curation
 from app.core.edits import EditField
 from app.core.lineage import open_version
 from app.core.merge import plan_merge
 
+from tests.reliability import rounds
+
 from .curation_support import content, content_digest, load, make_tree
 from .store_support import child, finish
+
+pytestmark = pytest.mark.reliability("kill")
 
 LONG = "长文本，😀\n" * 30000  # ~200 KB a row: a merge takes long enough to be hit
 
@@ -42,7 +48,9 @@ def _merge_versions(c: Curation, their_id: str) -> list[int]:
             if ((c.store.manifest(v.number).get("merge") or {}).get("theirs") or {}).get("id") == their_id]
 
 
-def test_sigkill_during_a_merge_never_loses_its_version(tmp_path):
+@pytest.mark.reliability("kill", "the state before the merge, or the merged state with its one merge version; "
+                                 "an acknowledged merge never lost; the next merge finds the right base")
+def test_sigkill_during_a_merge_never_loses_its_version(tmp_path, tally):
     release = make_tree(tmp_path)
     rel = load(release)
     rids = rel.frame["rid"].to_list()
@@ -54,8 +62,8 @@ def test_sigkill_during_a_merge_never_loses_its_version(tmp_path):
     rng = random.Random(7)
     in_window = merged_rounds = 0
     try:
-        for round_ in range(40):  # until enough kills landed in each place (a loaded machine shifts them)
-            if round_ >= 10 and in_window >= 2 and merged_rounds >= 3:
+        for round_ in range(rounds(40)):  # until enough kills landed in each place (a loaded machine shifts them)
+            if round_ >= rounds(10) and in_window >= rounds(2) and merged_rounds >= rounds(3):
                 break
             bob.apply(EditField(rids[4:], "output", f"鲍第{round_}轮：" + LONG))
             theirs = open_version(bob_dir, bob.save_version(f"bob {round_}").number)
@@ -70,6 +78,7 @@ def test_sigkill_during_a_merge_never_loses_its_version(tmp_path):
                 acked = proc.stdout.readline().startswith("merged")
                 finish(proc)
             before, merged = plan[1], plan[2]
+            tally.add(rounds=1, kills=1, kills_mid_write=not acked)  # killed inside commit_merge
             with Curation.open(rel, ann_dir, read_only=True) as seen:  # as the kill left it
                 if content_digest(seen.overlay) == merged and not _merge_versions(seen, theirs.id):
                     in_window += 1  # killed after the merge was journaled, before its version was saved
@@ -86,8 +95,8 @@ def test_sigkill_during_a_merge_never_loses_its_version(tmp_path):
                     assert found == [] and not plan_merge(ann, bob_dir).up_to_date
     finally:
         bob.close()
-    assert in_window >= 2, f"only {in_window} kills landed between the merge's journal line and its version"
-    assert merged_rounds >= 3
+    assert in_window >= rounds(2), f"only {in_window} kills landed between the merge's journal line and its version"
+    assert merged_rounds >= rounds(3)
 
 
 DIES = """
@@ -122,12 +131,15 @@ def _two_curators(tmp_path):
     return release, rel, theirs, merged
 
 
-def test_a_merge_killed_at_each_step_is_completed_once_on_the_next_open(tmp_path):
+@pytest.mark.reliability("kill", "a merge whose process dies (os._exit) before its version, or before the journal "
+                                 "notes it, is completed once on the next open")
+def test_a_merge_killed_at_each_step_is_completed_once_on_the_next_open(tmp_path, tally):
     for where in ("before the version", "before the journal notes the version"):
         folder = tmp_path / where.replace(" ", "-")
         release, rel, theirs, merged = _two_curators(folder)
         proc = child(DIES, release=str(release), ann=str(folder / "ann"), bob=str(folder / "bob"), where=where)
         proc.wait(120)
+        tally.add(rounds=1, kills=1, kills_mid_write=1)
         assert proc.returncode == 9, finish(proc)
         finish(proc)
         with Curation.open(rel, folder / "ann") as ann:
@@ -140,6 +152,7 @@ def test_a_merge_killed_at_each_step_is_completed_once_on_the_next_open(tmp_path
             assert again.last_version == 2 and not again.notices and not again.warnings
 
 
+@pytest.mark.reliability("check", "a merge that compacts the journal keeps its version")
 def test_a_merge_that_fills_the_journal_past_compaction_keeps_its_version(tmp_path, monkeypatch):
     from app.core import curation
 
