@@ -21,8 +21,12 @@ import pytest
 
 SCALE_ENV, LOG_ENV = "CQIA_RELIABILITY_SCALE", "CQIA_RELIABILITY_LOG"
 MARK = "reliability"
-# What a test can count; the summary adds them up.
-FIGURES = ("rounds", "kills", "kills_mid_write", "truncations", "truncations_mid_read", "races",
+# What a test can count; the summary adds them up. kills: processes SIGKILLed (or made to
+# exit at a chosen step); kills_mid_write: those that landed inside a write (between an
+# action or save announced and acknowledged); acknowledged: what killed processes had
+# reported done (each found intact after the kill); truncations(_mid_read): files cut
+# by another program (while the reader ran).
+FIGURES = ("rounds", "kills", "kills_mid_write", "acknowledged", "truncations", "truncations_mid_read", "races",
            "tamper_cases", "hostile_files", "faults")
 KINDS = {"kill": "kills", "race": "races", "tamper": "tamper_cases", "hostile": "hostile_files", "fault": "faults",
          "check": None}

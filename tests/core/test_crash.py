@@ -107,15 +107,22 @@ def test_kill_minus_nine_loses_no_acknowledged_action(tmp_path, tally):
             assert first and first[0] == "open", first
             if expected_open is not None:
                 assert first[1] == expected_open  # the child replayed what we saw
-            time.sleep(rng.uniform(0.05, 0.6))
+            seen, acked, wanted = [], 0, rng.randint(8, 40)
+            while acked < wanted:  # a number of actions, not a time: a loaded machine only takes longer
+                line = child.stdout.readline()
+                assert line, "the child died on its own"
+                seen.append(line.split())
+                acked += seen[-1][0] == "ack"
+            time.sleep(rng.uniform(0.0, 0.1))  # then a random moment of the actions and saves that follow
         finally:
             child.send_signal(signal.SIGKILL)
             child.wait(10)
-        lines = _complete_lines(child.stdout.read())
+        lines = seen + _complete_lines(child.stdout.read())
         child.stdout.close()
         steps = [l[0] for l in lines if l[0] in ("will", "ack", "saving", "saved")]
-        tally.add(rounds=1, kills=1, kills_mid_write=bool(steps) and steps[-1] in ("will", "saving"))
         acks = [i for i, l in enumerate(lines) if l[0] == "ack"]
+        tally.add(rounds=1, kills=1, kills_mid_write=bool(steps) and steps[-1] in ("will", "saving"),
+                  acknowledged=len(acks) + steps.count("saved"))
         last_ack = lines[acks[-1]][1] if acks else first[1]
         pending = [l[1] for l in lines[(acks[-1] + 1 if acks else 0):] if l[0] == "will"]
         saved = [int(l[1]) for l in lines if l[0] == "saved"]
@@ -275,7 +282,7 @@ def test_kill_minus_nine_mid_save_never_leaves_a_half_version(tmp_path, tally):
         saved = [int(l[1]) for l in lines if l and l[0] == "saved"]
         if len(saving) > len(saved):
             mid_save += 1
-        tally.add(rounds=1, kills=1, kills_mid_write=len(saving) > len(saved))
+        tally.add(rounds=1, kills=1, kills_mid_write=len(saving) > len(saved), acknowledged=len(saved))
         committed = _versions_whole(project / "versions")
         assert set(saved) <= set(committed), f"round {round_}: an acknowledged version is missing"
         leftovers = [p.name for p in (project / "versions").iterdir() if p.suffix not in (".json", ".jsonl")]

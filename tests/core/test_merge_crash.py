@@ -78,7 +78,7 @@ def test_sigkill_during_a_merge_never_loses_its_version(tmp_path, tally):
                 acked = proc.stdout.readline().startswith("merged")
                 finish(proc)
             before, merged = plan[1], plan[2]
-            tally.add(rounds=1, kills=1, kills_mid_write=not acked)  # killed inside commit_merge
+            tally.add(rounds=1, kills=1, kills_mid_write=not acked, acknowledged=acked)  # killed inside commit_merge
             with Curation.open(rel, ann_dir, read_only=True) as seen:  # as the kill left it
                 if content_digest(seen.overlay) == merged and not _merge_versions(seen, theirs.id):
                     in_window += 1  # killed after the merge was journaled, before its version was saved
