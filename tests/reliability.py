@@ -2,7 +2,9 @@
 
 The tests marked ``reliability`` (kills, races, tampered and hostile input) run their
 loops ``rounds(n)`` times: n at the default scale, the rounds CI runs, and
-n * CQIA_RELIABILITY_SCALE when that is set (a positive integer). With
+n * CQIA_RELIABILITY_SCALE when that is set (a positive integer); a scenario whose
+cost grows with its own length (one project merged ever more often) is run ``scale()``
+times afresh instead. With
 CQIA_RELIABILITY_LOG=FILE each of them appends one JSON line to FILE once it is done:
 what it tried (the figures it counted through the ``tally`` fixture, or one case of its
 kind), what it checks, and whether that held. ``python -m tests.reliability_run`` sets
