@@ -116,7 +116,7 @@ def summary_line(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.reliability_run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=int, default=10, help="rounds multiplier (CI runs 1; default 10)")
+    parser.add_argument("--scale", type=int, default=20, help="rounds multiplier (CI runs 1; default 20, the committed run)")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS.relative_to(ROOT)})")
     parser.add_argument("--table", type=Path, help="print the tables of this results file and exit")
     parser.add_argument("--per-test", action="store_true", help="also print one row per test")
