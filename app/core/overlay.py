@@ -5,6 +5,8 @@ keep computing on the snapshot it was given while the curator edits on.
 """
 from __future__ import annotations
 
+import threading
+
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -110,13 +112,17 @@ def make_state(decision: str | None, reason: str | None, fields: Mapping[str, An
 class Overlay(Mapping[int, RowState]):
     """rid -> RowState for every row the curator touched (untouched rows are absent)."""
 
-    __slots__ = ("_rows", "_frame", "_parent", "_changed")
+    __slots__ = ("_rows", "_frame", "_parent", "_changed", "_lock")
 
     def __init__(self, rows: Mapping[int, RowState] | None = None):
         self._rows: dict[int, RowState] = {r: s for r, s in (rows or {}).items() if not s.is_empty}
         self._frame: pl.DataFrame | None = None
         self._parent: Overlay | None = None  # lets overlay_frame() patch instead of rebuild
         self._changed: tuple[int, ...] = ()
+        # Workers (export, save, the current frame) and the GUI thread share one overlay:
+        # its frame is built once, under this lock, or a racing build patches the parent's
+        # frame with an emptied change list and keeps it (an export without the last edit).
+        self._lock = threading.Lock()
 
     # Mapping protocol
     def __getitem__(self, rid: int) -> RowState:
@@ -147,6 +153,7 @@ class Overlay(Mapping[int, RowState]):
         child = Overlay.__new__(Overlay)
         child._rows, child._frame = rows, None
         child._parent, child._changed = (self, tuple(states)) if self._frame is not None else (None, ())
+        child._lock = threading.Lock()
         return child
 
     def counts(self) -> dict[str, int]:
@@ -167,6 +174,13 @@ class Overlay(Mapping[int, RowState]):
     def overlay_frame(self) -> pl.DataFrame:
         """One row per changed rid: rid, status, reason, edited_fields, by, at and the new
         value of every editable field (null where that field is not edited)."""
+        frame = self._frame
+        if frame is not None:
+            return frame
+        with self._lock:
+            return self._build_frame()
+
+    def _build_frame(self) -> pl.DataFrame:
         if self._frame is None:
             parent = self._parent
             if parent is not None and parent._frame is not None and len(self._changed) < max(64, len(self) // 2):
