@@ -62,7 +62,7 @@ def describe_failure(exc: BaseException) -> str:
     types carry a message for the user that names the file; an OSError is its path and
     why; anything else is a bug, said as such."""
     if isinstance(exc, OSError):
-        from .core.atomic import describe_oserror
+        from app.core.io.atomic import describe_oserror
 
         reason = _OS_REASONS.get(exc.errno) or describe_oserror(exc)
         where = [str(p) for p in (exc.filename, exc.filename2) if p is not None]

@@ -124,7 +124,7 @@ def child_export(job) -> dict:
 
 def _release_lines(release) -> list[bytes]:
     """The release's data lines as the loader parsed them (for the no-edit equality check)."""
-    from app.core.rawfile import read_rows
+    from app.core.io.rawfile import read_rows
 
     out: list[bytes] = []
     for rel in release.frame["file"].unique(maintain_order=True).to_list():

@@ -26,7 +26,7 @@ from typing import Iterable, Mapping
 import polars as pl
 import xxhash
 
-from . import rawfile
+from app.core.io import rawfile
 from .schema import LENGTH_COLUMNS, TEXT_FIELDS, line_hash, rid_from_hex, rid_hex
 
 LENGTHS = tuple(LENGTH_COLUMNS[f] for f in TEXT_FIELDS)

@@ -16,8 +16,8 @@ from typing import Mapping
 
 import polars as pl
 
+from app.core.io.atomic import SaveError, remove_stale_temps
 from .anchors import Anchor, anchors_for, encode_anchors
-from .atomic import SaveError, remove_stale_temps
 from .edits import Change, Command, SetStates, make_change, plan_change
 from .export import ExportResult, export_release
 from .history import History

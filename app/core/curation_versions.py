@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from .atomic import SaveError
+from app.core.io.atomic import SaveError
 from .edits import Change, SetStates
 from .follow import follow
 from .journal import PendingMerge, base_of, merge_record

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from . import sourcefile
+from app.core.io import sourcefile
 from .report import ReleaseError
 
 DATA_SUFFIXES = (".jsonl",)

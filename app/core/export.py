@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 import polars as pl
 
-from .atomic import SaveError, fsync_dir, save_error, write_atomic
+from app.core.io.atomic import SaveError, fsync_dir, save_error, write_atomic
 from .export_jsonl import ExportCancelled, ExportError, Output, Plan, rewrite_row, write_file
 from .export_target import check_target
 from .export_tree import sweep, write_tree

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import xxhash
 
-from . import jsonsplice, rawfile, sourcefile
-from .atomic import write_all
+from app.core.io import jsonsplice, rawfile, sourcefile
+from app.core.io.atomic import write_all
 from .overlay import Overlay, RowState
 from .schema import TEXT_FIELDS
 

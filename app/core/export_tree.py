@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from .atomic import fsync_dir, save_error
+from app.core.io.atomic import fsync_dir, save_error
 from .export_jsonl import ExportError
 from .export_target import is_project_folder
 

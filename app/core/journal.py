@@ -44,8 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from app.core.io.atomic import SaveError, describe_oserror, save_error, write_all, write_atomic, write_new
 from .anchors import Anchor, decode_anchors, encode_anchors
-from .atomic import SaveError, describe_oserror, save_error, write_all, write_atomic, write_new
 from .edits import Change, make_change
 from .history import History
 from .project import ProjectError

@@ -17,7 +17,7 @@ from typing import Iterable
 
 import xxhash
 
-from .atomic import describe_oserror
+from app.core.io.atomic import describe_oserror
 from .overlay import Overlay
 from .versions import VersionError, VersionStore, version_name
 

@@ -24,9 +24,10 @@ from typing import Callable, NamedTuple, Sequence
 import polars as pl
 import xxhash
 
-from . import arrowlines, facets, filekind, labeltext, rawfile, sourcefile
+from app.core.io import filekind, rawfile, sourcefile
+from app.core.io.jsonline import lone_surrogate_spans, parse_line
+from . import arrowlines, facets, labeltext
 from .discovery import Found, discover
-from .jsonline import lone_surrogate_spans, parse_line
 from .report import BadLine, FileInfo, LoadReport, ReleaseError, SkippedFile
 from .schema import BASE_SCHEMA, COPIES_SCHEMA, LENGTH_COLUMNS, RAW_LABELS, RAW_SCHEMA, line_hash, normalise_raw, raw_values, row_ids_and_copies, text_lengths
 

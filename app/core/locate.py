@@ -26,7 +26,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Sequence
 
-from .atomic import write_atomic
+from app.core.io.atomic import write_atomic
 from .project import PROJECT_FILE, SUFFIX, default_project_dir, fallback_project_dir
 
 ORG_NAME, APP_NAME = "CQIA", "CQIA Curator"  # as the app names itself to Qt (app/ui/settings.py)

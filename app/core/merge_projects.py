@@ -8,7 +8,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import SaveError
+from app.core.io.atomic import SaveError
 from .curation import Curation
 from .merge import MergeError, MergePlan, commit_merge, format_conflicts, plan_merge, resolve_all
 from .project import PROJECT_FILE, ProjectError

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import xxhash
 
-from .atomic import SaveError, describe_oserror, write_atomic, write_new
+from app.core.io.atomic import SaveError, describe_oserror, write_atomic, write_new
 
 PROJECT_FILE = "project.json"
 LOCK_FILE = "lock"

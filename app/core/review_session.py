@@ -18,7 +18,7 @@ from typing import Any, Mapping
 import numpy as np
 import polars as pl
 
-from .atomic import SaveError, fsync_dir, save_error, write_all
+from app.core.io.atomic import SaveError, fsync_dir, save_error, write_all
 from .edits import Change
 from .overlay import Overlay, RowState, make_state
 from .project import default_author, now_iso

@@ -24,8 +24,8 @@ from typing import Any, Iterable, Mapping
 
 import xxhash
 
+from app.core.io.atomic import SaveError, describe_oserror, save_error, write_new
 from .anchors import Anchor
-from .atomic import SaveError, describe_oserror, save_error, write_new
 from .overlay import EDITABLE_FIELDS, BaseLookup, Overlay, RowState, make_state
 from .schema import rid_from_hex, rid_hex
 # the comparisons live in version_diff; older imports name them here

@@ -10,7 +10,7 @@ import json
 import os
 from pathlib import Path
 
-from app.core.atomic import write_atomic
+from app.core.io.atomic import write_atomic
 from app.core.query import FilterSpec
 
 FORMAT_VERSION = 1

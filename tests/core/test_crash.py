@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.atomic import SaveError
+from app.core.io.atomic import SaveError
 from app.core.curation import Curation, ReadOnlyError
 from app.core.edits import EditField, Reject, SetLabels
 

@@ -9,7 +9,7 @@ import os
 import polars as pl
 import pytest
 
-from app.core.atomic import SaveError
+from app.core.io.atomic import SaveError
 from app.core.edits import EditField, Reject, SetLabels
 from app.core.export import ExportCancelled, ExportError, export_release
 from app.core.loader import load_release

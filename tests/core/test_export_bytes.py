@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core import rawfile
+from app.core.io import rawfile
 
 from app.core.edits import EditField, Reject
 from app.core.export import export_release

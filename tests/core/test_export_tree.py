@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.core import export_tree
-from app.core.atomic import SaveError
+from app.core.io.atomic import SaveError
 from app.core.edits import EditField
 from app.core.export import ExportCancelled, ExportError, export_release
 from app.core.loader import load_release

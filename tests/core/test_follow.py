@@ -196,7 +196,7 @@ def test_offsets_of_the_real_sample(sample_root):
 
 
 def test_offsets_of_a_file_read_in_many_chunks(tmp_path, monkeypatch):
-    from app.core import rawfile
+    from app.core.io import rawfile
 
     monkeypatch.setattr(rawfile, "CHUNK_BYTES", 4096)  # many chunks, each copied and split on its own
     path = tmp_path / "chunks.jsonl"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import rawfile
+from app.core.io import rawfile
 from app.core.loader import ReleaseError, load_release
 from tests.conftest import PROJECT
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from app.core import journal as journal_mod
-from app.core.atomic import SaveError
+from app.core.io.atomic import SaveError
 from app.core.curation import Curation, ReadOnlyError
 from app.core.edits import Accept, EditField, Reject, Restore, SetLabels
 from app.core.journal import Journal, JournalError

@@ -14,7 +14,8 @@ import xxhash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core import loader, rawfile
+from app.core import loader
+from app.core.io import rawfile
 from app.core.loader import LoadCancelled, ReleaseError, load_release, parse_line
 from app.core.schema import BASE_SCHEMA
 from tests.conftest import write_jsonl

@@ -14,7 +14,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from app.core import labeltext, rawfile
+from app.core import labeltext
+from app.core.io import rawfile
 from app.core.loader import load_release, parse_line
 from app.core.schema import RAW_SCHEMA
 

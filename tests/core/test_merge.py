@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core import atomic
-from app.core.atomic import SaveError
+from app.core.io import atomic
+from app.core.io.atomic import SaveError
 from app.core.curation import Curation
 from app.core.edits import Accept, EditField, Reject, Restore, SetLabels
 from app.core.lineage import open_version, version_id

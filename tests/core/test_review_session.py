@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.atomic import SaveError
+from app.core.io.atomic import SaveError
 from app.core.curation import Curation
 from app.core.edits import Accept, EditField, Reject, Restore, SetStates
 from app.core.review_session import (DEFAULT_REASONS, REVIEWS_FILE, Progress, ReviewLog, ReviewQueue, SessionRecord,

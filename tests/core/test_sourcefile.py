@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from app.core import loader, rawfile, sourcefile
+from app.core import loader
+from app.core.io import rawfile, sourcefile
 from app.core.loader import load_release
 
 leases = pytest.mark.skipif(not sourcefile._LEASES, reason="read leases are Linux-only")

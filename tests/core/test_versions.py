@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from app.core import atomic
-from app.core.atomic import SaveError
+from app.core.io import atomic
+from app.core.io.atomic import SaveError
 from app.core.curation import Curation
 from app.core.edits import Accept, EditField, Reject, Restore, SetLabels
 from app.core.schema import rid_hex

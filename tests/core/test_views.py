@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from app.core import atomic
-from app.core.atomic import SaveError
+from app.core.io import atomic
+from app.core.io.atomic import SaveError
 from app.core.query import FilterSpec, RangeSel, SearchSpec, SortSpec
 from app.core.views import ViewStore
 

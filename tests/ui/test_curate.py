@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core import journal as core_journal
-from app.core.atomic import SaveError
+from app.core.io.atomic import SaveError
 from app.core.query import FilterSpec
 from app.ui.models.rows_model import COLUMN_INDEX
 

@@ -365,7 +365,7 @@ def test_read_only_project_lets_you_look_not_decide(qtbot, rv, monkeypatch):
 
 
 def test_a_failed_journal_write_goes_back_to_the_item(qtbot, rv, monkeypatch):
-    from app.core.atomic import SaveError
+    from app.core.io.atomic import SaveError
 
     mode = enter(qtbot, rv)
     cur = rv.curation.curation

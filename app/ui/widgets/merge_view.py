@@ -14,7 +14,7 @@ from PySide6.QtGui import QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QPlainTextEdit, QSplitter, QTableView, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
-from app.core.atomic import SaveError
+from app.core.io.atomic import SaveError
 from app.core.merge import Conflict, MergeError, MergePlan, Resolution, commit_merge, plan_merge, resolve
 from app.core.project import ProjectError
 from app.core.versions import VersionInfo, char_diff
