@@ -42,7 +42,7 @@ def route_warnings() -> None:
 
 
 def load_release(path):
-    from .core.loader import ReleaseError, load_release as load
+    from app.core.load.loader import ReleaseError, load_release as load
 
     try:
         return load(path)

@@ -64,7 +64,7 @@ class Job:
     @property
     def release(self):
         if self._release is None:
-            from app.core.loader import load_release
+            from app.core.load.loader import load_release
 
             self._release = load_release(self.release_path)
         return self._release

@@ -29,8 +29,8 @@ def child_recount(job) -> dict:
     import polars as pl
 
     from app.core.facets import all_facet_counts
+    from app.core.load.schema import FACET_COLUMNS
     from app.core.query import FacetSel, FilterSpec
-    from app.core.schema import FACET_COLUMNS
 
     from .child import best, forget_results
 
@@ -73,8 +73,8 @@ def child_search(job) -> dict:
     import polars as pl
 
     from app.core import query
+    from app.core.load.schema import TEXT_FIELDS
     from app.core.query import FilterSpec, SearchSpec
-    from app.core.schema import TEXT_FIELDS
 
     from .child import best, forget_results
 

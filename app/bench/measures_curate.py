@@ -47,7 +47,7 @@ def child_save(job) -> dict:
 
     from app.core.curation import Curation
     from app.core.edits import EditField
-    from app.core.schema import rid_hex
+    from app.core.load.schema import rid_hex
 
     from .child import best
 

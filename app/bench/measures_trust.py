@@ -23,7 +23,7 @@ STALE = 1_000
 
 def _decisions(frame, n: int) -> bytes:
     """n decisions spread through the release: rejects and edits by locator, accepts by rid."""
-    from app.core.schema import rid_hex
+    from app.core.load.schema import rid_hex
 
     step = max(1, frame.height // n)
     rows = frame.gather(list(range(0, frame.height, step))[:n]).select("rid", "file", "line").rows()
@@ -75,7 +75,7 @@ def _changed_copy(job, decided: list[int]):
     """A copy of the release whose decided rows' outputs were edited upstream."""
     import shutil
 
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
 
     root = job.work / "changed"
     shutil.rmtree(root, ignore_errors=True)

@@ -27,7 +27,7 @@ import polars as pl
 import xxhash
 
 from app.core.io import rawfile
-from .schema import LENGTH_COLUMNS, TEXT_FIELDS, line_hash, rid_from_hex, rid_hex
+from app.core.load.schema import LENGTH_COLUMNS, TEXT_FIELDS, line_hash, rid_from_hex, rid_hex
 
 LENGTHS = tuple(LENGTH_COLUMNS[f] for f in TEXT_FIELDS)
 
@@ -65,7 +65,7 @@ def decode_anchors(obj: Mapping[str, list] | None) -> dict[int, Anchor]:
 
 def canonical_id(raw: bytes) -> int | None:
     """The content id of one raw line; None when it is not a good row."""
-    from .loader import parse_line  # the loader's own (strict) reading of a line
+    from app.core.load.loader import parse_line  # the loader's own (strict) reading of a line
 
     obj, reason = parse_line(raw)
     if obj is None:

@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 import polars as pl
 
-from .schema import LENGTH_COLUMNS, TEXT_FIELDS
+from app.core.load.schema import LENGTH_COLUMNS, TEXT_FIELDS
 from .text import COUNT_COLUMNS, top_verb_nouns
 from .workpool import atomic_write
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS
 from .overlay import EMPTY, BaseLookup, Overlay, RowState, make_state
-from .schema import LIST_FIELDS, TEXT_FIELDS
 
 _FIELD_NAMES = {
     "instruction": "instruction",

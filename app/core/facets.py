@@ -13,8 +13,10 @@ from typing import Iterable, Mapping
 
 import polars as pl
 
-from app.core import query, schema
+from app.core.load import schema
+from app.core.load.framefacts import MEMO, inner_duplicates
 from app.core.query import FilterSpec, WordMatcher
+from . import query
 
 DEFAULT_LIMIT = 30
 COUNT = "__n__"
@@ -37,38 +39,9 @@ def facet_columns(frame: pl.DataFrame) -> tuple[str, ...]:
 
 
 def _has_inner_duplicates(frame: pl.DataFrame, column: str) -> bool:
-    """Does any row repeat a value inside this list column? (Memoised per frame: the
+    """Does any row repeat a value inside this list column? (Known per frame: the
     check costs about as much as one count, and real releases have none.)"""
-    return _inner_duplicates(frame, (column,))[column]
-
-
-def remember_inner_duplicates(frame: pl.DataFrame, found: dict[str, bool]) -> None:
-    """Tell the counts whether a row of ``frame`` repeats a value inside each of these
-    list columns, when the caller already knows (the loader checks it in the same pass as
-    its other checks, on a one-piece copy: the first counts then skip ~20 ms at 500k)."""
-    for column, value in found.items():
-        if query.is_list_column(column, frame.schema):
-            query.MEMO.store(frame, ("inner-dups", column), bool(value))
-
-
-def _inner_duplicates(frame: pl.DataFrame, columns: Iterable[str]) -> dict[str, bool]:
-    """_has_inner_duplicates of every list column among ``columns``; those not memoised
-    yet are checked in one parallel pass (one after another, three took 35 ms at 500k)."""
-    known: dict[str, bool] = {}
-    todo = []
-    for c in columns:
-        if query.is_list_column(c, frame.schema):
-            found, value = query.MEMO.lookup(frame, ("inner-dups", c))
-            if found:
-                known[c] = value
-            else:
-                todo.append(c)
-    if todo:
-        row = frame.select((pl.col(c).list.len() != pl.col(c).list.n_unique()).any() for c in todo).row(0, named=True)
-        for c in todo:
-            known[c] = bool(row[c])
-            query.MEMO.store(frame, ("inner-dups", c), known[c])
-    return known
+    return inner_duplicates(frame, (column,))[column]
 
 
 def _count_query(lf: pl.LazyFrame, column: str, frame: pl.DataFrame) -> pl.LazyFrame:
@@ -134,16 +107,16 @@ def all_facet_counts(frame: pl.DataFrame, spec: FilterSpec, columns: Iterable[st
     results: dict[str, pl.DataFrame] = {}
     for c in columns:
         if mask_of[c] is None:
-            found, value = query.MEMO.lookup(frame, ("facet-counts", c))
+            found, value = MEMO.lookup(frame, ("facet-counts", c))
             if found:
                 results[c] = value
     todo = [c for c in dict.fromkeys(columns) if c not in results]
-    _inner_duplicates(frame, todo)  # before the plans: they ask each column, one at a time
+    inner_duplicates(frame, todo)  # before the plans: they ask each column, one at a time
     plans = [_count_query(lf if mask_of[c] is None else lf.filter(pl.col(mask_of[c])), c, frame) for c in todo]
     for c, counts in zip(todo, pl.collect_all(plans)):
         results[c] = counts
         if mask_of[c] is None:
-            query.MEMO.store(frame, ("facet-counts", c), counts)
+            MEMO.store(frame, ("facet-counts", c), counts)
     return {c: _finish(c, results[c], limit, spec.facet(c).include + spec.facet(c).exclude) for c in columns}
 
 

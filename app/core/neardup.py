@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from .schema import TEXT_FIELDS
+from app.core.load.schema import TEXT_FIELDS
 from .workpool import Cancel, Progress, run_tasks
 
 DEFAULT_THRESHOLD = 0.7

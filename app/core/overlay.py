@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import polars as pl
 
-from .schema import LENGTH_COLUMNS, LIST_FIELDS, TEXT_FIELDS, rid_from_hex, rid_hex
+from app.core.load.schema import LENGTH_COLUMNS, LIST_FIELDS, TEXT_FIELDS, rid_from_hex, rid_hex
 
 EDITABLE_FIELDS = TEXT_FIELDS + LIST_FIELDS
 STATUSES = ("untouched", "edited", "accepted", "rejected")

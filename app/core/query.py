@@ -13,14 +13,13 @@ when ANY element is in the exclude set.
 from __future__ import annotations
 
 import json
-import threading
-import weakref
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Literal, Mapping
 
 import polars as pl
 
-from app.core import schema
+from app.core.load import schema
+from app.core.load.framefacts import MEMO
 
 SearchMode = Literal["literal", "regex", "word"]
 SEARCH_MODES = ("literal", "regex", "word")
@@ -381,48 +380,6 @@ def filter_expr(spec: FilterSpec, *, skip_facet: str | None = None, skip_range: 
 
 
 # ---- running a spec over a frame -----------------------------------------------------
-
-class FrameMemo:
-    """A few results computed from a frame, keyed by the frame's identity and a key.
-
-    The base frame is immutable, so a result stays valid while the frame lives. A facet
-    click re-filters with the same search, and reusing its mask saves the text scan (the
-    costly part at 500k rows). Weak references let a dropped frame free its entries, and
-    the size cap keeps the memo small.
-    """
-
-    def __init__(self, size: int = 64) -> None:
-        self._size = size
-        self._items: list[tuple[weakref.ref, Any, Any]] = []
-        self._lock = threading.Lock()
-
-    def lookup(self, frame: pl.DataFrame, key: Any) -> tuple[bool, Any]:
-        """(True, value) when ``key`` was stored for this very frame, else (False, None)."""
-        with self._lock:
-            self._items = [it for it in self._items if it[0]() is not None]
-            for ref, k, value in self._items:
-                if ref() is frame and k == key:
-                    return True, value
-        return False, None
-
-    def store(self, frame: pl.DataFrame, key: Any, value: Any) -> None:
-        with self._lock:
-            self._items = (self._items + [(weakref.ref(frame), key, value)])[-self._size:]
-
-    def get(self, frame: pl.DataFrame, key: Any, compute: Callable[[], Any]) -> Any:
-        found, value = self.lookup(frame, key)
-        if not found:
-            value = compute()  # outside the lock: workers may compute different keys at once
-            self.store(frame, key, value)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-MEMO = FrameMemo()
-
 
 def search_mask(frame: pl.DataFrame, search: SearchSpec, *, word_matcher: WordMatcher | None = None) -> pl.Series | None:
     """Boolean Series (one per row of ``frame``) of rows the search matches; None when inactive."""

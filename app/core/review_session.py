@@ -19,10 +19,10 @@ import numpy as np
 import polars as pl
 
 from app.core.io.atomic import SaveError, fsync_dir, save_error, write_all
+from app.core.load.schema import LIST_FIELDS, rid_hex
 from .edits import Change
 from .overlay import Overlay, RowState, make_state
 from .project import default_author, now_iso
-from .schema import LIST_FIELDS, rid_hex
 
 REVIEWS_FILE = "reviews.jsonl"
 RECORD_FORMAT = "cqia-review-session/1"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .schema import FACET_COLUMNS, LENGTH_COLUMNS
+from app.core.load.schema import FACET_COLUMNS, LENGTH_COLUMNS
 
 QUANTILES = (("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p90", 0.9), ("p99", 0.99))
 

@@ -13,8 +13,8 @@ from typing import Any, Sequence
 
 import polars as pl
 
+from app.core.load.schema import TEXT_FIELDS
 from . import segment
-from .schema import TEXT_FIELDS
 from .workpool import Cancel, Cancelled, Progress, atomic_write_bytes, run_tasks
 
 __all__ = [

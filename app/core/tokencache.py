@@ -16,8 +16,8 @@ from typing import Sequence
 
 import polars as pl
 
+from app.core.load.schema import TEXT_FIELDS
 from . import text
-from .schema import TEXT_FIELDS
 from .text import content_key
 from .workpool import Cancel, Progress, atomic_write
 

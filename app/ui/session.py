@@ -16,9 +16,9 @@ from PySide6.QtCore import QObject, Signal
 from app.core import facets as core_facets
 from app.core import query
 from app.core.facets import FacetCounts
-from app.core.loader import Progress, Release, load_release
+from app.core.load.loader import Progress, Release, load_release
+from app.core.load.schema import TEXT_FIELDS
 from app.core.query import FilterSpec
-from app.core.schema import TEXT_FIELDS
 from app.ui.workers import JobContext, Lane, Throttle
 
 # Parent facet -> child facet shown nested under each parent value.

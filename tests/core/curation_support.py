@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 from app.core.io.rawfile import read_rows
 
 ROWS_A = [

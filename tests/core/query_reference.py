@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from app.core import schema
+from app.core.load import schema
 from app.core.query import FilterSpec
 
 LIST_COLUMNS = set(schema.LIST_FIELDS)

@@ -9,7 +9,7 @@ import pytest
 
 from app.core.curation import Curation
 from app.core.edits import Accept, EditField, Reject, Restore, SetLabels
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 from app.core.journal import Journal
 
 from .cli_support import HeldProject, isolated_env, one_error_line, run_cli

@@ -10,7 +10,7 @@ import pytest
 
 from app.core.curation import Curation
 from app.core.edits import Accept, EditField, Reject
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 from app.core.project import fallback_project_dir
 
 from .cli_support import HeldProject, isolated_env, one_error_line, run_cli

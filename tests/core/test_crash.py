@@ -29,7 +29,7 @@ CHILD = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from app.core.curation import Curation
     from app.core.edits import Accept, EditField, Reject, Restore, SetLabels, plan_change
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
     from app.core.overlay import BaseLookup
     from tests.core.curation_support import content_digest
 
@@ -219,7 +219,7 @@ SAVER = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from app.core.curation import Curation
     from app.core.edits import EditField
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
 
     rel = load_release({release!r})
     c = Curation.open(rel, {project!r}, author="crash")

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from app.core.decisions import DecisionsError, parse_decisions, read_decisions
 from app.core.edits import Accept, EditField, Reject, Restore, SetLabels, plan_change
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 from app.core.overlay import BaseLookup, Overlay
-from app.core.schema import LIST_FIELDS, TEXT_FIELDS
+from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS
 
 from .curation_support import content, make_tree
 

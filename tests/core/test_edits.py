@@ -6,7 +6,7 @@ import pytest
 
 from app.core.edits import Accept, EditField, Reject, Restore, Revert, SetLabels, SetStates, plan_change
 from app.core.overlay import EMPTY, BaseLookup, Overlay, make_state
-from app.core.schema import BASE_SCHEMA
+from app.core.load.schema import BASE_SCHEMA
 
 from .curation_support import load, make_tree
 

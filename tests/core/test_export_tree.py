@@ -18,7 +18,7 @@ from app.core import export_tree
 from app.core.io.atomic import SaveError
 from app.core.edits import EditField
 from app.core.export import ExportCancelled, ExportError, export_release
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 from app.core.overlay import Overlay
 
 from .curation_support import load, make_tree, tree_digest
@@ -128,7 +128,7 @@ CHILD = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from app.core import export_tree
     from app.core.export import export_release
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
     from tests.core.export_support import tagged_overlay
 
     if {fallback!r}:

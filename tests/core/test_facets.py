@@ -162,7 +162,7 @@ def test_counts_equal_plain_python(rows, spec):
 
 @pytest.fixture(scope="module")
 def sample(sample_root) -> pl.DataFrame:
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
     return load_release(sample_root).frame
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from app.core.anchors import Anchor, anchors_for, canonical_id
 from app.core.follow import follow
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 
 ROWS = [
     {"instruction": "把这句话翻译成英文：你好", "input": "", "output": "Hello", "n": 1E2, "x": {"b": 1, "a": [1, 2]}},
@@ -161,7 +161,7 @@ def test_legacy_decisions_without_anchors_stay_when_their_row_does(tmp_path):
 
 def _every_line_is_read_back(release):
     from app.core.anchors import located, raw_rows
-    from app.core.schema import line_hash
+    from app.core.load.schema import line_hash
 
     rows = located(release).join(release.duplicates, on="rid", how="anti")  # unique lines: id == hash
     reader = raw_rows(release)

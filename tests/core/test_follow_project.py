@@ -10,7 +10,7 @@ import pytest
 from app.core.curation import Curation, open_overlay
 from app.core.edits import Accept, EditField, Reject
 from app.core.follow import StaleDecisionsError
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 
 ROWS = [
     {"instruction": "甲", "input": "", "output": "一", "n": 1E2},

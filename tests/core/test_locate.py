@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.core import locate
 from app.core.curation import Curation
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 from app.core.project import default_project_dir, fallback_project_dir
 from app.resources import demo_release
 

@@ -63,7 +63,7 @@ WRITER = """
     sys.path.insert(0, {root!r})
     from app.core.curation import Curation, ReadOnlyError
     from app.core.edits import Reject
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
     rel = load_release({release!r})
     rids = rel.frame["rid"].to_list()
     c = Curation.open(rel, {project!r}, author="ann")

@@ -22,7 +22,7 @@ from app.core.lineage import open_version, version_id
 from app.core.merge import (STATUS, Decision, MergeError, MergePlan, commit_merge, merge_overlays, parse_labels,
                             plan_merge, resolve, resolve_all)
 from app.core.overlay import BaseLookup, Overlay, make_state
-from app.core.schema import rid_hex
+from app.core.load.schema import rid_hex
 
 from .curation_support import content, load, make_file, make_tree
 

@@ -23,7 +23,7 @@ MERGER = """
     import sys
     sys.path.insert(0, {root!r})
     from app.core.curation import Curation
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
     from app.core.merge import commit_merge, plan_merge
     from tests.core.curation_support import content_digest
     rel = load_release({release!r})
@@ -94,7 +94,7 @@ DIES = """
     import os, sys
     sys.path.insert(0, {root!r})
     from app.core import curation, versions
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
     from app.core.merge import commit_merge, plan_merge
     rel = load_release({release!r})
     ann = curation.Curation.open(rel, {ann!r}, author="ann")

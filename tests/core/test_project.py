@@ -119,7 +119,7 @@ def test_empty_lock_is_busy_while_fresh_and_stale_when_old(tmp_path):
 HOLDER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
     from app.core.curation import Curation
     c = Curation.open(load_release({release!r}), {project!r}, author="child")
     print("ro" if c.read_only else "rw", flush=True)

@@ -64,7 +64,7 @@ CREATOR = """
     import sys, time
     sys.path.insert(0, {root!r})
     from app.core.curation import Curation
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
     releases = [load_release(p) for p in {releases!r}]
     held = []
     for i, rel in enumerate(releases):

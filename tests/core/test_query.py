@@ -293,7 +293,7 @@ def test_search_mask_is_reused_per_frame_and_released(frame):
 
 @pytest.fixture(scope="module")
 def sample(sample_root) -> pl.DataFrame:
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
     return load_release(sample_root).frame
 
 

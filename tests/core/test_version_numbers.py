@@ -131,7 +131,7 @@ def test_numbers_go_past_every_file_of_a_number(tmp_path):
 SAVER = """
     import sys, time
     sys.path.insert(0, {root!r})
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
     from app.core.overlay import BaseLookup, Overlay, make_state
     from app.core.versions import VersionStore
     rel = load_release({release!r})

@@ -16,7 +16,7 @@ from PySide6.QtGui import QTextCursor
 
 from app.core.edits import EditField
 from app.core.export import export_release
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 from app.ui.models.history_models import ChangesModel, VersionsModel
 from app.ui.models.rows_model import COLUMN_INDEX
 
@@ -191,7 +191,7 @@ def test_second_instance_is_read_only_and_says_who(qtbot, app_env, small_release
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys
         from app.core.curation import Curation
-        from app.core.loader import load_release
+        from app.core.load.loader import load_release
         c = Curation.open(load_release([{str(small_release)!r}]), author="别人")
         print("locked", flush=True)
         sys.stdin.read()

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.query import FilterSpec, SearchSpec, SortSpec
-from app.core.schema import rid_from_hex
+from app.core.load.schema import rid_from_hex
 from app.ui.models.rows_model import COLUMN_INDEX
 
 from .test_curate import CTRL, SHIFT, cur, dialog, journal_lines, press, select, settle  # noqa: F401

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
 
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 from app.ui import workers
 from app.ui.analysis.labels import signal_titles
 from app.ui.glyph_warmup import SLICE, GlyphWarmup, common_characters

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.curation import Curation
 from app.core.edits import Accept, EditField, Reject, SetLabels
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 from app.core.merge import plan_merge
-from app.core.schema import rid_hex
+from app.core.load.schema import rid_hex
 from app.ui.models.conflicts_model import ConflictsModel
 from app.ui.widgets import merge_view
 from app.ui.widgets.merge_view import MergeView, diff_spans, open_merge_dialog

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 from app.core.query import FilterSpec, SortSpec, apply
 from app.ui.models import rows_model
 from app.ui.models.report_model import ReportModel, problem_summary

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from app.core.curation import Curation
 from app.core.edits import EditField, Reject
-from app.core.loader import load_release
+from app.core.load.loader import load_release
 from app.ui.models.stale_model import StaleModel
 
 from .test_curate import CTRL, press, settle

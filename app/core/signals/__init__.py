@@ -101,7 +101,7 @@ def counts(frame: pl.DataFrame, names: Iterable[str] | None = None) -> pl.DataFr
 def signal_stats(frame: pl.DataFrame, *, near: bool = True, top: int = 10, processes: int | None = None) -> dict:
     """JSON-ready summary for ``python -m app stats --signals``: rows flagged per signal,
     and the ``top`` biggest near-duplicate clusters (row ids as 16-hex text)."""
-    from ..schema import rid_hex
+    from app.core.load.schema import rid_hex
 
     counted = counts(frame)
     out: dict = {

@@ -1,7 +1,7 @@
 """Platform boilerplate left in scraped text (知乎, 小红书, 微博 ...)."""
 import polars as pl
 
-from ..schema import TEXT_FIELDS
+from app.core.load.schema import TEXT_FIELDS
 from .base import Signal, any_field
 
 PATTERNS = (

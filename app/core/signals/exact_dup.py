@@ -1,7 +1,7 @@
 """Exact duplicate rows: the same instruction, input and output."""
 import polars as pl
 
-from ..schema import TEXT_FIELDS
+from app.core.load.schema import TEXT_FIELDS
 from .base import Signal, text
 
 

@@ -1,7 +1,7 @@
 """Garbled text: replacement characters and the usual GBK / UTF-8 / Latin-1 mix-ups."""
 import polars as pl
 
-from ..schema import TEXT_FIELDS
+from app.core.load.schema import TEXT_FIELDS
 from .base import Signal, any_field
 
 PATTERN = "|".join(

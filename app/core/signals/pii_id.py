@@ -1,7 +1,7 @@
 """Resident ID numbers (居民身份证号) whose ISO 7064 MOD 11-2 check digit is right."""
 import polars as pl
 
-from ..schema import TEXT_FIELDS
+from app.core.load.schema import TEXT_FIELDS
 from .base import Signal, text
 
 WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]  # 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2

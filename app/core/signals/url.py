@@ -1,7 +1,7 @@
 """Leftover links."""
 import polars as pl
 
-from ..schema import TEXT_FIELDS
+from app.core.load.schema import TEXT_FIELDS
 from .base import Signal, any_field
 
 PATTERN = r"(?i)https?://[^\s/]|www\.[a-z0-9-]+\.[a-z]"

@@ -24,7 +24,7 @@ import polars as pl
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core import neardup, segment, signals, text, tokencache
-from app.core.schema import TEXT_FIELDS
+from app.core.load.schema import TEXT_FIELDS
 from app.ui.analysis.labels import NEAR_DUP
 from app.ui.workers import JobContext, Lane, Throttle
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QT_TRANSLATE_NOOP
 
-from app.core.report import LoadReport
+from app.core.load.report import LoadReport
 from app.ui.models.text_table import TextTableModel
 
 HEADERS = (

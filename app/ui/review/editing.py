@@ -5,8 +5,8 @@ ReviewController, which supplies queue, view, ctl, decide(), go(), _open()."""
 from __future__ import annotations
 
 from app.core.edits import SetStates
+from app.core.load.schema import TEXT_FIELDS
 from app.core.review_session import edited_state, label_values
-from app.core.schema import TEXT_FIELDS
 from app.ui.review import dialogs
 
 

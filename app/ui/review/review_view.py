@@ -15,8 +15,8 @@ from PySide6.QtGui import QFont, QKeyEvent, QTextCharFormat, QTextCursor, QTextO
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QSizePolicy, QTextEdit,
                                QVBoxLayout, QWidget)
 
+from app.core.load.schema import TEXT_FIELDS
 from app.core.query import SearchSpec, search_spans
-from app.core.schema import TEXT_FIELDS
 from app.ui import themes
 from app.ui.text_display import OffsetMap, display_text, reveal, shown_part
 

@@ -10,8 +10,8 @@ from PySide6.QtGui import QGuiApplication, QTextCharFormat, QTextCursor, QTextOp
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit, QSplitter, QTextEdit, QToolButton,
                                QVBoxLayout, QWidget)
 
+from app.core.load.schema import TEXT_FIELDS
 from app.core.query import SearchSpec, search_spans
-from app.core.schema import TEXT_FIELDS
 from app.ui import themes
 from app.ui.text_display import OffsetMap, display_text, reveal, shown_part
 from app.ui.widgets.detail_editing import DetailEditing

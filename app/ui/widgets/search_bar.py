@@ -10,8 +10,8 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QToolButton, QWidget
 
+from app.core.load.schema import TEXT_FIELDS
 from app.core.query import SEARCH_MODES, SearchSpec, check_regex
-from app.core.schema import TEXT_FIELDS
 
 DEBOUNCE_MS = 200
 

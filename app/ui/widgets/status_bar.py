@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton
 
-from app.core.loader import Progress
+from app.core.load.loader import Progress
+from app.core.load.report import LoadReport
 from app.core.query import FilterSpec
-from app.core.report import LoadReport
 from app.ui.models.report_model import problem_summary
 from app.ui.text_display import reveal
 

@@ -26,10 +26,12 @@ import xxhash
 
 from app.core.io import filekind, rawfile, sourcefile
 from app.core.io.jsonline import lone_surrogate_spans, parse_line
-from . import arrowlines, facets, labeltext
+from . import arrowlines, labeltext
 from .discovery import Found, discover
+from .framefacts import remember_inner_duplicates
 from .report import BadLine, FileInfo, LoadReport, ReleaseError, SkippedFile
-from .schema import BASE_SCHEMA, COPIES_SCHEMA, LENGTH_COLUMNS, RAW_LABELS, RAW_SCHEMA, line_hash, normalise_raw, raw_values, row_ids_and_copies, text_lengths
+from .schema import (BASE_SCHEMA, COPIES_SCHEMA, LENGTH_COLUMNS, RAW_LABELS, RAW_SCHEMA, line_hash, normalise_raw,
+                     raw_values, row_ids_and_copies, text_lengths)
 
 
 class LoadCancelled(Exception):
@@ -125,7 +127,7 @@ def load_release(
     # the GIL (2-13 ms at 500k rows: a stall for a GUI); in a query it costs 0.5 ms.
     frame = body.insert_column(0, rid).select(pl.all()).select(BASE_SCHEMA.names())
     if all(r is not None for r in repeats):  # known for every file: the counts need not look again
-        facets.remember_inner_duplicates(frame, {c: any(r[c] for r in repeats) for c in repeats[0]})
+        remember_inner_duplicates(frame, {c: any(r[c] for r in repeats) for c in repeats[0]})
     report.rows = frame.height
     report.bad_lines.sort(key=lambda b: (b.file, b.line))
     return Release(root=root, paths=opened.paths, frame=frame, report=report, duplicates=copies,
