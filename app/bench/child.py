@@ -44,8 +44,8 @@ def best(fn: Callable[[], object], repeats: int, *, setup: Callable[[], object] 
 
 def forget_results() -> None:
     """Empty the core's result memos (search masks, counts) so a repeat does real work."""
-    import app.core.facets as facets
-    import app.core.query as query
+    import app.core.query.facets as facets
+    import app.core.query.filters as query
 
     for module in (query, facets):
         for value in list(vars(module).values()):

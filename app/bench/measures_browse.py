@@ -28,9 +28,9 @@ def _click_values(frame) -> list[str]:
 def child_recount(job) -> dict:
     import polars as pl
 
-    from app.core.facets import all_facet_counts
     from app.core.load.schema import FACET_COLUMNS
-    from app.core.query import FacetSel, FilterSpec
+    from app.core.query.facets import all_facet_counts
+    from app.core.query.filters import FacetSel, FilterSpec
 
     from .child import best, forget_results
 
@@ -72,9 +72,9 @@ def child_recount(job) -> dict:
 def child_search(job) -> dict:
     import polars as pl
 
-    from app.core import query
     from app.core.load.schema import TEXT_FIELDS
-    from app.core.query import FilterSpec, SearchSpec
+    from app.core.query import filters
+    from app.core.query.filters import FilterSpec, SearchSpec
 
     from .child import best, forget_results
 
@@ -88,7 +88,7 @@ def child_search(job) -> dict:
         fresh[0] = frame.clone()
 
     def app() -> None:
-        hits.append(query.count(fresh[0], spec))
+        hits.append(filters.count(fresh[0], spec))
 
     expr = pl.any_horizontal([pl.col(f).str.contains(SEARCH_TERM, literal=True) for f in TEXT_FIELDS]).sum()
 

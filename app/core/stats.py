@@ -30,8 +30,8 @@ def release_stats(frame: pl.DataFrame) -> dict:
 
     A list column counts a row once per distinct value in it.
     """
-    from .facets import all_facet_counts
-    from .query import FilterSpec
+    from app.core.query.facets import all_facet_counts
+    from app.core.query.filters import FilterSpec
 
     counts = all_facet_counts(frame, FilterSpec(), FACET_COLUMNS, limit=None)
     return {

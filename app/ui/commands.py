@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.core.query import FilterSpec
-from app.core.views import ViewStore
+from app.core.query.filters import FilterSpec
+from app.core.query.views import ViewStore
 from app.resources import demo_release
 from app.ui import dialogs, i18n, themes
 from app.ui.analysis.analysis_ui import AnalysisUi

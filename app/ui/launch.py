@@ -149,7 +149,7 @@ def run(argv: list[str]) -> int:
         settings.language = opts.lang
     view = None
     if opts.view:
-        from app.core.query import FilterSpec
+        from app.core.query.filters import FilterSpec
 
         try:
             view = FilterSpec.from_text(opts.view)

@@ -22,8 +22,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app.core import query
-from app.core.query import FacetSel, FilterSpec, SearchSpec
+from app.core.query import filters
+from app.core.query.filters import FacetSel, FilterSpec, SearchSpec
 from app.resources import demo_release
 
 TIMEOUT_S = 60.0
@@ -101,16 +101,16 @@ def exercise(window, paths: list[str], log: Callable[[str], None]) -> None:
     settle(window)
     spec = window.session.spec
     check(spec.facet(column) == FacetSel(include=(value,)), f"facet click gave spec {spec.to_text()}")
-    check(window.model.rowCount() == expected == query.count(window.session.frame, spec),
+    check(window.model.rowCount() == expected == filters.count(window.session.frame, spec),
           f"after clicking {column}={value!r}: table {window.model.rowCount()}, facet said {expected}, "
-          f"core counts {query.count(window.session.frame, spec)}")
+          f"core counts {filters.count(window.session.frame, spec)}")
     log(f"ok  facet click {column}={value!r}: {expected:,} rows, table and core agree")
 
     # Counts stay consistent: every scalar facet without a selection sums to the rows shown
     # (a list column's are per value). Read on the frame the counts were made from.
     schema = window.session.frame.schema
     for col, fc in window.session.facets.counts.items():
-        if col != column and not query.is_list_column(col, schema):
+        if col != column and not filters.is_list_column(col, schema):
             total = sum(n for _, n in fc.values)
             check(total == window.model.rowCount(), f"facet {col} sums to {total}, table shows {window.model.rowCount()}")
     log("ok  facet counts sum to the visible rows")
@@ -122,7 +122,7 @@ def exercise(window, paths: list[str], log: Callable[[str], None]) -> None:
     settle(window)
     want = FilterSpec(facets=((column, FacetSel(include=(value,))),), search=SearchSpec(text=text.strip()[:2]))
     check(window.session.spec == want, f"search gave spec {window.session.spec.to_text()}, wanted {want.to_text()}")
-    n = query.count(window.session.frame, want)
+    n = filters.count(window.session.frame, want)
     check(window.model.rowCount() == n, f"search {text!r}: table {window.model.rowCount()}, core {n}")
     check(window.search_bar.count.text() != "", "the search bar shows no match count")
     check(n == 0 or window.detail.match_count > 0, "the detail view highlights no match")

@@ -13,12 +13,12 @@ import numpy as np
 import polars as pl
 from PySide6.QtCore import QObject, Signal
 
-from app.core import facets as core_facets
-from app.core import query
-from app.core.facets import FacetCounts
 from app.core.load.loader import Progress, Release, load_release
 from app.core.load.schema import TEXT_FIELDS
-from app.core.query import FilterSpec
+from app.core.query import facets as core_facets
+from app.core.query import filters
+from app.core.query.facets import FacetCounts
+from app.core.query.filters import FilterSpec
 from app.ui.workers import JobContext, Lane, Throttle
 
 # Parent facet -> child facet shown nested under each parent value.
@@ -69,9 +69,9 @@ def with_extras(frame: pl.DataFrame, extras: dict[str, pl.DataFrame]) -> pl.Data
 def run_query(ctx: JobContext, frame: pl.DataFrame, spec: FilterSpec, parts: frozenset[str],
               expanded: tuple[tuple[str, str], ...], log: dict[str, bool], word_matcher=None) -> None:
     """The query job: rows first (what the curator waits for), then counts, then charts."""
-    mask = query.search_mask(frame, spec.search, word_matcher=word_matcher)
+    mask = filters.search_mask(frame, spec.search, word_matcher=word_matcher)
     if "rows" in parts:
-        rows = query.apply(frame, spec, search_mask=mask).to_numpy()
+        rows = filters.apply(frame, spec, search_mask=mask).to_numpy()
         if not ctx.emit("rows", (spec, rows)):
             return
     if "facets" in parts or "subs" in parts:
@@ -134,7 +134,7 @@ class BrowseSession(QObject):
         self.log_scale: dict[str, bool] = {}
         self._plain: pl.DataFrame | None = None  # the frame as given, before the extra columns
         self._extras: dict[str, pl.DataFrame] = {}  # owner -> rid + columns (see set_columns)
-        self.word_matcher = None  # query.WordMatcher for the search's word mode (the analysis installs it)
+        self.word_matcher = None  # filters.WordMatcher for the search's word mode (the analysis installs it)
         self.loading_paths: list[str] = []
         self._pending: set[str] = set()
         self._load = Lane("load", self)
@@ -182,7 +182,7 @@ class BrowseSession(QObject):
         self._extras.clear()
         self.expanded.clear()
         self.facets = None
-        sort = self.spec.sort if self.spec.sort.column in release.frame.columns else query.SortSpec()
+        sort = self.spec.sort if self.spec.sort.column in release.frame.columns else filters.SortSpec()
         self.spec = self._good_spec = FilterSpec(search=replace(self.spec.search, text=""), sort=sort)
         self.releaseChanged.emit(release)
         self.specChanged.emit(self.spec)
@@ -223,7 +223,7 @@ class BrowseSession(QObject):
             self.replace_frame(self._plain)
 
     def set_word_matcher(self, matcher) -> None:
-        """The whole-word matcher the word search mode uses (query.WordMatcher)."""
+        """The whole-word matcher the word search mode uses (filters.WordMatcher)."""
         self.word_matcher = matcher
         if self.spec.search.active and self.spec.search.mode == "word":
             self._request({"rows", "facets", "histograms"})

@@ -524,7 +524,7 @@ def test_the_loader_tells_the_counts_whether_a_row_repeats_a_label(tmp_path, chu
     """A file read whole is checked for rows that repeat a label in the same pass as the
     other checks; the facet counts then trust that answer. It must be the one they find
     themselves, and it must not be given when some file was not checked that way."""
-    from app.core import facets, query
+    from app.core.query import facets, filters as query
 
     lines = [row(i) for i in range(40)]
     if repeat_in == "domain":

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from app.core import query
-from app.core.query import FacetSel, FilterSpec, RangeSel, SearchSpec, SortSpec
+from app.core.query import filters as query
+from app.core.query.filters import FacetSel, FilterSpec, RangeSel, SearchSpec, SortSpec
 from tests.core.query_reference import make_frame, matching_positions
 
 ROWS = [

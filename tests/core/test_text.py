@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from app.core import segment, text
-from app.core.query import SearchSpec
+from app.core.query.filters import SearchSpec
 from app.core.workpool import Cancelled
 
 from .analysis_support import make_frame, sample_frame
@@ -197,7 +197,7 @@ def test_word_matcher_ignores_words_of_edited_rows(jieba, tmp_path):
 
 
 def test_word_matcher_fits_the_query_module(jieba):
-    from app.core import query
+    from app.core.query import filters as query
 
     frame = make_frame([{"instruction": "我爱吃苹果"}, {"instruction": "一棵苹果树"}])
     spec = query.FilterSpec().with_search(SearchSpec(text="苹果", mode="word"))

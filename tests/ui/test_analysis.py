@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from app.core import signals, text
-from app.core.query import FacetSel, RangeSel, SearchSpec, SortSpec
+from app.core.query.filters import FacetSel, RangeSel, SearchSpec, SortSpec
 from app.resources import demo_release
 from app.ui.analysis import labels
 from app.ui.models.rows_model import COLUMN_INDEX

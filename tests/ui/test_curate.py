@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core import journal as core_journal
 from app.core.io.atomic import SaveError
-from app.core.query import FilterSpec
+from app.core.query.filters import FilterSpec
 from app.ui.models.rows_model import COLUMN_INDEX
 
 from .conftest import wait_idle

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.core.query import FilterSpec, SearchSpec, SortSpec
+from app.core.query.filters import FilterSpec, SearchSpec, SortSpec
 from app.core.load.schema import rid_from_hex
 from app.ui.models.rows_model import COLUMN_INDEX
 

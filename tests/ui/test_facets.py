@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.core import query
-from app.core.query import FacetSel, RangeSel
+from app.core.query import filters as query
+from app.core.query.filters import FacetSel, RangeSel
 
 from .conftest import wait_idle
 

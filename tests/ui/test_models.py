@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from app.core.load.loader import load_release
-from app.core.query import FilterSpec, SortSpec, apply
+from app.core.query.filters import FilterSpec, SortSpec, apply
 from app.ui.models import rows_model
 from app.ui.models.report_model import ReportModel, problem_summary
 from app.ui.models.rows_model import COLUMN_INDEX, COLUMNS, RowsModel

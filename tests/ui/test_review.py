@@ -335,7 +335,7 @@ def test_resume_at_first_unreviewed_after_reopening(qtbot, rv, app_env, small_re
 
 
 def test_resume_last_session_restores_its_view(qtbot, rv):
-    from app.core.query import FacetSel
+    from app.core.query.filters import FacetSel
 
     win = rv
     win.session.set_spec(win.session.spec.with_facet("source", FacetSel(include=("zhihu",))))

@@ -8,8 +8,8 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel
 
-from app.core import query
-from app.core.query import FacetSel, FilterSpec, RangeSel, SearchSpec, SortSpec
+from app.core.query import filters as query
+from app.core.query.filters import FacetSel, FilterSpec, RangeSel, SearchSpec, SortSpec
 from app.ui import dialogs, themes
 from app.ui.models.rows_model import COLUMN_INDEX
 

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from app.core.query import FacetSel
+from app.core.query.filters import FacetSel
 from app.resources import demo_release
 from app.ui.launch import build_window, startup_paths
 from app.ui.models.rows_model import COLUMN_INDEX

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
-from app.core.query import FilterSpec
+from app.core.query.filters import FilterSpec
 from app.ui.session import WORD_FIELDS
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPro
                                QVBoxLayout, QWidget)
 
 from app.core.load.schema import TEXT_FIELDS
-from app.core.query import SearchSpec, search_spans
+from app.core.query.filters import SearchSpec, search_spans
 from app.ui import themes
 from app.ui.text_display import OffsetMap, display_text, reveal, shown_part
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QT_TRANSLATE_NO
 from PySide6.QtGui import QBrush, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem
 
-from app.core.query import FilterSpec
+from app.core.query.filters import FilterSpec
 from app.ui import themes
 from app.ui.analysis.labels import signal_title
 from app.ui.models.rows_model import status_label

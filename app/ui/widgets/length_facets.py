@@ -9,7 +9,7 @@ import math
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from app.core.query import FilterSpec, RangeSel
+from app.core.query.filters import FilterSpec, RangeSel
 from app.ui import themes
 from app.ui.session import LENGTH_FIELDS
 

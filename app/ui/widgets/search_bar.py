@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QToolButton, QWidget
 
 from app.core.load.schema import TEXT_FIELDS
-from app.core.query import SEARCH_MODES, SearchSpec, check_regex
+from app.core.query.filters import SEARCH_MODES, SearchSpec, check_regex
 
 DEBOUNCE_MS = 200
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QTo
 
 from app.core.load.loader import Progress
 from app.core.load.report import LoadReport
-from app.core.query import FilterSpec
+from app.core.query.filters import FilterSpec
 from app.ui.models.report_model import problem_summary
 from app.ui.text_display import reveal
 

@@ -15,8 +15,8 @@ import polars as pl
 
 from app.core.load import schema
 from app.core.load.framefacts import MEMO, inner_duplicates
-from app.core.query import FilterSpec, WordMatcher
-from . import query
+from .filters import FilterSpec, WordMatcher
+from . import filters
 
 DEFAULT_LIMIT = 30
 COUNT = "__n__"
@@ -46,14 +46,14 @@ def _has_inner_duplicates(frame: pl.DataFrame, column: str) -> bool:
 
 def _count_query(lf: pl.LazyFrame, column: str, frame: pl.DataFrame) -> pl.LazyFrame:
     """value -> number of rows holding it, for the rows of ``lf``."""
-    if query.is_list_column(column, frame.schema):
+    if filters.is_list_column(column, frame.schema):
         # A row counts once per distinct value; list.unique is only paid for when needed.
         col = pl.col(column).list.unique() if _has_inner_duplicates(frame, column) else pl.col(column)
         return lf.select(col).explode(column).drop_nulls().group_by(column).agg(pl.len().alias(COUNT))
     # Group the raw values, then turn the few keys into facet text (cheaper than
     # casting every row); the second group_by merges keys that map to the same text.
     return (lf.group_by(column).agg(pl.len().alias(COUNT))
-            .select(query.facet_key(column, frame.schema).alias(column), COUNT)
+            .select(filters.facet_key(column, frame.schema).alias(column), COUNT)
             .group_by(column).agg(pl.col(COUNT).sum()))
 
 
@@ -82,9 +82,9 @@ def all_facet_counts(frame: pl.DataFrame, spec: FilterSpec, columns: Iterable[st
                      search_mask: pl.Series | None = None) -> dict[str, FacetCounts]:
     """Counts for every facet column, each over the filter without its own selection."""
     columns = tuple(facet_columns(frame) if columns is None else columns)
-    query.check_columns(frame, columns)
-    work, scol = query.prepare(frame, spec, word_matcher=word_matcher, mask=search_mask)
-    preds = query.predicates(spec, frame_schema=frame.schema, search_column=scol)
+    filters.check_columns(frame, columns)
+    work, scol = filters.prepare(frame, spec, word_matcher=word_matcher, mask=search_mask)
+    preds = filters.predicates(spec, frame_schema=frame.schema, search_column=scol)
     # Each condition is evaluated once into a bool column; every facet's mask is then an
     # AND of those columns, shared by all columns without a selection of their own.
     names = {k: f"__p{i}__" for i, k in enumerate(preds)}
@@ -132,11 +132,11 @@ def sub_counts(frame: pl.DataFrame, spec: FilterSpec, parent_column: str, parent
     (source -> subset, task_major -> task_minor), skipping both facets' own selections so
     the children add up to the parent's count. List columns are not paired element by
     element: a row with major A counts all of its minors under A."""
-    query.check_columns(frame, (parent_column, child_column))
-    work, scol = query.prepare(frame, spec, word_matcher=word_matcher, mask=search_mask)
-    preds = query.predicates(spec, frame_schema=frame.schema, search_column=scol)
-    preds[("parent", parent_column)] = query.filter_expr(
-        FilterSpec(facets=((parent_column, query.FacetSel(include=(parent_value,))),)), frame_schema=frame.schema)
+    filters.check_columns(frame, (parent_column, child_column))
+    work, scol = filters.prepare(frame, spec, word_matcher=word_matcher, mask=search_mask)
+    preds = filters.predicates(spec, frame_schema=frame.schema, search_column=scol)
+    preds[("parent", parent_column)] = filters.filter_expr(
+        FilterSpec(facets=((parent_column, filters.FacetSel(include=(parent_value,))),)), frame_schema=frame.schema)
     expr = _skipping(preds, ("facet", parent_column), ("facet", child_column))
     lf = work.lazy() if expr is None else work.lazy().filter(expr)
     counts = _count_query(lf, child_column, frame).collect()
@@ -152,9 +152,9 @@ def length_histograms(frame: pl.DataFrame, spec: FilterSpec, fields: Iterable[st
     if bins < 1:
         raise ValueError("bins must be at least 1")
     fields = tuple(dict.fromkeys(fields))
-    query.check_columns(frame, fields)
-    work, scol = query.prepare(frame, spec, word_matcher=word_matcher, mask=search_mask)
-    preds = query.predicates(spec, frame_schema=frame.schema, search_column=scol)
+    filters.check_columns(frame, fields)
+    work, scol = filters.prepare(frame, spec, word_matcher=word_matcher, mask=search_mask)
+    preds = filters.predicates(spec, frame_schema=frame.schema, search_column=scol)
     names = {k: f"__p{i}__" for i, k in enumerate(preds)}
     base = work.lazy().select(*fields, **{names[k]: e for k, e in preds.items()}).collect()
     out = {}
