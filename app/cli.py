@@ -39,12 +39,12 @@ def cmd_stats(args) -> int:
     release = _load(args.path)
     stats = release_stats(release.frame)
     if args.signals:
-        from .core.signals import signal_stats
+        from app.core.text.signals import signal_stats
 
         stats["signals"] = signal_stats(release.frame)
     if args.words:
+        from app.core.text.wordpass import tokenise
         from .core.stats import word_stats
-        from .core.text import tokenise
 
         stats["words"] = word_stats(tokenise(release.frame, processes=args.processes))
     cur = curation.curation_stats(args, release)

@@ -15,8 +15,8 @@ from typing import Callable, Sequence
 import polars as pl
 
 from app.core.load.schema import LENGTH_COLUMNS, TEXT_FIELDS
-from .text import COUNT_COLUMNS, top_verb_nouns
-from .workpool import atomic_write
+from app.core.text.wordpass import COUNT_COLUMNS, top_verb_nouns
+from app.core.text.workpool import atomic_write
 
 NONE_LABEL = "(none)"
 # Length bins (characters or words); the last bin is open. Log-like, as lengths span 1 to 20k.

@@ -44,7 +44,7 @@ def release_stats(frame: pl.DataFrame) -> dict:
 def word_stats(tokens: pl.DataFrame, verbs: int = 20, nouns: int = 4) -> dict:
     """`stats --words`: jieba word-count quantiles per field and the paper's instruction
     diversity (top verbs, each with its top nouns), from ``text.tokenise``'s result."""
-    from .text import COUNT_COLUMNS, top_verb_nouns
+    from app.core.text.wordpass import COUNT_COLUMNS, top_verb_nouns
 
     table = top_verb_nouns(tokens.select("verb", "noun"), verbs, nouns)
     top: dict[str, dict] = {}

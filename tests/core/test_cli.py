@@ -112,7 +112,7 @@ def test_stats_words_json_matches_the_text_pass(demo_root):
     import polars as pl
 
     from app.core.load.loader import load_release
-    from app.core.text import tokenise
+    from app.core.text.wordpass import tokenise
 
     data = json.loads(run("stats", str(demo_root), "--words", "--json").stdout)["words"]
     tokens = tokenise(load_release(demo_root).frame, processes=1)

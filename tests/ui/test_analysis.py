@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from app.core import signals, text
+from app.core.text import signals, wordpass as text
 from app.core.query.filters import FacetSel, RangeSel, SearchSpec, SortSpec
 from app.resources import demo_release
 from app.ui.analysis import labels
@@ -359,7 +359,7 @@ def test_rows_model_with_analysis_columns_passes_the_model_tester(qtbot, window,
 
 
 def test_jieba_is_not_imported_at_startup_nor_by_a_cache_restore(tmp_path, small_release):
-    from app.core import tokencache
+    from app.core.text import tokencache
     from app.core.curation import Curation
     from app.core.load.loader import load_release
 

@@ -10,7 +10,7 @@ from app.resources import demo_release
 def land_signals_after_the_facet_click(window, monkeypatch) -> list[bool]:
     """The automatic signals pass is held back; it lands the moment the rows of the first
     facet click arrive, as a slow machine delivers it. Returns a list that gets True when it did."""
-    from app.core import signals
+    from app.core.text import signals
     from app.ui.analysis import analysis_ctl
 
     monkeypatch.setattr(analysis_ctl, "job_signals", lambda ctx, frame, previous: None)

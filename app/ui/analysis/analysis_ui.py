@@ -9,9 +9,10 @@ import polars as pl
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
-from app.core import dashboard, text
+from app.core import dashboard
 from app.core.query import filters
 from app.core.query.filters import FacetSel
+from app.core.text import wordpass
 from app.ui.analysis.analysis_ctl import AnalysisCtl
 from app.ui.models.rows_model import ANALYSIS_KEYS, COLUMN_INDEX
 from app.ui.workers import JobContext, Lane
@@ -27,12 +28,12 @@ def job_stats(ctx: JobContext, frame: pl.DataFrame, positions: np.ndarray, spec,
     if dash:
         sub = frame[positions]
         words = "tok_instruction" in sub.columns
-        tokens = sub.select("rid", *text.COUNT_COLUMNS.values(), "verb", "noun") if words else None
+        tokens = sub.select("rid", *wordpass.COUNT_COLUMNS.values(), "verb", "noun") if words else None
         out["tables"], out["rows"] = dashboard.all_tables(sub, tokens), sub.height
     if diversity and "verb" in frame.columns and not ctx.stale():
         own = spec.clear_facet("verb").clear_facet("noun")
         rows = positions if own == spec else filters.apply(frame, own, word_matcher=matcher).to_numpy()
-        out["diversity"] = text.top_verb_nouns(frame[rows].select("rid", "verb", "noun"), 20, 4)
+        out["diversity"] = wordpass.top_verb_nouns(frame[rows].select("rid", "verb", "noun"), 20, 4)
     ctx.emit("stats", out)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
 
-from app.core import signals
+from app.core.text import signals
 
 CONTEXT = "Signals"
 NEAR_DUP = "near_dup"  # in the ``signals`` list column: the row has a near-duplicate cluster

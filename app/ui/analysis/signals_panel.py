@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from app.core import signals
+from app.core.text import signals
 from app.ui.analysis.labels import NEAR_DUP, signal_description, signal_title
 
 ROLE = Qt.ItemDataRole.UserRole

@@ -109,7 +109,7 @@ def signal_stats(frame: pl.DataFrame, *, near: bool = True, top: int = 10, proce
         "titles": {r["name"]: {"zh": r["title_zh"], "en": r["title_en"]} for r in counted.iter_rows(named=True)},
     }
     if near:
-        from .. import neardup  # lazy: numpy signatures and a process pool
+        from app.core.text import neardup  # lazy: numpy signatures and a process pool
 
         found = neardup.find_near_duplicates(frame, processes=processes)
         firsts = frame.select("rid", "instruction")

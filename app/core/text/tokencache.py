@@ -2,7 +2,7 @@
 
 One Parquet file, ``<project>/cache/tokens.parquet``: per row its rid, a content key
 (a hash of instruction, input and output as they are now, so an edited row no longer
-matches) and text.RESULT_SCHEMA's columns. The user dictionary it was computed with is
+matches) and wordpass.RESULT_SCHEMA's columns. The user dictionary it was computed with is
 kept in the file's metadata; when the project's terms change, exactly the rows whose
 text contains an added or removed term are recomputed (a dictionary word can only
 change how text containing it is cut). Written atomically; a missing, unreadable or
@@ -17,16 +17,16 @@ from typing import Sequence
 import polars as pl
 
 from app.core.load.schema import TEXT_FIELDS
-from . import text
-from .text import content_key
+from . import wordpass
+from .wordpass import content_key
 from .workpool import Cancel, Progress, atomic_write
 
 CACHE_DIR = "cache"
 CACHE_NAME = "tokens.parquet"
 META_KEY = "cqia.tokens"
 FORMAT = 1
-BASE_COLUMNS = ["rid", "key", *text.COUNT_COLUMNS.values(), *text.PAIR_COLUMNS]
-WORD_COLUMNS = list(text.WORD_COLUMNS.values())
+BASE_COLUMNS = ["rid", "key", *wordpass.COUNT_COLUMNS.values(), *wordpass.PAIR_COLUMNS]
+WORD_COLUMNS = list(wordpass.WORD_COLUMNS.values())
 
 
 def cache_path(project_dir: str | Path) -> Path:
@@ -74,7 +74,7 @@ def save(frame: pl.DataFrame, project_dir: str | Path, results: pl.DataFrame, *,
     ``frame``; rows no longer in the frame are dropped, so the file never outgrows it."""
     table = (
         frame.select("rid", content_key())
-        .join(results.select(text.RESULT_SCHEMA.names()), on="rid", how="inner", maintain_order="left")
+        .join(results.select(wordpass.RESULT_SCHEMA.names()), on="rid", how="inner", maintain_order="left")
         .select(BASE_COLUMNS + WORD_COLUMNS)
     )
     meta = json.dumps({"format": FORMAT, "terms": list(terms), "rows": table.height}, ensure_ascii=False)
@@ -92,16 +92,16 @@ def ensure(
     processes: int | None = None,
 ) -> pl.DataFrame:
     """Token results for every row of ``frame`` (same order): restored from the cache where
-    still valid, the rest computed (text.tokenise) and the cache rewritten. ``terms``
+    still valid, the rest computed (wordpass.tokenise) and the cache rewritten. ``terms``
     defaults to the project's user dictionary. With ``words``, the words_<field> columns
-    and the rows' content ``key`` come too (for text.word_matcher). Raises
+    and the rows' content ``key`` come too (for wordpass.word_matcher). Raises
     workpool.Cancelled on cancel."""
-    terms = text.user_terms(project_dir) if terms is None else list(terms)
+    terms = wordpass.user_terms(project_dir) if terms is None else list(terms)
     have, todo = restore(frame, project_dir, terms=terms, words=words)
     if todo.height:
         if not words:  # the rewritten file keeps every row's words
             have, todo = restore(frame, project_dir, terms=terms, words=True)
-        computed = text.tokenise(todo, terms=terms, progress=progress, cancel=cancel, processes=processes)
+        computed = wordpass.tokenise(todo, terms=terms, progress=progress, cancel=cancel, processes=processes)
         have = pl.concat([have, computed.cast(_result_schema(True))])  # type: ignore[arg-type]
         save(frame, project_dir, have, terms=terms)
         if not words:
@@ -113,5 +113,5 @@ def ensure(
 
 
 def _result_schema(words: bool) -> pl.Schema:
-    cols = {n: t for n, t in text.RESULT_SCHEMA.items() if words or n not in WORD_COLUMNS}
+    cols = {n: t for n, t in wordpass.RESULT_SCHEMA.items() if words or n not in WORD_COLUMNS}
     return pl.Schema(cols)
