@@ -138,7 +138,7 @@ def cmd_export(args) -> int:
 def curation_stats(args, release) -> dict | None:
     """The ``curation`` part of `stats`: the project, counts per status, stale changes."""
     from app.core.load.schema import rid_hex
-    from .core.stats import status_counts
+    from .core.overlay import status_counts
 
     folder = find_project(args, release, required=False)
     if folder is None:

@@ -236,7 +236,7 @@ def test_children_start_from_bytecode_as_an_installed_app_does():
 
     from app.bench import proc
 
-    source = PROJECT / "app" / "core" / "loader.py"
+    source = PROJECT / "app" / "core" / "load" / "loader.py"
     cached = Path(importlib.util.cache_from_source(str(source)))
     cached.unlink(missing_ok=True)
     proc.compile_project()
