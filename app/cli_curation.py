@@ -91,7 +91,7 @@ class StaleRefusal(Exception):
 
 
 def _stale_lines(stale, overlay) -> list[str]:
-    from .core.follow import describe
+    from app.core.curate.follow import describe
 
     return [f"  {s.where}: {describe(overlay.get(s.rid))}: {s.reason}" for s in stale]
 
@@ -138,7 +138,7 @@ def cmd_export(args) -> int:
 def curation_stats(args, release) -> dict | None:
     """The ``curation`` part of `stats`: the project, counts per status, stale changes."""
     from app.core.load.schema import rid_hex
-    from .core.overlay import status_counts
+    from app.core.curate.overlay import status_counts
 
     folder = find_project(args, release, required=False)
     if folder is None:
@@ -197,7 +197,7 @@ class Refused(Exception):
 def cmd_apply(args) -> int:
     from collections import Counter
 
-    from .core.decisions import DecisionsError, read_decisions
+    from app.core.curate.decisions import DecisionsError, read_decisions
 
     path = Path(args.decisions)
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .overlay import DECISIONS, Overlay
+from app.core.curate.overlay import DECISIONS, Overlay
 
 ALL = "(all)"  # the `source` of the overall row
 CELLS = ("both_accept", "both_reject", "mine_accept_theirs_reject", "mine_reject_theirs_accept")

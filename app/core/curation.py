@@ -17,14 +17,14 @@ from typing import Mapping
 import polars as pl
 
 from app.core.io.atomic import SaveError, remove_stale_temps
-from .anchors import Anchor, anchors_for, encode_anchors
-from .edits import Change, Command, SetStates, make_change, plan_change
+from app.core.curate.anchors import Anchor, anchors_for, encode_anchors
+from app.core.curate.edits import Change, Command, SetStates, make_change, plan_change
 from .export import ExportResult, export_release
-from .history import History
-from .follow import Stale, StaleDecisionsError, follow, listed
+from app.core.curate.history import History
+from app.core.curate.follow import Stale, StaleDecisionsError, follow, listed
 from .journal import (JOURNAL_NAME, Journal, PendingMerge, Replay, apply_record, base_of, compact_records, rebase_record,
                       replay)
-from .overlay import EMPTY, BaseLookup, Overlay, RowState
+from app.core.curate.overlay import EMPTY, BaseLookup, Overlay, RowState
 from .project import (LockLostError, Project, ProjectLocationError, ReadOnlyError, default_author,
                       default_project_dir, fallback_project_dir, now_iso)
 from .curation_versions import VersionSteps

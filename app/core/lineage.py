@@ -18,7 +18,7 @@ from typing import Iterable
 import xxhash
 
 from app.core.io.atomic import describe_oserror
-from .overlay import Overlay
+from app.core.curate.overlay import Overlay
 from .versions import VersionError, VersionStore, version_name
 
 _VERSION_FILE_SUFFIXES = (".json", ".jsonl")

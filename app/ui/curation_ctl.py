@@ -29,10 +29,10 @@ from PySide6.QtCore import QObject, QSettings, QStandardPaths, QTimer, Signal
 
 from app.core import locate
 from app.core.curation import Curation, ReadOnlyError
-from app.core.edits import Change, Command
+from app.core.curate.edits import Change, Command
 from app.core.io.atomic import SaveError
 from app.core.journal import JournalError
-from app.core.overlay import Overlay
+from app.core.curate.overlay import Overlay
 from app.core.project import ProjectError, copy_side_files, default_project_dir
 from app.core.versions import VersionError, VersionInfo
 from app.ui.curate_settings import author as current_author

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject, Restore, SetLabels
+from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
 from app.core.load.loader import load_release
 from app.core.journal import Journal
 

@@ -11,7 +11,7 @@ import pytest
 
 from app import cli
 from app.core.curation import Curation
-from app.core.edits import EditField, Reject
+from app.core.curate.edits import EditField, Reject
 from app.core.load.loader import load_release
 
 from .cli_support import isolated_env, one_error_line, run_cli

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject
+from app.core.curate.edits import Accept, EditField, Reject
 from app.core.load.loader import load_release
 from app.core.project import fallback_project_dir
 

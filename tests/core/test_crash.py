@@ -18,7 +18,7 @@ import pytest
 
 from app.core.io.atomic import SaveError
 from app.core.curation import Curation, ReadOnlyError
-from app.core.edits import EditField, Reject, SetLabels
+from app.core.curate.edits import EditField, Reject, SetLabels
 
 from tests.reliability import rounds
 
@@ -31,9 +31,9 @@ CHILD = textwrap.dedent("""
     import random, sys
     sys.path.insert(0, {root!r})
     from app.core.curation import Curation
-    from app.core.edits import Accept, EditField, Reject, Restore, SetLabels, plan_change
+    from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels, plan_change
     from app.core.load.loader import load_release
-    from app.core.overlay import BaseLookup
+    from app.core.curate.overlay import BaseLookup
     from tests.core.curation_support import content_digest
 
     rel = load_release({release!r})
@@ -238,7 +238,7 @@ SAVER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
     from app.core.curation import Curation
-    from app.core.edits import EditField
+    from app.core.curate.edits import EditField
     from app.core.load.loader import load_release
 
     rel = load_release({release!r})

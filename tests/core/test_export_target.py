@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.core.curation import Curation
-from app.core.edits import EditField
+from app.core.curate.edits import EditField
 from app.core.export import ExportError, export_release
 
 from .curation_support import load, make_tree, tree_digest

@@ -16,10 +16,10 @@ import pytest
 
 from app.core import export_tree
 from app.core.io.atomic import SaveError
-from app.core.edits import EditField
+from app.core.curate.edits import EditField
 from app.core.export import ExportCancelled, ExportError, export_release
 from app.core.load.loader import load_release
-from app.core.overlay import Overlay
+from app.core.curate.overlay import Overlay
 
 from tests.reliability import rounds
 

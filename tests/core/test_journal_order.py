@@ -9,7 +9,7 @@ import json
 import pytest
 
 from app.core.curation import Curation, ReadOnlyError, open_overlay
-from app.core.edits import Accept, EditField, Reject
+from app.core.curate.edits import Accept, EditField, Reject
 from app.core.journal import JournalError
 from app.core.project import PROJECT_FILE
 

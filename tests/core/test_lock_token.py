@@ -9,7 +9,7 @@ import re
 import pytest
 
 from app.core.curation import Curation, ReadOnlyError
-from app.core.edits import EditField, Reject
+from app.core.curate.edits import EditField, Reject
 from app.core.project import LOCK_FILE, break_lock, read_lock
 
 from .curation_support import content, load, make_tree
@@ -67,7 +67,7 @@ WRITER = """
     import sys
     sys.path.insert(0, {root!r})
     from app.core.curation import Curation, ReadOnlyError
-    from app.core.edits import Reject
+    from app.core.curate.edits import Reject
     from app.core.load.loader import load_release
     rel = load_release({release!r})
     rids = rel.frame["rid"].to_list()

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from app.core.curation import Curation
-from app.core.edits import EditField
+from app.core.curate.edits import EditField
 from app.core.lineage import open_version
 from app.core.merge import plan_merge
 

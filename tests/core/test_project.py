@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.core.curation import Curation
-from app.core.edits import EditField, Reject
+from app.core.curate.edits import EditField, Reject
 from app.core.project import (LOCK_FILE, LockInfo, Project, ProjectLocationError, acquire_lock, break_lock,
                               default_project_dir, read_lock)
 

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from app.core.curation import Curation
-from app.core.edits import Reject
+from app.core.curate.edits import Reject
 from app.core.project import PROJECT_FILE
 
 from tests.reliability import rounds as scaled

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core import review_session
 from app.core.curation import Curation
-from app.core.edits import Accept
+from app.core.curate.edits import Accept
 from app.core.project import REVIEWS_FILE, copy_side_files
 
 from .curation_support import load, make_tree

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.core.io.atomic import SaveError
 from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject, Restore, SetStates
+from app.core.curate.edits import Accept, EditField, Reject, Restore, SetStates
 from app.core.review_session import (DEFAULT_REASONS, REVIEWS_FILE, Progress, ReviewLog, ReviewQueue, SessionRecord,
                                      SessionTally, edited_state, format_duration, progress, resume_index)
 from tests.core.curation_support import load, make_file

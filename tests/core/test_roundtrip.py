@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject, Restore, Revert, SetLabels
+from app.core.curate.edits import Accept, EditField, Reject, Restore, Revert, SetLabels
 from app.core.load.loader import load_release
 
 from .curation_support import content, load, make_tree, tree_digest, visible

@@ -9,7 +9,7 @@ import pytest
 import xxhash
 
 from app.core.curation import Curation, open_overlay
-from app.core.edits import Reject
+from app.core.curate.edits import Reject
 from app.core.journal import JournalError
 from app.core.lineage import open_version
 from app.core.project import ProjectError

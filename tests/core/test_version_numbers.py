@@ -9,7 +9,7 @@ import time
 import pytest
 
 from app.core.curation import Curation
-from app.core.edits import EditField, Reject
+from app.core.curate.edits import EditField, Reject
 from app.core.versions import VersionError, VersionStore
 
 from tests.reliability import rounds
@@ -143,7 +143,7 @@ SAVER = """
     import sys, time
     sys.path.insert(0, {root!r})
     from app.core.load.loader import load_release
-    from app.core.overlay import BaseLookup, Overlay, make_state
+    from app.core.curate.overlay import BaseLookup, Overlay, make_state
     from app.core.versions import VersionStore
     rel = load_release({release!r})
     base = BaseLookup(rel.frame)

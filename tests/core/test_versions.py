@@ -10,7 +10,7 @@ import pytest
 from app.core.io import atomic
 from app.core.io.atomic import SaveError
 from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject, Restore, SetLabels
+from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
 from app.core.load.schema import rid_hex
 from app.core.versions import VersionError, format_diff
 

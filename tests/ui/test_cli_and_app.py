@@ -13,7 +13,7 @@ from PySide6.QtCore import QStandardPaths
 
 from app.core import locate
 from app.core.curation import Curation
-from app.core.edits import Reject
+from app.core.curate.edits import Reject
 from app.core.load.loader import load_release
 from app.core.project import fallback_project_dir
 from app.ui.curation_ctl import CurationCtl, app_project_dir, remember_project_dir

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from app.core.edits import EditField
+from app.core.curate.edits import EditField
 from app.core.export import export_release
 from app.core.load.loader import load_release
 from app.ui.models.history_models import ChangesModel, VersionsModel

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.core.edits import Accept
+from app.core.curate.edits import Accept
 from app.core.review_session import ReviewLog
 from app.ui import curation_ctl
 
