@@ -97,7 +97,7 @@ def _stale_lines(stale, overlay) -> list[str]:
 
 
 def cmd_export(args) -> int:
-    from .core import export
+    from app.core.export import exporter as export
 
     release = load_release(args.release)
     folder = find_project(args, release, required=args.version is not None, why=" to take --version from")

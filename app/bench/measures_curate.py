@@ -88,9 +88,9 @@ def child_save(job) -> dict:
 
 
 def child_export(job) -> dict:
-    if why := missing_any("app.core.export", *CURATION_MODULES):
+    if why := missing_any("app.core.export.exporter", *CURATION_MODULES):
         return {"na": why}
-    from app.core.export import export_release
+    from app.core.export.exporter import export_release
     from app.core.curate.overlay import Overlay
 
     from .child import best

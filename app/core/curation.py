@@ -19,7 +19,7 @@ import polars as pl
 from app.core.io.atomic import SaveError, remove_stale_temps
 from app.core.curate.anchors import Anchor, anchors_for, encode_anchors
 from app.core.curate.edits import Change, Command, SetStates, make_change, plan_change
-from .export import ExportResult, export_release
+from app.core.export.exporter import ExportResult, export_release
 from app.core.curate.history import History
 from app.core.curate.follow import Stale, StaleDecisionsError, follow, listed
 from .journal import (JOURNAL_NAME, Journal, PendingMerge, Replay, apply_record, base_of, compact_records, rebase_record,

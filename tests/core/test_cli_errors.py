@@ -197,7 +197,7 @@ def test_unreadable_journal_and_versions_are_one_line(pristine, tmp_path, monkey
 @pytest.mark.reliability("fault", "an unexpected error: one `error: internal error` line; the traceback only with "
                                   "CQIA_DEBUG=1")
 def test_an_unexpected_error_is_one_line_and_a_traceback_only_when_asked(pristine, tmp_path, monkeypatch, capsys):
-    from app.core import export
+    from app.core.export import exporter as export
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.delenv("CQIA_DEBUG", raising=False)

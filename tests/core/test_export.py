@@ -11,7 +11,7 @@ import pytest
 
 from app.core.io.atomic import SaveError
 from app.core.curate.edits import EditField, Reject, SetLabels
-from app.core.export import ExportCancelled, ExportError, export_release
+from app.core.export.exporter import ExportCancelled, ExportError, export_release
 from app.core.load.loader import load_release
 from app.core.curate.overlay import Overlay
 
