@@ -1,7 +1,7 @@
 """The command-line verbs that read or write a release's curation project: export, diff,
 merge, agreement, apply, save, and the curation part of stats.
 
-Each finds the project as the app does (app/core/locate.py) unless told ``--project DIR``
+Each finds the project as the app does (app/core/store/locate.py) unless told ``--project DIR``
 or ``--no-project``. Reading opens the project read-only: nothing is created and the lock
 is not taken, so it works while the app has the project open. Writing takes the lock
 like the app, and fails in one line when someone else holds it.
@@ -25,8 +25,8 @@ def add_project_options(p, *, raw: bool = True) -> None:
 def find_project(args, release, *, required: bool, why: str = "") -> Path | None:
     """The project folder holding a project for ``release``, or None (``--no-project``, or
     none found and not ``required``). Only reads."""
-    from .core.locate import locate_project
-    from .core.project import PROJECT_FILE
+    from app.core.store.locate import locate_project
+    from app.core.store.project import PROJECT_FILE
 
     if getattr(args, "no_project", False):
         return None
@@ -48,7 +48,7 @@ def open_read(release, folder: Path, *, latest: bool = True):
     """The project at ``folder``, read-only (no lock, nothing written); warnings go to stderr.
     A journal that cannot be replayed to its end is an error when the verb reads the
     latest state (``latest``): never a state silently cut short."""
-    from .core.curation import Curation
+    from app.core.store.curation import Curation
 
     c = Curation.open(release, folder, read_only=True)
     if latest and c.journal_problem is not None:
@@ -64,9 +64,9 @@ def open_write(args, release, *, create: bool):
     """The project of ``release`` open for writing, as the app would open it (created there
     when ``create`` and it does not exist yet), and what to tell the user once the verb
     succeeded. The lock held elsewhere is an error."""
-    from .core.curation import Curation
-    from .core.locate import locate_project
-    from .core.project import PROJECT_FILE
+    from app.core.store.curation import Curation
+    from app.core.store.locate import locate_project
+    from app.core.store.project import PROJECT_FILE
 
     if args.project:
         folder = Path(args.project).expanduser().absolute()
@@ -158,8 +158,8 @@ def curation_text(cur: dict) -> list[str]:
 
 
 def cmd_diff(args) -> int:
-    from .core.locate import release_place
-    from .core.versions import format_diff
+    from app.core.store.locate import release_place
+    from app.core.store.versions import format_diff
 
     if not Path(args.release).exists():
         raise CliError(f"path not found: {args.release}")

@@ -40,12 +40,12 @@ def edited_overlay(frame, n: int = EDITS):
 def child_save(job) -> dict:
     """Through the session facade, as the app saves: 1,000 journaled EditField commands
     (untimed), then Curation.save_version (timed; each repeat writes the next version)."""
-    if why := missing_any("app.core.curation", *CURATION_MODULES):
+    if why := missing_any("app.core.store.curation", *CURATION_MODULES):
         return {"na": why}
     import json
     import os
 
-    from app.core.curation import Curation
+    from app.core.store.curation import Curation
     from app.core.curate.edits import EditField
     from app.core.load.schema import rid_hex
 

@@ -45,7 +45,7 @@ def child_apply(job) -> dict:
         return {"na": why}
     import polars as pl
 
-    from app.core.curation import Curation
+    from app.core.store.curation import Curation
     from app.core.curate.decisions import read_decisions
 
     release, frame = job.release, job.frame
@@ -103,7 +103,7 @@ def child_stale(job) -> dict:
 
     if why := missing("app.core.curate.follow"):
         return {"na": why}
-    from app.core.curation import Curation
+    from app.core.store.curation import Curation
     from app.core.curate.edits import Reject
 
     frame = job.frame

@@ -19,7 +19,7 @@ import xxhash
 
 from app.core.io.atomic import describe_oserror
 from app.core.curate.overlay import Overlay
-from .versions import VersionError, VersionStore, version_name
+from app.core.store.versions import VersionError, VersionStore, version_name
 
 _VERSION_FILE_SUFFIXES = (".json", ".jsonl")
 

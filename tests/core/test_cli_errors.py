@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from app import cli
-from app.core.curation import Curation
+from app.core.store.curation import Curation
 from app.core.curate.edits import EditField, Reject
 from app.core.load.loader import load_release
 
@@ -164,7 +164,7 @@ def test_a_damaged_version_manifest_is_a_warning_naming_it(damaged, tmp_path):
 @pytest.mark.reliability("fault", "an unreadable journal or versions folder: one line naming it")
 def test_unreadable_journal_and_versions_are_one_line(pristine, tmp_path, monkeypatch, capsys):
     """Mode 000 as a non-root user: the read raises PermissionError (simulated: root reads anyway)."""
-    from app.core import journal, versions
+    from app.core.store import journal, versions
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     path = pristine / "rel.jsonl"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.curation import Curation
+from app.core.store.curation import Curation
 from app.core.curate.edits import Accept, EditField, Reject
 from app.core.load.loader import load_release
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from app.core.io.atomic import SaveError
-from app.core.curation import Curation, ReadOnlyError
+from app.core.store.curation import Curation, ReadOnlyError
 from app.core.curate.edits import EditField, Reject, SetLabels
 
 from tests.reliability import rounds
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.reliability("fault")
 CHILD = textwrap.dedent("""
     import random, sys
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation
+    from app.core.store.curation import Curation
     from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels, plan_change
     from app.core.load.loader import load_release
     from app.core.curate.overlay import BaseLookup
@@ -237,7 +237,7 @@ def test_project_folder_deleted_under_the_app(tmp_path):
 SAVER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation
+    from app.core.store.curation import Curation
     from app.core.curate.edits import EditField
     from app.core.load.loader import load_release
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.curation import Curation
+from app.core.store.curation import Curation
 from app.core.curate.edits import EditField
 from app.core.export.exporter import ExportError, export_release
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.curation import Curation, open_overlay
+from app.core.store.curation import Curation, open_overlay
 from app.core.curate.edits import Accept, EditField, Reject
 from app.core.curate.follow import StaleDecisionsError
 from app.core.load.loader import load_release

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.curation import Curation
+from app.core.store.curation import Curation
 from app.core.curate.edits import Accept, Change, EditField, Reject, SetLabels
 from app.core.curate.history import History
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from app.core.io import atomic
 from app.core.io.atomic import SaveError
-from app.core.curation import Curation
+from app.core.store.curation import Curation
 from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
 from app.core.lineage import open_version, version_id
 from app.core.merge import (STATUS, Decision, MergeError, MergePlan, commit_merge, merge_overlays, parse_labels,

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from app.core.curation import Curation
+from app.core.store.curation import Curation
 from app.core.curate.edits import EditField
 from app.core.lineage import open_version
 from app.core.merge import plan_merge
@@ -29,7 +29,7 @@ LONG = "长文本，😀\n" * 30000  # ~200 KB a row: a merge takes long enough 
 MERGER = """
     import sys
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation
+    from app.core.store.curation import Curation
     from app.core.load.loader import load_release
     from app.core.merge import commit_merge, plan_merge
     from tests.core.curation_support import content_digest
@@ -110,7 +110,7 @@ def _kill_merges(folder, release, rel, rng, tally) -> None:
 DIES = """
     import os, sys
     sys.path.insert(0, {root!r})
-    from app.core import curation, versions
+    from app.core.store import curation, versions
     from app.core.load.loader import load_release
     from app.core.merge import commit_merge, plan_merge
     rel = load_release({release!r})
@@ -162,7 +162,7 @@ def test_a_merge_killed_at_each_step_is_completed_once_on_the_next_open(tmp_path
 
 @pytest.mark.reliability("check", "a merge that compacts the journal keeps its version")
 def test_a_merge_that_fills_the_journal_past_compaction_keeps_its_version(tmp_path, monkeypatch):
-    from app.core import curation
+    from app.core.store import curation
 
     monkeypatch.setattr(curation, "COMPACT_BYTES", 0)  # every noted version compacts the journal
     release, rel, theirs, merged = _two_curators(tmp_path)

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from app.core.agreement import agreement, format_agreement
-from app.core.curation import Curation
+from app.core.store.curation import Curation
 from app.core.curate.edits import Accept, Reject
 from app.ui import dialogs
 from app.ui.widgets.agreement_dialog import AgreementDialog, AgreementModel

@@ -360,7 +360,7 @@ def test_rows_model_with_analysis_columns_passes_the_model_tester(qtbot, window,
 
 def test_jieba_is_not_imported_at_startup_nor_by_a_cache_restore(tmp_path, small_release):
     from app.core.text import tokencache
-    from app.core.curation import Curation
+    from app.core.store.curation import Curation
     from app.core.load.loader import load_release
 
     release = load_release([str(small_release)])

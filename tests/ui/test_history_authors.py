@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.core.curation import Curation
+from app.core.store.curation import Curation
 from app.core.curate.edits import Accept, EditField, Reject, Restore
 from app.core.load.loader import load_release
 from app.core.load.schema import rid_hex

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QHelpEvent, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QStyledItemDelegate, QToolTip
 
-from app.core.curation import Curation
+from app.core.store.curation import Curation
 from app.core.curate.edits import EditField, Reject
 from app.core.load.loader import load_release
 from app.core.merge import plan_merge

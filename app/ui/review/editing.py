@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from app.core.curate.edits import SetStates
 from app.core.load.schema import TEXT_FIELDS
-from app.core.review_session import edited_state, label_values
+from app.core.store.review_session import edited_state, label_values
 from app.ui.review import dialogs
 
 

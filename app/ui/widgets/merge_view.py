@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QHBoxLa
 
 from app.core.io.atomic import SaveError
 from app.core.merge import Conflict, MergeError, MergePlan, Resolution, commit_merge, plan_merge, resolve
-from app.core.project import ProjectError
-from app.core.versions import VersionInfo, char_diff
+from app.core.store.project import ProjectError
+from app.core.store.versions import VersionInfo, char_diff
 from app.ui import themes
 from app.ui.models.conflicts_model import ConflictsModel
 from app.ui.text_display import OffsetMap, reveal
