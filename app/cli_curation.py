@@ -169,7 +169,7 @@ def cmd_diff(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    from .core.merge_projects import merge_projects
+    from app.core.team.merge_projects import merge_projects
 
     release = load_release(args.release)
     mine = find_project(args, release, required=True)
@@ -179,7 +179,7 @@ def cmd_merge(args) -> int:
 
 
 def cmd_agreement(args) -> int:
-    from .core.agreement import agreement_json, agreement_with_version, format_agreement
+    from app.core.team.agreement import agreement_json, agreement_with_version, format_agreement
 
     release = load_release(args.release)
     mine = find_project(args, release, required=True)

@@ -271,7 +271,7 @@ class CurateCommands(QObject):
         frame, mine, project = c.release.frame, c.overlay, c.project.folder.name
 
         def work(ctx) -> None:
-            from app.core.agreement import agreement_with_version
+            from app.core.team.agreement import agreement_with_version
 
             ctx.emit("agreement", agreement_with_version(frame, mine, project, path))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.agreement import ALL, SCHEMA, agreement, cohen_kappa, format_agreement
+from app.core.team.agreement import ALL, SCHEMA, agreement, cohen_kappa, format_agreement
 from app.core.store.curation import Curation
 from app.core.curate.edits import Accept, EditField, Reject
 from app.core.curate.overlay import Overlay, make_state

@@ -18,8 +18,8 @@ from app.core.io import atomic
 from app.core.io.atomic import SaveError
 from app.core.store.curation import Curation
 from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
-from app.core.lineage import open_version, version_id
-from app.core.merge import (STATUS, Decision, MergeError, MergePlan, commit_merge, merge_overlays, parse_labels,
+from app.core.team.lineage import open_version, version_id
+from app.core.team.merge import (STATUS, Decision, MergeError, MergePlan, commit_merge, merge_overlays, parse_labels,
                             plan_merge, resolve, resolve_all)
 from app.core.curate.overlay import BaseLookup, Overlay, make_state
 from app.core.load.schema import rid_hex

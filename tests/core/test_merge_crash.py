@@ -14,8 +14,8 @@ import pytest
 
 from app.core.store.curation import Curation
 from app.core.curate.edits import EditField
-from app.core.lineage import open_version
-from app.core.merge import plan_merge
+from app.core.team.lineage import open_version
+from app.core.team.merge import plan_merge
 
 from tests.reliability import scale
 
@@ -31,7 +31,7 @@ MERGER = """
     sys.path.insert(0, {root!r})
     from app.core.store.curation import Curation
     from app.core.load.loader import load_release
-    from app.core.merge import commit_merge, plan_merge
+    from app.core.team.merge import commit_merge, plan_merge
     from tests.core.curation_support import content_digest
     rel = load_release({release!r})
     ann = Curation.open(rel, {ann!r}, author="ann")
@@ -112,7 +112,7 @@ DIES = """
     sys.path.insert(0, {root!r})
     from app.core.store import curation, versions
     from app.core.load.loader import load_release
-    from app.core.merge import commit_merge, plan_merge
+    from app.core.team.merge import commit_merge, plan_merge
     rel = load_release({release!r})
     ann = curation.Curation.open(rel, {ann!r}, author="ann")
     plan = plan_merge(ann, {bob!r})
@@ -166,7 +166,7 @@ def test_a_merge_that_fills_the_journal_past_compaction_keeps_its_version(tmp_pa
 
     monkeypatch.setattr(curation, "COMPACT_BYTES", 0)  # every noted version compacts the journal
     release, rel, theirs, merged = _two_curators(tmp_path)
-    from app.core.merge import commit_merge
+    from app.core.team.merge import commit_merge
 
     with Curation.open(rel, tmp_path / "ann") as ann:
         info = commit_merge(ann, plan_merge(ann, tmp_path / "bob"))

@@ -11,7 +11,7 @@ import xxhash
 from app.core.store.curation import Curation, open_overlay
 from app.core.curate.edits import Reject
 from app.core.store.journal import JournalError
-from app.core.lineage import open_version
+from app.core.team.lineage import open_version
 from app.core.store.project import ProjectError
 from app.core.store.versions import VersionError, format_diff
 

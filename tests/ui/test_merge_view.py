@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from app.core.store.curation import Curation
 from app.core.curate.edits import Accept, EditField, Reject, SetLabels
 from app.core.load.loader import load_release
-from app.core.merge import plan_merge
+from app.core.team.merge import plan_merge
 from app.core.load.schema import rid_hex
 from app.ui.models.conflicts_model import ConflictsModel
 from app.ui.widgets import merge_view
