@@ -34,7 +34,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from .core.stats import release_stats
+    from app.core.figures.stats import release_stats
 
     release = _load(args.path)
     stats = release_stats(release.frame)
@@ -44,7 +44,7 @@ def cmd_stats(args) -> int:
         stats["signals"] = signal_stats(release.frame)
     if args.words:
         from app.core.text.wordpass import tokenise
-        from .core.stats import word_stats
+        from app.core.figures.stats import word_stats
 
         stats["words"] = word_stats(tokenise(release.frame, processes=args.processes))
     cur = curation.curation_stats(args, release)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from app.core import dashboard
+from app.core.figures import dashboard
 from app.core.curate.edits import Accept, EditField, Reject, plan_change
 from app.core.curate.overlay import BaseLookup, Overlay
 
