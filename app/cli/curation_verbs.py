@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli_common import CliError, load_release, say, warn
+from .common import CliError, load_release, say, warn
 
 
 def add_project_options(p, *, raw: bool = True) -> None:
