@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
-from app.ui import dialogs
+from app.ui.common import dialogs
 from app.ui.change_labels import change_text
 from app.ui.widgets.curate_dialogs import (LabelDialog, PreferencesDialog, RejectDialog, SaveVersionDialog,
                                            open_keeping_focus, plain_box, split_labels)
@@ -263,7 +263,7 @@ class CurateCommands(QObject):
         if not path:
             return
         if self._agreement_lane is None:
-            from app.ui.workers import Lane
+            from app.ui.common.workers import Lane
 
             self._agreement_lane = Lane("agreement", self)
             self._agreement_lane.result.connect(self._show_agreement)

@@ -17,10 +17,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.resources import demo_release, icon_path
-from app.ui import i18n, themes
+from . import i18n
+from app.ui.common import themes
 from app.ui.fonts import FontManager
 from app.ui.settings import APP_NAME, ORG_DOMAIN, ORG_NAME, Settings
-from app.ui.workers import freeze_heap
+from app.ui.common.workers import freeze_heap
 
 FIRST_PAINT_HOOK = "CQIA_EXIT_AFTER_FIRST_PAINT"  # set: print FIRST_PAINT_LINE after the first rows paint, quit
 FIRST_PAINT_LINE = "CQIA_FIRST_PAINT"

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
 
-from app.ui import themes
+from app.ui.common import themes
 from app.ui.actions import ActionRegistry
 from app.ui.commands import Commands
 from app.ui.curate_wiring import CurateUi
@@ -24,7 +24,7 @@ from app.ui.widgets.facet_panel import FacetPanel
 from app.ui.widgets.rows_view import RowsView
 from app.ui.widgets.search_bar import SearchBar
 from app.ui.widgets.status_bar import StatusBar
-from app.ui.workers import Lane, freeze_heap
+from app.ui.common.workers import Lane, freeze_heap
 
 PRELOAD_AFTER_MS = 1000
 LANGUAGE_ACTIONS = {"system": "view.lang_system", "en": "view.lang_en", "zh_CN": "view.lang_zh"}

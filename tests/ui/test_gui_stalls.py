@@ -15,13 +15,13 @@ import pytest
 from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
 
 from app.core.load.loader import load_release
-from app.ui import workers
-from app.ui.analysis.labels import signal_titles
+from app.ui.common import workers
+from app.ui.common.labels import signal_titles
 from app.ui.glyph_warmup import SLICE, GlyphWarmup, common_characters
 from app.ui.models import rows_model
 from app.ui.models.rows_model import ANALYSIS_KEYS, COLUMN_INDEX, RowsModel, status_label
 from app.ui.session import materialise, with_extras
-from app.ui.text_display import first_line, preview
+from app.ui.common.text_display import first_line, preview
 
 
 def _curated(frame: pl.DataFrame) -> pl.DataFrame:

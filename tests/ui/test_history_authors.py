@@ -147,7 +147,7 @@ def test_a_restored_row_is_by_the_curator_who_restored_it(qtbot, cur):
 
 def test_a_merge_version_names_the_merger_and_the_other_curators_rows(qtbot, cur, small_release, tmp_path,
                                                                        monkeypatch):
-    from app.ui import dialogs
+    from app.ui.common import dialogs
 
     ctl = cur.curation
     r = rids(cur)

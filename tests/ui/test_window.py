@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from app.core.query import filters as query
 from app.core.query.filters import FacetSel, FilterSpec, RangeSel, SearchSpec, SortSpec
-from app.ui import dialogs, themes
+from app.ui.common import dialogs, themes
 from app.ui.models.rows_model import COLUMN_INDEX
 
 from .conftest import HTML_INSTRUCTION, wait_idle

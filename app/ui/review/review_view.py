@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPro
 
 from app.core.load.schema import TEXT_FIELDS
 from app.core.query.filters import SearchSpec, search_spans
-from app.ui import themes
-from app.ui.text_display import OffsetMap, display_text, reveal, shown_part
+from app.ui.common import themes
+from app.ui.common.text_display import OffsetMap, display_text, reveal, shown_part
 
 TEXT_SCALE = 1.35  # review text vs the UI font: readable Han at arm's length
 MIN_TEXT_POINTS = 13.0

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from app.core.store.versions import char_diff
 from app.ui.models.history_models import ChangesModel, VersionsModel, value_text
-from app.ui.text_display import reveal
-from app.ui.workers import JobContext, Lane
+from app.ui.common.text_display import reveal
+from app.ui.common.workers import JobContext, Lane
 
 DELETED, INSERTED = QColor(220, 60, 60, 110), QColor(60, 170, 80, 110)
 

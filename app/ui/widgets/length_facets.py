@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from app.core.query.filters import FilterSpec, RangeSel
-from app.ui import themes
+from app.ui.common import themes
 from app.ui.session import LENGTH_FIELDS
 
 NO_BOUND = -1  # spin box value shown as "any"
