@@ -18,7 +18,7 @@ from app.ui.analysis.analysis_ui import AnalysisUi
 from app.ui.curate_commands import CurateCommands
 from app.ui.review import ReviewMode
 from app.ui.settings import config_dir
-from app.ui.widgets.report_dialog import ReportDialog
+from app.ui.browse.report_dialog import ReportDialog
 from app.ui.widgets.shortcuts_dialog import ShortcutsDialog
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QMessageBox
 
 from app.ui.change_labels import change_text
-from app.ui.models.rows_model import COLUMNS
+from app.ui.browse.rows_model import COLUMNS
 from app.ui.widgets.curate_dialogs import open_keeping_focus, plain_box
 from app.ui.widgets.history_panel import HistoryPanel
 from app.ui.widgets.stale_panel import StalePanel

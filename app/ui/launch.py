@@ -159,7 +159,7 @@ def run(argv: list[str]) -> int:
             return 2
     # Start parsing at once: Polars works in the worker (GIL released) while this thread
     # imports the styles and builds the window, so the two overlap instead of adding up.
-    from app.ui.session import BrowseSession
+    from app.ui.browse.session import BrowseSession
 
     session = BrowseSession()
     session.open(startup_paths(opts.paths, settings))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.core.store import journal as core_journal
 from app.core.io.atomic import SaveError
 from app.core.query.filters import FilterSpec
-from app.ui.models.rows_model import COLUMN_INDEX
+from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .conftest import wait_idle
 

@@ -18,7 +18,7 @@ from app.core.store.curation import Curation
 from app.core.curate.edits import EditField, Reject
 from app.core.load.loader import load_release
 from app.core.team.merge import plan_merge
-from app.ui.models.rows_model import COLUMN_INDEX
+from app.ui.browse.rows_model import COLUMN_INDEX
 from app.ui.common.text_display import display_text, first_line, preview, reveal
 from app.ui.widgets.merge_view import MergeView
 

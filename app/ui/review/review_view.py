@@ -197,7 +197,7 @@ class ReviewView(QWidget):
         self._highlight()
 
     def _status_text(self, item: ReviewItem) -> str:
-        from app.ui.models.rows_model import status_label
+        from app.ui.browse.rows_model import status_label
 
         text = status_label(item.status)
         return f"[{text}: {item.reason}]" if item.reason else f"[{text}]"
