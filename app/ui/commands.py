@@ -15,7 +15,7 @@ from app.resources import demo_release
 from app.ui.common import dialogs, themes
 from . import i18n
 from app.ui.analysis.analysis_ui import AnalysisUi
-from app.ui.curate_commands import CurateCommands
+from app.ui.curate.curate_commands import CurateCommands
 from app.ui.review import ReviewMode
 from app.ui.settings import config_dir
 from app.ui.browse.report_dialog import ReportDialog

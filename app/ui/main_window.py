@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLay
 from app.ui.common import themes
 from app.ui.actions import ActionRegistry
 from app.ui.commands import Commands
-from app.ui.curate_wiring import CurateUi
-from app.ui.curation_ctl import CurationCtl
+from app.ui.curate.curate_wiring import CurateUi
+from app.ui.curate.curation_ctl import CurationCtl
 from app.ui.fonts import FontManager
 from app.ui.glyph_warmup import GlyphWarmup
 from app.ui.browse.rows_model import RowsModel

@@ -13,7 +13,7 @@ from app.core.store.curation import Curation
 from app.core.curate.edits import Accept, EditField, Reject, Restore
 from app.core.load.loader import load_release
 from app.core.load.schema import rid_hex
-from app.ui.models.history_models import CHANGE_COLUMNS, VERSION_COLUMNS
+from app.ui.curate.history_models import CHANGE_COLUMNS, VERSION_COLUMNS
 
 from .test_curate import CTRL, dialog, press, settle
 from .test_curate_versions import save_version

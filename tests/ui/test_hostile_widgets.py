@@ -20,7 +20,7 @@ from app.core.load.loader import load_release
 from app.core.team.merge import plan_merge
 from app.ui.browse.rows_model import COLUMN_INDEX
 from app.ui.common.text_display import display_text, first_line, preview, reveal
-from app.ui.widgets.merge_view import MergeView
+from app.ui.curate.merge_view import MergeView
 
 from .conftest import wait_idle
 

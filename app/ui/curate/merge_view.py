@@ -19,9 +19,9 @@ from app.core.team.merge import Conflict, MergeError, MergePlan, Resolution, com
 from app.core.store.project import ProjectError
 from app.core.store.versions import VersionInfo, char_diff
 from app.ui.common import themes
-from app.ui.models.conflicts_model import ConflictsModel
+from .conflicts_model import ConflictsModel
 from app.ui.common.text_display import OffsetMap, reveal
-from app.ui.widgets.curate_dialogs import plain_box
+from .curate_dialogs import plain_box
 
 _KEYS = {Qt.Key.Key_M: "mine", Qt.Key.Key_T: "theirs", Qt.Key.Key_B: "both"}
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)

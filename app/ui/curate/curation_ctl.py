@@ -35,7 +35,7 @@ from app.core.store.journal import JournalError
 from app.core.curate.overlay import Overlay
 from app.core.store.project import ProjectError, copy_side_files, default_project_dir
 from app.core.store.versions import VersionError, VersionInfo
-from app.ui.curate_settings import author as current_author
+from .curate_settings import author as current_author
 from app.ui.browse.session import materialise
 from app.ui.common.workers import JobContext, Lane
 
