@@ -28,11 +28,11 @@ def _click_values(frame) -> list[str]:
 def child_recount(job) -> dict:
     import polars as pl
 
-    from app.core.facets import all_facet_counts
-    from app.core.query import FacetSel, FilterSpec
-    from app.core.schema import FACET_COLUMNS
+    from app.core.load.schema import FACET_COLUMNS
+    from app.core.query.facets import all_facet_counts
+    from app.core.query.filters import FacetSel, FilterSpec
 
-    from .child import best, forget_results
+    from .job import best, forget_results
 
     frame = job.frame
     values = _click_values(frame)
@@ -72,11 +72,11 @@ def child_recount(job) -> dict:
 def child_search(job) -> dict:
     import polars as pl
 
-    from app.core import query
-    from app.core.query import FilterSpec, SearchSpec
-    from app.core.schema import TEXT_FIELDS
+    from app.core.load.schema import TEXT_FIELDS
+    from app.core.query import filters
+    from app.core.query.filters import FilterSpec, SearchSpec
 
-    from .child import best, forget_results
+    from .job import best, forget_results
 
     frame = job.frame
     spec = FilterSpec(search=SearchSpec(text=SEARCH_TERM))
@@ -88,7 +88,7 @@ def child_search(job) -> dict:
         fresh[0] = frame.clone()
 
     def app() -> None:
-        hits.append(query.count(fresh[0], spec))
+        hits.append(filters.count(fresh[0], spec))
 
     expr = pl.any_horizontal([pl.col(f).str.contains(SEARCH_TERM, literal=True) for f in TEXT_FIELDS]).sum()
 

@@ -14,10 +14,10 @@ from .table import Row, na
 
 APP = """
 import sys
-from app.core.facets import all_facet_counts
-from app.core.loader import load_release
-from app.core.query import FilterSpec
-from app.core.schema import FACET_COLUMNS
+from app.core.query.facets import all_facet_counts
+from app.core.load.loader import load_release
+from app.core.query.filters import FilterSpec
+from app.core.load.schema import FACET_COLUMNS
 release = load_release(sys.argv[1])
 counts = all_facet_counts(release.frame, FilterSpec(), FACET_COLUMNS, limit=None)
 RESULT = {'rows': release.frame.height,

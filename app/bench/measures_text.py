@@ -1,6 +1,6 @@
-"""Figure 6 (issue 6) on the 48,375-row release: the first full jieba pass (app.core.text,
-process pool over the cores), restoring it from the token cache (app.core.tokencache),
-and the near-duplicate pass (app.core.neardup). Each group runs in its own fresh child, so the pool and jieba's
+"""Figure 6 (issue 6) on the 48,375-row release: the first full jieba pass (app.core.text.wordpass,
+process pool over the cores), restoring it from the token cache (app.core.text.tokencache),
+and the near-duplicate pass (app.core.text.neardup). Each group runs in its own fresh child, so the pool and jieba's
 dictionary start cold as they would in the app.
 
 Baselines: jieba.lcut(HMM=False) in one process over the same distinct texts the app
@@ -30,13 +30,13 @@ def _distinct_texts(frame) -> list[str]:
 
 
 def child_tokenise(job) -> dict:
-    if why := _missing("app.core.text", "jieba"):
+    if why := _missing("app.core.text.wordpass", "jieba"):
         return {"tokenise": {"na": why}, "restore": {"na": why}}
-    from app.core import text
+    from app.core.text import wordpass
 
     frame = job.frame
     start = time.perf_counter()
-    tokens = text.tokenise(frame)
+    tokens = wordpass.tokenise(frame)
     app_s = time.perf_counter() - start
     chars = sum(len(t) for t in _distinct_texts(frame))
     out = {"tokenise": {"app_s": app_s, "repeats": 1, "note": f"{chars / 1e6:.1f} M distinct chars"}}
@@ -58,11 +58,11 @@ def child_jieba(job) -> dict:
 def _restore(job, tokens) -> dict:
     """Save the pass to the token cache of a scratch project (untimed), then time what a
     reopening app does: tokencache.ensure, which finds every row cached."""
-    if why := _missing("app.core.tokencache"):
+    if why := _missing("app.core.text.tokencache"):
         return {"na": why}
-    from app.core import tokencache
+    from app.core.text import tokencache
 
-    from .child import best
+    from .job import best
 
     project = job.work / "project"
     project.mkdir(parents=True, exist_ok=True)
@@ -76,13 +76,13 @@ def _restore(job, tokens) -> dict:
 
 
 def child_neardup(job) -> dict:
-    if why := _missing("app.core.neardup", "datasketch"):
+    if why := _missing("app.core.text.neardup", "datasketch"):
         return {"na": why}
-    from app.core import neardup
+    from app.core.text import neardup
 
     find = getattr(neardup, "find_near_duplicates", None)
     if not callable(find):
-        return {"na": "app.core.neardup has no find_near_duplicates()"}
+        return {"na": "app.core.text.neardup has no find_near_duplicates()"}
     start = time.perf_counter()
     clusters = find(job.frame)
     app_s = time.perf_counter() - start
@@ -96,7 +96,7 @@ def child_datasketch(job) -> dict:
     app's n-gram size, permutation count, threshold and compared text."""
     from datasketch import MinHash, MinHashLSH
 
-    from app.core import neardup
+    from app.core.text import neardup
 
     n = int(getattr(neardup, "DEFAULT_NGRAM", 4))
     perms = int(getattr(neardup, "DEFAULT_PERM", 128))
@@ -117,7 +117,7 @@ def child_datasketch(job) -> dict:
 
 
 def _missing(*modules: str) -> str | None:
-    from .child import missing
+    from .job import missing
 
     return missing(*modules)
 

@@ -23,7 +23,7 @@ STALE = 1_000
 
 def _decisions(frame, n: int) -> bytes:
     """n decisions spread through the release: rejects and edits by locator, accepts by rid."""
-    from app.core.schema import rid_hex
+    from app.core.load.schema import rid_hex
 
     step = max(1, frame.height // n)
     rows = frame.gather(list(range(0, frame.height, step))[:n]).select("rid", "file", "line").rows()
@@ -39,14 +39,14 @@ def _decisions(frame, n: int) -> bytes:
 
 
 def child_apply(job) -> dict:
-    from .child import best, missing
+    from .job import best, missing
 
-    if why := missing("app.core.decisions"):
+    if why := missing("app.core.curate.decisions"):
         return {"na": why}
     import polars as pl
 
-    from app.core.curation import Curation
-    from app.core.decisions import read_decisions
+    from app.core.store.curation import Curation
+    from app.core.curate.decisions import read_decisions
 
     release, frame = job.release, job.frame
     data = _decisions(frame, APPLY)
@@ -75,7 +75,7 @@ def _changed_copy(job, decided: list[int]):
     """A copy of the release whose decided rows' outputs were edited upstream."""
     import shutil
 
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
 
     root = job.work / "changed"
     shutil.rmtree(root, ignore_errors=True)
@@ -99,12 +99,12 @@ def _changed_copy(job, decided: list[int]):
 
 
 def child_stale(job) -> dict:
-    from .child import best, missing
+    from .job import best, missing
 
-    if why := missing("app.core.follow"):
+    if why := missing("app.core.curate.follow"):
         return {"na": why}
-    from app.core.curation import Curation
-    from app.core.edits import Reject
+    from app.core.store.curation import Curation
+    from app.core.curate.edits import Reject
 
     frame = job.frame
     step = max(1, frame.height // STALE)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from app.core import schema
+from app.core.load import schema
 
 
 def make_frame(rows: list[dict], *, source: str = "src", subset: str = "sub") -> pl.DataFrame:
@@ -42,7 +42,7 @@ def make_frame(rows: list[dict], *, source: str = "src", subset: str = "sub") ->
 def sample_frame(sample_root: Path, n: int = 300, *, min_chars: int = 0, seed: int = 7) -> pl.DataFrame:
     """``n`` real rows from the sample, drawn reproducibly, optionally only rows whose
     instruction + input + output has at least ``min_chars`` characters."""
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
 
     frame = load_release(sample_root).frame
     if min_chars:

@@ -7,8 +7,8 @@ import json
 import os
 from pathlib import Path
 
-from app.core.loader import load_release
-from app.core.rawfile import read_rows
+from app.core.load.loader import load_release
+from app.core.io.rawfile import read_rows
 
 ROWS_A = [
     {"instruction": "把这句话翻译成英文：你好", "input": "", "output": "Hello", "task_type": {"major": ["翻译"], "minor": ["中译英"]},

@@ -1,5 +1,5 @@
 """An independent, plain-Python reading of FilterSpec semantics, for checking the
-Polars engine in app.core.query / app.core.facets. Slow on purpose: one dict per row."""
+Polars engine in app.core.query.filters / app.core.query.facets. Slow on purpose: one dict per row."""
 from __future__ import annotations
 
 import re
@@ -8,8 +8,8 @@ from typing import Any
 
 import polars as pl
 
-from app.core import schema
-from app.core.query import FilterSpec
+from app.core.load import schema
+from app.core.query.filters import FilterSpec
 
 LIST_COLUMNS = set(schema.LIST_FIELDS)
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core import arrowlines, labeltext
+from app.core.load import arrowlines, labeltext
 
 
 @given(st.lists(st.binary(max_size=20), max_size=30))

@@ -70,9 +70,9 @@ def test_version_names_the_libraries():
 
 
 def test_export_and_diff_verbs(demo_root, tmp_path):
-    from app.core.curation import Curation
-    from app.core.edits import EditField, Reject
-    from app.core.loader import load_release
+    from app.core.store.curation import Curation
+    from app.core.curate.edits import EditField, Reject
+    from app.core.load.loader import load_release
 
     unchanged = tmp_path / "same.jsonl"
     assert run("export", str(demo_root), "--out", str(unchanged)).returncode == 0
@@ -111,8 +111,8 @@ def test_stats_words_json_matches_the_text_pass(demo_root):
     the top instruction verbs with their nouns, counted independently here."""
     import polars as pl
 
-    from app.core.loader import load_release
-    from app.core.text import tokenise
+    from app.core.load.loader import load_release
+    from app.core.text.wordpass import tokenise
 
     data = json.loads(run("stats", str(demo_root), "--words", "--json").stdout)["words"]
     tokens = tokenise(load_release(demo_root).frame, processes=1)

@@ -9,10 +9,10 @@ import shutil
 
 import pytest
 
-from app import cli
-from app.core.curation import Curation
-from app.core.edits import EditField, Reject
-from app.core.loader import load_release
+from app.cli import main as cli
+from app.core.store.curation import Curation
+from app.core.curate.edits import EditField, Reject
+from app.core.load.loader import load_release
 
 from .cli_support import isolated_env, one_error_line, run_cli
 from .curation_support import make_file
@@ -164,7 +164,7 @@ def test_a_damaged_version_manifest_is_a_warning_naming_it(damaged, tmp_path):
 @pytest.mark.reliability("fault", "an unreadable journal or versions folder: one line naming it")
 def test_unreadable_journal_and_versions_are_one_line(pristine, tmp_path, monkeypatch, capsys):
     """Mode 000 as a non-root user: the read raises PermissionError (simulated: root reads anyway)."""
-    from app.core import journal, versions
+    from app.core.store import journal, versions
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     path = pristine / "rel.jsonl"
@@ -197,7 +197,7 @@ def test_unreadable_journal_and_versions_are_one_line(pristine, tmp_path, monkey
 @pytest.mark.reliability("fault", "an unexpected error: one `error: internal error` line; the traceback only with "
                                   "CQIA_DEBUG=1")
 def test_an_unexpected_error_is_one_line_and_a_traceback_only_when_asked(pristine, tmp_path, monkeypatch, capsys):
-    from app.core import export
+    from app.core.export import exporter as export
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.delenv("CQIA_DEBUG", raising=False)

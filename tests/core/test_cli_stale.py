@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject
-from app.core.loader import load_release
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept, EditField, Reject
+from app.core.load.loader import load_release
 
 from .cli_support import isolated_env, run_cli
 

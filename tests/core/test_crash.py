@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.atomic import SaveError
-from app.core.curation import Curation, ReadOnlyError
-from app.core.edits import EditField, Reject, SetLabels
+from app.core.io.atomic import SaveError
+from app.core.store.curation import Curation, ReadOnlyError
+from app.core.curate.edits import EditField, Reject, SetLabels
 
 from tests.reliability import rounds
 
@@ -30,10 +30,10 @@ pytestmark = pytest.mark.reliability("fault")
 CHILD = textwrap.dedent("""
     import random, sys
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation
-    from app.core.edits import Accept, EditField, Reject, Restore, SetLabels, plan_change
-    from app.core.loader import load_release
-    from app.core.overlay import BaseLookup
+    from app.core.store.curation import Curation
+    from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels, plan_change
+    from app.core.load.loader import load_release
+    from app.core.curate.overlay import BaseLookup
     from tests.core.curation_support import content_digest
 
     rel = load_release({release!r})
@@ -237,9 +237,9 @@ def test_project_folder_deleted_under_the_app(tmp_path):
 SAVER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation
-    from app.core.edits import EditField
-    from app.core.loader import load_release
+    from app.core.store.curation import Curation
+    from app.core.curate.edits import EditField
+    from app.core.load.loader import load_release
 
     rel = load_release({release!r})
     c = Curation.open(rel, {project!r}, author="crash")

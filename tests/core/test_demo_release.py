@@ -292,7 +292,7 @@ def test_no_row_is_copied_from_the_real_release(sample_root):
 # ---- what the loader makes of it --------------------------------------------------------
 
 def test_loader_reports_exactly_the_bad_line_and_the_lfs_pointer():
-    loader = pytest.importorskip("app.core.loader")
+    loader = pytest.importorskip("app.core.load.loader")
     release = loader.load_release(DEMO)
     report = release.report
     assert [(b.file, b.line) for b in report.bad_lines] == sorted(flagged("bad-json"))
@@ -304,7 +304,7 @@ def test_loader_reports_exactly_the_bad_line_and_the_lfs_pointer():
 
 
 def test_loader_normalises_the_shape_quirks():
-    loader = pytest.importorskip("app.core.loader")
+    loader = pytest.importorskip("app.core.load.loader")
     frame = loader.load_release(DEMO).frame
     at = {(r["file"], r["line"]): r for r in frame.iter_rows(named=True)}
     for where in flagged("domain-string"):

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from app.core import export_tree
-from app.core.atomic import SaveError
-from app.core.edits import EditField
-from app.core.export import ExportCancelled, ExportError, export_release
-from app.core.loader import load_release
-from app.core.overlay import Overlay
+from app.core.export import export_tree
+from app.core.io.atomic import SaveError
+from app.core.curate.edits import EditField
+from app.core.export.exporter import ExportCancelled, ExportError, export_release
+from app.core.load.loader import load_release
+from app.core.curate.overlay import Overlay
 
 from tests.reliability import rounds
 
@@ -135,9 +135,9 @@ def test_the_fallback_swap_gives_the_same_tree(rel, tmp_path, monkeypatch):
 CHILD = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
-    from app.core import export_tree
-    from app.core.export import export_release
-    from app.core.loader import load_release
+    from app.core.export import export_tree
+    from app.core.export.exporter import export_release
+    from app.core.load.loader import load_release
     from tests.core.export_support import tagged_overlay
 
     if {fallback!r}:

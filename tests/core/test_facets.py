@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core import facets, query
-from app.core.facets import FacetCounts
-from app.core.query import FacetSel, FilterSpec, RangeSel, SearchSpec
+from app.core.query import facets, filters as query
+from app.core.query.facets import FacetCounts
+from app.core.query.filters import FacetSel, FilterSpec, RangeSel, SearchSpec
 from tests.core.query_reference import facet_counter, make_frame, matching_positions, row_matches
 
 ROWS = [
@@ -162,7 +162,7 @@ def test_counts_equal_plain_python(rows, spec):
 
 @pytest.fixture(scope="module")
 def sample(sample_root) -> pl.DataFrame:
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
     return load_release(sample_root).frame
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core import filekind
+from app.core.io import filekind
 
 _text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30) \
     | st.text(alphabet=st.sampled_from("中文问答数据集。，、\u0100\u4e00\u2028 \t\r\n\\\"{}[]ab1"), max_size=300)

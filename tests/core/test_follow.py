@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.anchors import Anchor, anchors_for, canonical_id
-from app.core.follow import follow
-from app.core.loader import load_release
+from app.core.curate.anchors import Anchor, anchors_for, canonical_id
+from app.core.curate.follow import follow
+from app.core.load.loader import load_release
 
 ROWS = [
     {"instruction": "把这句话翻译成英文：你好", "input": "", "output": "Hello", "n": 1E2, "x": {"b": 1, "a": [1, 2]}},
@@ -140,7 +140,7 @@ def test_moved_rows_follow_across_files_and_unchanged_files_are_not_read(tmp_pat
     _write(tmp_path / "rel" / "m.jsonl", ROWS[:1], separators=(",", ":"))  # moved and re-spelt
     new = load_release(path.parent)
     read = []
-    import app.core.anchors as anchors_mod
+    import app.core.curate.anchors as anchors_mod
 
     real = anchors_mod.RawRows.lines
     monkeypatch.setattr(anchors_mod.RawRows, "lines", lambda self, f, n: read.append(f) or real(self, f, n))
@@ -160,8 +160,8 @@ def test_legacy_decisions_without_anchors_stay_when_their_row_does(tmp_path):
 
 
 def _every_line_is_read_back(release):
-    from app.core.anchors import located, raw_rows
-    from app.core.schema import line_hash
+    from app.core.curate.anchors import located, raw_rows
+    from app.core.load.schema import line_hash
 
     rows = located(release).join(release.duplicates, on="rid", how="anti")  # unique lines: id == hash
     reader = raw_rows(release)
@@ -196,7 +196,7 @@ def test_offsets_of_the_real_sample(sample_root):
 
 
 def test_offsets_of_a_file_read_in_many_chunks(tmp_path, monkeypatch):
-    from app.core import rawfile
+    from app.core.io import rawfile
 
     monkeypatch.setattr(rawfile, "CHUNK_BYTES", 4096)  # many chunks, each copied and split on its own
     path = tmp_path / "chunks.jsonl"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from app.core.curation import Curation, open_overlay
-from app.core.edits import Accept, EditField, Reject
-from app.core.follow import StaleDecisionsError
-from app.core.loader import load_release
+from app.core.store.curation import Curation, open_overlay
+from app.core.curate.edits import Accept, EditField, Reject
+from app.core.curate.follow import StaleDecisionsError
+from app.core.load.loader import load_release
 
 pytestmark = pytest.mark.reliability("tamper")
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core import rawfile
-from app.core.loader import ReleaseError, load_release
+from app.core.io import rawfile
+from app.core.load.loader import ReleaseError, load_release
 from tests.conftest import PROJECT
 
 ROW = json.dumps({"instruction": "天为什么是蓝的？", "output": "因为瑞利散射。", "domain": ["通用"]}, ensure_ascii=False)

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from app.core.curation import Curation, ReadOnlyError, open_overlay
-from app.core.edits import Accept, EditField, Reject
-from app.core.journal import JournalError
-from app.core.project import PROJECT_FILE
+from app.core.store.curation import Curation, ReadOnlyError, open_overlay
+from app.core.curate.edits import Accept, EditField, Reject
+from app.core.store.journal import JournalError
+from app.core.store.project import PROJECT_FILE
 
 from tests.reliability import rounds
 
@@ -216,7 +216,7 @@ def test_an_unreadable_journal_is_a_clear_error(rel):
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from app.core.journal import replay  # noqa: E402
+from app.core.store.journal import replay  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,10 @@ import xxhash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core import loader, rawfile
-from app.core.loader import LoadCancelled, ReleaseError, load_release, parse_line
-from app.core.schema import BASE_SCHEMA
+from app.core.load import loader
+from app.core.io import rawfile
+from app.core.load.loader import LoadCancelled, ReleaseError, load_release, parse_line
+from app.core.load.schema import BASE_SCHEMA
 from tests.conftest import write_jsonl
 
 LFS = ("COIG-CQIA-full.jsonl", "finance/mba_baike.jsonl", "wiki/bkmy_medicine.jsonl", "wikihow/wikihow.jsonl")
@@ -493,7 +494,7 @@ def test_row_ids_number_each_repeat_in_order(hashes):
     """The k-th repeat of a hash (k >= 1) gets XXH3(hash, k); first occurrences keep it."""
     import xxhash
 
-    from app.core.schema import row_ids
+    from app.core.load.schema import row_ids
 
     seen: Counter = Counter()
     want = []
@@ -523,7 +524,7 @@ def test_the_loader_tells_the_counts_whether_a_row_repeats_a_label(tmp_path, chu
     """A file read whole is checked for rows that repeat a label in the same pass as the
     other checks; the facet counts then trust that answer. It must be the one they find
     themselves, and it must not be given when some file was not checked that way."""
-    from app.core import facets, query
+    from app.core.query import facets, filters as query
 
     lines = [row(i) for i in range(40)]
     if repeat_in == "domain":

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app.core.loader import ReleaseError, load_release
-from app.core.schema import raw_values
+from app.core.load.loader import ReleaseError, load_release
+from app.core.load.schema import raw_values
 from tests.conftest import _sample_root
 
 GOOD = json.dumps(

@@ -14,9 +14,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from app.core import labeltext, rawfile
-from app.core.loader import load_release, parse_line
-from app.core.schema import RAW_SCHEMA
+from app.core.load import labeltext
+from app.core.io import rawfile
+from app.core.load.loader import load_release, parse_line
+from app.core.load.schema import RAW_SCHEMA
 
 # n_ cases: not JSON. Python's json module takes the first three; Polars none of them.
 NOT_JSON = {

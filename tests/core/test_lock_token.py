@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from app.core.curation import Curation, ReadOnlyError
-from app.core.edits import EditField, Reject
-from app.core.project import LOCK_FILE, break_lock, read_lock
+from app.core.store.curation import Curation, ReadOnlyError
+from app.core.curate.edits import EditField, Reject
+from app.core.store.project import LOCK_FILE, break_lock, read_lock
 
 from .curation_support import content, load, make_tree
 from .store_support import child, finish
@@ -66,9 +66,9 @@ def test_a_writer_that_lost_its_lock_stops_writing_and_says_so(rel, tmp_path, ho
 WRITER = """
     import sys
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation, ReadOnlyError
-    from app.core.edits import Reject
-    from app.core.loader import load_release
+    from app.core.store.curation import Curation, ReadOnlyError
+    from app.core.curate.edits import Reject
+    from app.core.load.loader import load_release
     rel = load_release({release!r})
     rids = rel.frame["rid"].to_list()
     c = Curation.open(rel, {project!r}, author="ann")

@@ -12,10 +12,10 @@ import time
 
 import pytest
 
-from app.core.curation import Curation
-from app.core.edits import EditField
-from app.core.lineage import open_version
-from app.core.merge import plan_merge
+from app.core.store.curation import Curation
+from app.core.curate.edits import EditField
+from app.core.team.lineage import open_version
+from app.core.team.merge import plan_merge
 
 from tests.reliability import scale
 
@@ -29,9 +29,9 @@ LONG = "长文本，😀\n" * 30000  # ~200 KB a row: a merge takes long enough 
 MERGER = """
     import sys
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation
-    from app.core.loader import load_release
-    from app.core.merge import commit_merge, plan_merge
+    from app.core.store.curation import Curation
+    from app.core.load.loader import load_release
+    from app.core.team.merge import commit_merge, plan_merge
     from tests.core.curation_support import content_digest
     rel = load_release({release!r})
     ann = Curation.open(rel, {ann!r}, author="ann")
@@ -110,9 +110,9 @@ def _kill_merges(folder, release, rel, rng, tally) -> None:
 DIES = """
     import os, sys
     sys.path.insert(0, {root!r})
-    from app.core import curation, versions
-    from app.core.loader import load_release
-    from app.core.merge import commit_merge, plan_merge
+    from app.core.store import curation, versions
+    from app.core.load.loader import load_release
+    from app.core.team.merge import commit_merge, plan_merge
     rel = load_release({release!r})
     ann = curation.Curation.open(rel, {ann!r}, author="ann")
     plan = plan_merge(ann, {bob!r})
@@ -162,11 +162,11 @@ def test_a_merge_killed_at_each_step_is_completed_once_on_the_next_open(tmp_path
 
 @pytest.mark.reliability("check", "a merge that compacts the journal keeps its version")
 def test_a_merge_that_fills_the_journal_past_compaction_keeps_its_version(tmp_path, monkeypatch):
-    from app.core import curation
+    from app.core.store import curation
 
     monkeypatch.setattr(curation, "COMPACT_BYTES", 0)  # every noted version compacts the journal
     release, rel, theirs, merged = _two_curators(tmp_path)
-    from app.core.merge import commit_merge
+    from app.core.team.merge import commit_merge
 
     with Curation.open(rel, tmp_path / "ann") as ann:
         info = commit_merge(ann, plan_merge(ann, tmp_path / "bob"))

@@ -9,8 +9,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from app.core import neardup
-from app.core.workpool import Cancelled
+from app.core.text import neardup
+from app.core.text.workpool import Cancelled
 
 from .analysis_support import make_frame, sample_frame
 

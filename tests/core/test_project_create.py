@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from app.core.curation import Curation
-from app.core.edits import Reject
-from app.core.project import PROJECT_FILE
+from app.core.store.curation import Curation
+from app.core.curate.edits import Reject
+from app.core.store.project import PROJECT_FILE
 
 from tests.reliability import rounds as scaled
 
@@ -72,8 +72,8 @@ def test_every_project_gets_an_id_and_an_old_one_gets_it_on_its_first_writable_o
 CREATOR = """
     import sys, time
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation
-    from app.core.loader import load_release
+    from app.core.store.curation import Curation
+    from app.core.load.loader import load_release
     releases = [load_release(p) for p in {releases!r}]
     print("ready", flush=True)
     for i, rel in enumerate(releases):

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from app.core import query
-from app.core.query import FacetSel, FilterSpec, RangeSel, SearchSpec, SortSpec
+from app.core.query import filters as query
+from app.core.query.filters import FacetSel, FilterSpec, RangeSel, SearchSpec, SortSpec
 from tests.core.query_reference import make_frame, matching_positions
 
 ROWS = [
@@ -293,7 +293,7 @@ def test_search_mask_is_reused_per_frame_and_released(frame):
 
 @pytest.fixture(scope="module")
 def sample(sample_root) -> pl.DataFrame:
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
     return load_release(sample_root).frame
 
 

@@ -8,7 +8,7 @@ import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core import rawfile
+from app.core.io import rawfile
 
 chunks_of = st.lists(
     st.sampled_from([b'{"a": 1}', b"  {\"b\": 2}\t", b"", b"   ", b"\r", b'{"c": "\xe4\xb8\xad"}\r', b"x", b"\x0b{}\x0c"]),

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core import signals
-from app.core.signals.base import Signal
+from app.core.text import signals
+from app.core.text.signals.base import Signal
 
 from .analysis_support import make_frame
 
@@ -191,7 +191,7 @@ def test_repeated_ngram_does_not_cross_rows():
 
 
 def test_repeated_ngram_in_large_batches(monkeypatch):
-    from app.core.signals import repeated_ngram
+    from app.core.text.signals import repeated_ngram
 
     monkeypatch.setattr(repeated_ngram, "CHUNK_CHARS", 50)  # many chunks, one flagged row in the middle
     texts = [LONG_OK] * 20 + ["开始" + "重复的话" * 8] + [LONG_OK] * 20
@@ -202,7 +202,7 @@ def test_repeated_ngram_in_large_batches(monkeypatch):
 def test_repeated_ngram_reads_the_column_a_slice_at_a_time(monkeypatch):
     # A 500,000-row to_list would hold the GIL for most of a second: the column is read a
     # few rows at a time, and the flags do not depend on where slices (or chunks) are cut.
-    from app.core.signals import repeated_ngram
+    from app.core.text.signals import repeated_ngram
 
     texts = [LONG_OK] * 7 + ["开始" + "重复的话" * 8, None] + [LONG_OK] * 6 + ["哈" * 12]
     frame = make_frame([{"instruction": "问题", "output": t} for t in texts])

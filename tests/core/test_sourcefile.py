@@ -12,8 +12,9 @@ import time
 
 import pytest
 
-from app.core import loader, rawfile, sourcefile
-from app.core.loader import load_release
+from app.core.load import loader
+from app.core.io import rawfile, sourcefile
+from app.core.load.loader import load_release
 
 leases = pytest.mark.skipif(not sourcefile._LEASES, reason="read leases are Linux-only")
 

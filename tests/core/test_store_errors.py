@@ -8,12 +8,12 @@ import json
 import pytest
 import xxhash
 
-from app.core.curation import Curation, open_overlay
-from app.core.edits import Reject
-from app.core.journal import JournalError
-from app.core.lineage import open_version
-from app.core.project import ProjectError
-from app.core.versions import VersionError, format_diff
+from app.core.store.curation import Curation, open_overlay
+from app.core.curate.edits import Reject
+from app.core.store.journal import JournalError
+from app.core.team.lineage import open_version
+from app.core.store.project import ProjectError
+from app.core.store.versions import VersionError, format_diff
 
 from .curation_support import load, make_tree
 from .store_support import open_up, shared_dir, without_root

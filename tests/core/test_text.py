@@ -8,9 +8,9 @@ import sys
 import polars as pl
 import pytest
 
-from app.core import segment, text
-from app.core.query import SearchSpec
-from app.core.workpool import Cancelled
+from app.core.text import segment, wordpass as text
+from app.core.query.filters import SearchSpec
+from app.core.text.workpool import Cancelled
 
 from .analysis_support import make_frame, sample_frame
 
@@ -22,7 +22,7 @@ def jieba():
 
 def test_importing_the_analysis_core_loads_neither_jieba_nor_datasketch():
     code = (
-        "import sys; import app.core.text, app.core.tokencache, app.core.signals, app.core.neardup, app.core.dashboard;"
+        "import sys; import app.core.text.wordpass, app.core.text.tokencache, app.core.text.signals, app.core.text.neardup, app.core.figures.dashboard;"
         "print(sorted(m for m in ('jieba', 'datasketch', 'scipy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -186,7 +186,7 @@ def test_word_matcher_mixes_cached_and_uncached_rows(jieba):
 
 
 def test_word_matcher_ignores_words_of_edited_rows(jieba, tmp_path):
-    from app.core import tokencache
+    from app.core.text import tokencache
 
     frame = make_frame([{"instruction": "我爱吃苹果"}, {"instruction": "一棵苹果树"}])
     words = tokencache.ensure(frame, tmp_path, words=True)
@@ -197,7 +197,7 @@ def test_word_matcher_ignores_words_of_edited_rows(jieba, tmp_path):
 
 
 def test_word_matcher_fits_the_query_module(jieba):
-    from app.core import query
+    from app.core.query import filters as query
 
     frame = make_frame([{"instruction": "我爱吃苹果"}, {"instruction": "一棵苹果树"}])
     spec = query.FilterSpec().with_search(SearchSpec(text="苹果", mode="word"))

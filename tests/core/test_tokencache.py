@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from app.core import text, tokencache
+from app.core.text import wordpass as text, tokencache
 
 from .analysis_support import make_frame
 

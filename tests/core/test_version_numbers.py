@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from app.core.curation import Curation
-from app.core.edits import EditField, Reject
-from app.core.versions import VersionError, VersionStore
+from app.core.store.curation import Curation
+from app.core.curate.edits import EditField, Reject
+from app.core.store.versions import VersionError, VersionStore
 
 from tests.reliability import rounds
 
@@ -142,9 +142,9 @@ def test_numbers_go_past_every_file_of_a_number(tmp_path):
 SAVER = """
     import sys, time
     sys.path.insert(0, {root!r})
-    from app.core.loader import load_release
-    from app.core.overlay import BaseLookup, Overlay, make_state
-    from app.core.versions import VersionStore
+    from app.core.load.loader import load_release
+    from app.core.curate.overlay import BaseLookup, Overlay, make_state
+    from app.core.store.versions import VersionStore
     rel = load_release({release!r})
     base = BaseLookup(rel.frame)
     store = VersionStore({versions!r})
@@ -195,7 +195,7 @@ def test_concurrent_savers_never_share_a_number(tmp_path, tally):
 
 @pytest.mark.reliability("check", "moving into another project never overwrites it")
 def test_moving_into_another_project_never_overwrites_it(tmp_path):
-    from app.core.project import ProjectLocationError
+    from app.core.store.project import ProjectLocationError
 
     rel = load(make_tree(tmp_path))
     _two_versions(rel, tmp_path / "other")

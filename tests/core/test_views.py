@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from app.core import atomic
-from app.core.atomic import SaveError
-from app.core.query import FilterSpec, RangeSel, SearchSpec, SortSpec
-from app.core.views import ViewStore
+from app.core.io import atomic
+from app.core.io.atomic import SaveError
+from app.core.query.filters import FilterSpec, RangeSel, SearchSpec, SortSpec
+from app.core.query.views import ViewStore
 
 LAW = FilterSpec().toggle_include("domain", "法律").with_range("len_output", RangeSel(10, 500))
 SOY = FilterSpec().with_search(SearchSpec("豆浆", mode="regex")).with_sort(SortSpec("len_output", True))

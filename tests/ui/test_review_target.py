@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from app.core.query import SearchSpec
+from app.core.query.filters import SearchSpec
 
 from .test_current_row import journaled_rids
 from .test_curate import journal_lines, type_text

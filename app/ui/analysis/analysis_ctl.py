@@ -23,10 +23,10 @@ from typing import Any
 import polars as pl
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core import neardup, segment, signals, text, tokencache
-from app.core.schema import TEXT_FIELDS
-from app.ui.analysis.labels import NEAR_DUP
-from app.ui.workers import JobContext, Lane, Throttle
+from app.core.load.schema import TEXT_FIELDS
+from app.core.text import neardup, segment, signals, tokencache, wordpass
+from app.ui.common.labels import NEAR_DUP
+from app.ui.common.workers import JobContext, Lane, Throttle
 
 OWNER = "analysis"
 SIGNAL_DELAY_MS = 300  # after the last frame change, before signals are recomputed
@@ -34,7 +34,7 @@ UPDATE_DELAY_MS = 1500  # after the last edit, before edited rows are tokenised 
 AUTO_TOKEN_ROWS = 2000  # a cache restore tokenises at most this many changed rows unasked
 SIGNAL_INPUTS = (*TEXT_FIELDS, "source", "subset", "answer_from", "human_verified")
 SIGNAL_GROUP = 4  # signals evaluated per step: a cancelled run stops between steps
-TOKEN_COLUMNS = (*text.COUNT_COLUMNS.values(), "verb", "noun")
+TOKEN_COLUMNS = (*wordpass.COUNT_COLUMNS.values(), "verb", "noun")
 PASSES = ("signals", "tokens", "near")
 
 
@@ -80,8 +80,8 @@ def job_tokens(ctx: JobContext, frame: pl.DataFrame, folder: Path | None, terms:
     if folder is None:  # no project to cache in (none open, or read-only): cut everything here
         if mode != "run":
             return
-        result = text.tokenise(frame, terms=terms, progress=report, cancel=ctx.stale)
-        ctx.emit("tokens", (frame, result.with_columns(frame.select(text.content_key()).to_series())))
+        result = wordpass.tokenise(frame, terms=terms, progress=report, cancel=ctx.stale)
+        ctx.emit("tokens", (frame, result.with_columns(frame.select(wordpass.content_key()).to_series())))
         return
     if mode == "restore":
         have, todo = tokencache.restore(frame, folder, terms=terms, words=True)
@@ -90,7 +90,7 @@ def job_tokens(ctx: JobContext, frame: pl.DataFrame, folder: Path | None, terms:
             return
         if todo.height == 0:
             result = frame.select("rid").join(have, on="rid", how="left", maintain_order="left")
-            ctx.emit("tokens", (frame, result.with_columns(frame.select(text.content_key()).to_series())))
+            ctx.emit("tokens", (frame, result.with_columns(frame.select(wordpass.content_key()).to_series())))
             return
     result = tokencache.ensure(frame, folder, terms=terms, words=True, progress=report, cancel=ctx.stale)
     ctx.emit("tokens", (frame, result))
@@ -146,15 +146,15 @@ def job_compose(ctx: JobContext, rids: pl.Series, sig, tokens, near) -> None:
 
 
 def match_words(frame: pl.DataFrame, spec: Any, *, words: pl.DataFrame | None, terms: tuple[str, ...]) -> pl.Series:
-    """text.word_matcher with the project's dictionary: rows the cache does not cover are
+    """wordpass.word_matcher with the project's dictionary: rows the cache does not cover are
     cut here, and a jieba loaded for them must know the curator's words first."""
     loaded = "jieba" in sys.modules
     if loaded and terms:
         segment.load(terms)
-    mask = text.word_matcher(frame, spec, words=words)
+    mask = wordpass.word_matcher(frame, spec, words=words)
     if not loaded and terms and "jieba" in sys.modules:  # jieba was loaded just now, without them
         segment.load(terms)
-        mask = text.word_matcher(frame, spec, words=words)
+        mask = wordpass.word_matcher(frame, spec, words=words)
     return mask
 
 
@@ -215,7 +215,7 @@ class AnalysisCtl(QObject):
 
     def terms(self) -> list[str]:
         folder = self.project_dir
-        return text.user_terms(folder) if folder is not None else []
+        return wordpass.user_terms(folder) if folder is not None else []
 
     def busy(self, name: str | None = None) -> bool:
         return any(self.lanes[n].busy for n in ([name] if name else self.lanes))
@@ -331,7 +331,7 @@ class AnalysisCtl(QObject):
             if self._current(frame):
                 self._token_frame = frame
                 self.tokens = result.select("rid", *TOKEN_COLUMNS)
-                self.words = result.select("rid", "key", *text.WORD_COLUMNS.values())
+                self.words = result.select("rid", "key", *wordpass.WORD_COLUMNS.values())
                 self._install_matcher()
                 self._compose()
                 self.tokensReady.emit()

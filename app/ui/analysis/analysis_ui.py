@@ -9,11 +9,14 @@ import polars as pl
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
-from app.core import dashboard, query, text
-from app.core.query import FacetSel
-from app.ui.analysis.analysis_ctl import AnalysisCtl
-from app.ui.models.rows_model import ANALYSIS_KEYS, COLUMN_INDEX
-from app.ui.workers import JobContext, Lane
+from app.core.figures import dashboard
+from app.core.query import filters
+from app.core.query.filters import FacetSel
+from app.core.text import wordpass
+from app.ui.browse.rows_model import ANALYSIS_KEYS, COLUMN_INDEX
+from app.ui.common.workers import JobContext, Lane
+
+from .analysis_ctl import AnalysisCtl
 
 STATS_DELAY_MS = 250
 
@@ -26,12 +29,12 @@ def job_stats(ctx: JobContext, frame: pl.DataFrame, positions: np.ndarray, spec,
     if dash:
         sub = frame[positions]
         words = "tok_instruction" in sub.columns
-        tokens = sub.select("rid", *text.COUNT_COLUMNS.values(), "verb", "noun") if words else None
+        tokens = sub.select("rid", *wordpass.COUNT_COLUMNS.values(), "verb", "noun") if words else None
         out["tables"], out["rows"] = dashboard.all_tables(sub, tokens), sub.height
     if diversity and "verb" in frame.columns and not ctx.stale():
         own = spec.clear_facet("verb").clear_facet("noun")
-        rows = positions if own == spec else query.apply(frame, own, word_matcher=matcher).to_numpy()
-        out["diversity"] = text.top_verb_nouns(frame[rows].select("rid", "verb", "noun"), 20, 4)
+        rows = positions if own == spec else filters.apply(frame, own, word_matcher=matcher).to_numpy()
+        out["diversity"] = wordpass.top_verb_nouns(frame[rows].select("rid", "verb", "noun"), 20, 4)
     ctx.emit("stats", out)
 
 
@@ -171,7 +174,7 @@ class AnalysisUi(QObject):
         self.dock.near.step(-1)
 
     def user_dictionary(self) -> None:
-        from app.ui.analysis.userdict_dialog import UserDictDialog
+        from .userdict_dialog import UserDictDialog
 
         folder = self.ctl.project_dir
         if folder is None:
@@ -185,7 +188,7 @@ class AnalysisUi(QObject):
     # -- the dock --------------------------------------------------------------------------------------------
     def ensure_dock(self):
         if self.dock is None:
-            from app.ui.analysis.analysis_dock import AnalysisDock
+            from .analysis_dock import AnalysisDock
 
             self.dock = d = AnalysisDock(self.w)
             self.w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, d)
@@ -286,7 +289,7 @@ class AnalysisUi(QObject):
 
     def _on_tokens(self) -> None:
         if self.word_facets is None:
-            from app.ui.analysis.word_lengths import UnitSwitch, WordLengthFacets
+            from .word_lengths import UnitSwitch, WordLengthFacets
 
             layout = self.w.lengths_holder.layout()
             self.unit_switch = UnitSwitch(self.w.lengths_holder)

@@ -7,8 +7,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from app.core import signals
-from app.ui.analysis.labels import NEAR_DUP, signal_description, signal_title
+from app.core.text import signals
+from app.ui.common.labels import NEAR_DUP, signal_description, signal_title
 
 ROLE = Qt.ItemDataRole.UserRole
 

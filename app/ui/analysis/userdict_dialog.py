@@ -1,5 +1,5 @@
 """Analyse > User Dictionary: the project's extra jieba words. Adding or removing one
-writes the project's userdict.txt at once (text.add_user_term / remove_user_term); the
+writes the project's userdict.txt at once (wordpass.add_user_term / remove_user_term); the
 rows whose text contains it are tokenised again afterwards."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QPushButton, QVBoxLayout)
 
-from app.core import text
+from app.core.text import wordpass
 
 
 class UserDictDialog(QDialog):
@@ -47,7 +47,7 @@ class UserDictDialog(QDialog):
         lay.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
         lay.addWidget(buttons)
         self.retranslate()
-        self._show(text.user_terms(self.project_dir))
+        self._show(wordpass.user_terms(self.project_dir))
 
     def terms(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())]
@@ -55,7 +55,7 @@ class UserDictDialog(QDialog):
     def add(self, term: str) -> bool:
         try:
             before = self.terms()
-            terms = text.add_user_term(self.project_dir, term)
+            terms = wordpass.add_user_term(self.project_dir, term)
         except (ValueError, OSError) as exc:
             self.error.setText(str(exc))
             self.error.show()
@@ -73,7 +73,7 @@ class UserDictDialog(QDialog):
         terms = self.terms()
         try:
             for term in terms_to_remove:
-                terms = text.remove_user_term(self.project_dir, term)
+                terms = wordpass.remove_user_term(self.project_dir, term)
         except OSError as exc:
             self.error.setText(str(exc))
             self.error.show()
