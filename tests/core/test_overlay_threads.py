@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from app.core.overlay import Overlay, make_state
+from app.core.curate.overlay import Overlay, make_state
 
 
 @pytest.fixture
