@@ -241,3 +241,11 @@ def test_children_start_from_bytecode_as_an_installed_app_does():
     cached.unlink(missing_ok=True)
     proc.compile_project()
     assert cached.is_file() and os.stat(cached).st_mtime >= os.stat(source).st_mtime
+
+
+def test_the_only_option_names_every_figure():
+    """`bench --help` lists what --only accepts: every figure the runner measures."""
+    out = subprocess.run([sys.executable, "-m", "app", "bench", "--help"], capture_output=True, text=True,
+                         check=True).stdout
+    listed = set(" ".join(out.split()).split("measure only these:", 1)[1].split("(")[0].replace(",", " ").split())
+    assert set(runner.FIGURES) <= listed, sorted(set(runner.FIGURES) - listed)
