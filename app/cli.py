@@ -11,8 +11,8 @@ from . import __version__
 from . import cli_curation as curation
 from .cli_common import CliError, load_release as _load, report_failure, route_warnings, say
 
-VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "apply", "save", "bench", "install-launcher",
-         "uninstall-launcher")
+VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "apply", "save", "contamination", "bench",
+         "install-launcher", "uninstall-launcher")
 
 
 def _emit(obj, as_json: bool, text: str) -> None:
@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=curation.cmd_agreement)
     curation.add_write_parsers(sub)
+    from . import cli_contamination  # light: the matcher loads when the verb runs
+
+    cli_contamination.add_parser(sub)
     from . import launcher  # stdlib only
 
     p = sub.add_parser("install-launcher", help="add a menu entry, desktop icon and .jsonl association (Linux)")
