@@ -1,16 +1,16 @@
 """Which rows share a normalised character n-gram with a benchmark question.
 
 The questions' grams are hashed once into a table (gram hash, question id), distinct
-pairs only, and each question's number of distinct grams is kept. The rows' grams
-(instruction + input, normalised and joined, so a question split between the two fields
-is still seen) are hashed chunk by chunk; Polars keeps those whose hash is in the table
-(a hash semi-join), counts the distinct grams each (row, question) pair shares, and the
+pairs only, sorted by hash; each question's number of distinct grams is kept. The rows'
+grams (instruction + input, normalised and joined, so a question split between the two
+fields is still seen) are hashed chunk by chunk and looked up in the table by binary
+search (numpy), Polars counts the distinct grams each (row, question) pair shares, and the
 row's best question is the one with the highest overlap = shared / the question's grams
 (ties: the first question read). Nothing loops over questions x rows in Python.
 
 Chunks run on a small thread pool: numpy's multiply-adds and Polars' joins release the
 GIL, so two chunks use two cores without copying the question table into other
-processes (which a process pool would do for each worker: 1.2 GB for a million questions).
+processes (which a process pool would do for each worker).
 """
 from __future__ import annotations
 
@@ -44,17 +44,29 @@ class Cancelled(Exception):
 class QuestionIndex:
     ngram: int
     questions: pl.DataFrame  # benchmark_file, question_index, question; a question's id is its position here
-    grams: pl.DataFrame  # h (UInt64), q (UInt32): each distinct gram of each question once
-    keys: pl.DataFrame  # h: the distinct gram hashes of all questions
-    sizes: pl.DataFrame  # q, size: distinct grams per question (questions without one are absent)
+    hashes: np.ndarray  # uint64, sorted: each distinct gram of each question once ...
+    owners: np.ndarray  # uint32: ... and the question it belongs to
+    sizes: np.ndarray  # uint32 per question id: its distinct grams (0: shorter than one gram)
+    bitmap: np.ndarray  # uint8: a bit per value of the hashes' top ``bits`` bits, set for the table's
+    bits: int
+
+    def maybe(self, h: np.ndarray) -> np.ndarray:
+        """False where gram hash ``h`` is surely not in the table (a one-probe Bloom filter:
+        ~6% of absent grams pass and are then looked up), so the binary search, whose
+        random reads are the slow part, runs for few of a row's grams."""
+        top = h >> np.uint64(64 - self.bits)
+        return (self.bitmap[top >> np.uint64(3)] >> (top & np.uint64(7)).astype(np.uint8)) & 1 == 1
 
     @property
     def seen(self) -> int:
         """Questions long enough to have an n-gram (the others can never match)."""
-        return self.sizes.height
+        return int(np.count_nonzero(self.sizes))
 
-    def estimated_size(self) -> int:
-        return int(self.grams.estimated_size() + self.keys.estimated_size() + self.sizes.estimated_size())
+    @property
+    def nbytes(self) -> int:
+        """What the gram table holds in memory: 12 bytes per distinct (gram, question), and
+        2 to 4 bytes per distinct gram for the filter."""
+        return int(self.hashes.nbytes + self.owners.nbytes + self.sizes.nbytes + self.bitmap.nbytes)
 
 
 def row_text() -> pl.Expr:
@@ -77,28 +89,61 @@ def _chunks(lengths: np.ndarray, limit: int) -> list[tuple[int, int]]:
     return bounds
 
 
+def _sorted_distinct(h: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(h, owner) pairs sorted by h, each pair once. ``owner`` must be non-decreasing: a
+    stable sort by h then leaves equal pairs next to each other."""
+    order = np.argsort(h, kind="stable")
+    h, owner = h[order], owner[order]
+    keep = np.ones(len(h), dtype=bool)
+    keep[1:] = (h[1:] != h[:-1]) | (owner[1:] != owner[:-1])
+    return h[keep], owner[keep]
+
+
 def build_index(questions: pl.DataFrame, ngram: int = DEFAULT_NGRAM) -> QuestionIndex:
-    """The gram table of ``questions`` (benchmark_file, question_index, question)."""
+    """The gram table of ``questions`` (benchmark_file, question_index, question): distinct
+    (gram hash, question) pairs sorted by hash, so a row's grams are looked up with a
+    binary search (no hash table to build, 12 bytes per pair)."""
     grams.check_ngram(ngram)
     norm = questions.select(normalise_expr(pl.col("question"))).to_series()
     lengths = norm.str.len_chars().to_numpy()
-    parts = []
+    hs, qs = [], []
     for start, stop in _chunks(lengths, QUESTION_CHUNK_CHARS):
         owner, h = grams.gram_hashes(norm.slice(start, stop - start), ngram)
-        parts.append(pl.DataFrame({"h": h, "q": owner + np.uint32(start)}).unique())
-    table = pl.concat(parts) if parts else pl.DataFrame(schema={"h": pl.UInt64, "q": pl.UInt32})
-    sizes = table.group_by("q").agg(pl.len().cast(pl.UInt32).alias("size"))
-    return QuestionIndex(ngram, questions.select("benchmark_file", "question_index", "question"), table,
-                         table.select("h").unique(), sizes)
+        hs.append(h)
+        qs.append(owner + np.uint32(start))
+    hashes = np.concatenate(hs) if hs else np.zeros(0, dtype=np.uint64)
+    owners = np.concatenate(qs) if qs else np.zeros(0, dtype=np.uint32)
+    del hs, qs
+    hashes, owners = _sorted_distinct(hashes, owners)
+    sizes = np.bincount(owners, minlength=questions.height).astype(np.uint32)
+    bits = max(16, int(np.ceil(np.log2(max(1, len(hashes)) * 16))))  # 16+ bits per gram
+    bitmap = np.zeros(1 << (bits - 3), dtype=np.uint8)
+    if len(hashes):  # hashes are sorted, so their top bits are too: OR each byte's bits in one pass
+        top = hashes >> np.uint64(64 - bits)
+        byte = top >> np.uint64(3)
+        bit = np.left_shift(np.uint8(1), (top & np.uint64(7)).astype(np.uint8))
+        starts = np.flatnonzero(np.r_[True, byte[1:] != byte[:-1]])
+        bitmap[byte[starts]] = np.bitwise_or.reduceat(bit, starts)
+    return QuestionIndex(ngram, questions.select("benchmark_file", "question_index", "question"), hashes, owners, sizes,
+                         bitmap, bits)
 
 
 def _pairs(texts: pl.Series, offset: int, index: QuestionIndex) -> pl.DataFrame:
     """r, q, shared: distinct grams each row of ``texts`` shares with each question."""
     owner, h = grams.gram_hashes(texts, index.ngram)
-    rows = pl.DataFrame({"r": owner + np.uint32(offset), "h": h})
-    hits = rows.join(index.keys, on="h", how="semi").unique()
-    return (hits.join(index.grams, on="h").group_by("r", "q")
-            .agg(pl.len().cast(pl.UInt32).alias("shared")))
+    maybe = index.maybe(h)
+    # Sorted needles (the binary searches then walk the table in order), each (row, gram) once.
+    h, owner = _sorted_distinct(h[maybe], owner[maybe])
+    table = index.hashes
+    at = np.searchsorted(table, h)
+    hit = table[np.minimum(at, len(table) - 1)] == h
+    r, h, lo = owner[hit] + np.uint32(offset), h[hit], at[hit]
+    counts = np.searchsorted(table, h, side="right") - lo  # the questions holding the gram
+    first = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=first[1:])
+    where = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(lo - first, counts)
+    pairs = pl.DataFrame({"r": np.repeat(r, counts), "q": index.owners[where]})
+    return pairs.group_by("r", "q").agg(pl.len().cast(pl.UInt32).alias("shared"))
 
 
 def find_matches(frame: pl.DataFrame, index: QuestionIndex, *, chunk_chars: int = CHUNK_CHARS,
@@ -109,7 +154,7 @@ def find_matches(frame: pl.DataFrame, index: QuestionIndex, *, chunk_chars: int 
     they share and the overlap."""
     texts = frame.select(row_text()).to_series() if frame.height else pl.Series([], dtype=pl.String)
     lengths = texts.str.len_chars().to_numpy().astype(np.int64, copy=False)
-    bounds = _chunks(lengths, max(1, chunk_chars)) if index.keys.height else []
+    bounds = _chunks(lengths, max(1, chunk_chars)) if len(index.hashes) else []
     total, done = int(lengths.sum()), 0
     if progress:
         progress(0, total)
@@ -130,8 +175,9 @@ def find_matches(frame: pl.DataFrame, index: QuestionIndex, *, chunk_chars: int 
                 fut.cancel()
     if not parts:
         return MATCH_SCHEMA.to_frame()
-    best = (pl.concat(parts).join(index.sizes, on="q")
-            .with_columns((pl.col("shared") / pl.col("size")).alias("overlap"))
+    pairs = pl.concat(parts)
+    sizes = pl.Series("size", index.sizes)[pairs["q"].to_numpy()]
+    best = (pairs.with_columns((pl.col("shared") / sizes).alias("overlap"))
             .sort(["r", "overlap", "q"], descending=[False, True, False])
             .unique(subset="r", keep="first", maintain_order=True))
     where = frame.select("rid", "file", "line")[best["r"].to_numpy()]
