@@ -75,7 +75,7 @@ class Job:
 
 
 def groups() -> dict[str, dict[str, Callable[[Job], dict]]]:
-    from . import measures_browse, measures_curate, measures_text, measures_trust
+    from . import measures_browse, measures_contam, measures_curate, measures_text, measures_trust
 
     return {
         "browse": measures_browse.CHILD,
@@ -85,6 +85,8 @@ def groups() -> dict[str, dict[str, Callable[[Job], dict]]]:
         "tokenise": measures_text.CHILD_TOKENISE,
         "neardup": measures_text.CHILD_NEARDUP,
         "baselines": measures_text.CHILD_BASELINES,
+        "contam": measures_contam.CHILD,
+        "contam_memory": measures_contam.CHILD_MEMORY,
     }
 
 
