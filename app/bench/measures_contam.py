@@ -143,7 +143,7 @@ def child_memory(job) -> dict:
     start = time.perf_counter()
     found = find_matches(frame, index)
     match_s = time.perf_counter() - start
-    pairs = len(index.hashes)
+    pairs = index.pairs
     return {"app_s": peak - before, "repeats": 1,
             "note": (f"index holds {index.nbytes / 2**20:,.0f} MB ({pairs / 1e6:,.1f} M gram pairs, "
                      f"{index.nbytes / max(pairs, 1):.1f} B each) + the questions {held_questions:,.0f} MB; "

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.text.contamination import grams
-from app.core.text.contamination.match import build_index, find_matches
+from app.core.text.contamination import build_index, find_matches
 from app.core.text.contamination.normalise import normalise_expr, normalise_text
 
 from .analysis_support import make_frame
@@ -154,3 +154,25 @@ def test_matches_agree_with_plain_python(rows, qs, n):
     want = _reference(rows, qs, n)
     assert [None if g is None else (g[0], g[2]) for g in got] == \
            [None if w is None else (round(w[0], 4), w[1]) for w in want]
+
+
+def test_an_index_in_many_parts_finds_what_one_part_finds(monkeypatch):
+    from app.core.text.contamination import index as index_module
+
+    rows = [{"instruction": f"第{i}题：" + (Q1 if i % 2 else Q2)} for i in range(10)]
+    qs = questions(Q1, Q2, Q1[:15] + "其他的字" + Q2[:12], Q1)  # the last one repeats the first
+    whole = matches(rows, qs)
+    monkeypatch.setattr(index_module, "QUESTION_CHUNK_CHARS", 20)
+    assert len(build_index(qs).parts) == 4
+    assert matches(rows, qs) == whole
+
+
+def test_sorted_distinct_sorts_by_hash_then_owner_and_drops_repeats():
+    import numpy as np
+
+    from app.core.text.contamination.index import sorted_distinct
+
+    h = np.array([5, 3, 5, 3, 9, 5, 3], dtype=np.uint64)
+    owner = np.array([2, 1, 0, 1, 4, 2, 0], dtype=np.uint32)
+    got_h, got_owner = sorted_distinct(h, owner)
+    assert list(zip(got_h.tolist(), got_owner.tolist())) == [(3, 0), (3, 1), (5, 0), (5, 2), (9, 4)]

@@ -5,7 +5,8 @@ would leak into the benchmark.
     questions  read the benchmark files (CSV, JSON, JSONL, Parquet; folders searched)
     normalise  the text both sides are compared as (NFKC, no space/punctuation/symbols, lower case)
     grams      every character n-gram hashed at once (numpy)
-    match      the hashed join: flagged rows, their best question and overlap
+    index      the questions' grams: a sorted table of (gram hash, question) pairs
+    match      the rows' grams looked up in it: flagged rows, their best question and overlap
     highlight  the shared text of one row and its question, for the side-by-side view
 
 ``scan(frame, paths)`` runs it all; ``Scan.to_json()`` is the CLI's ``--json``.
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from .match import DEFAULT_NGRAM, Cancel, Cancelled, Progress, QuestionIndex, build_index, find_matches
+from .index import DEFAULT_NGRAM, QuestionIndex, build_index
+from .match import Cancel, Cancelled, Progress, find_matches
 from .questions import Benchmark, BenchmarkError, read_benchmarks
 
 __all__ = ["DEFAULT_NGRAM", "BIN_EDGES", "Benchmark", "BenchmarkError", "Cancelled", "QuestionIndex", "Scan",
