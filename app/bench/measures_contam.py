@@ -66,7 +66,7 @@ def child_scan(job) -> dict:
 
     from app.core.text.contamination import DEFAULT_NGRAM, build_index, find_matches, read_benchmarks
 
-    from .child import best
+    from .job import best
 
     root = benchmarks_dir()
     if root is None:

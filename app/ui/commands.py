@@ -188,7 +188,7 @@ class Commands(QObject):
         self.dialog.open()
 
     def show_about(self) -> None:
-        from app.cli import versions  # the same line as --version; reads metadata, imports neither Qt nor jieba
+        from app.about import versions  # the same line as --version; reads metadata, imports neither Qt nor jieba
 
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("About CQIA Curator"),
                           self.tr("%1\n\nBrowse, filter and curate COIG-CQIA style "

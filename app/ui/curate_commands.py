@@ -11,7 +11,7 @@ import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
-from app.core.edits import Accept, EditField, Reject, Restore, SetLabels
+from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
 from app.ui import dialogs
 from app.ui.change_labels import change_text
 from app.ui.widgets.curate_dialogs import (LabelDialog, PreferencesDialog, RejectDialog, SaveVersionDialog,
@@ -271,7 +271,7 @@ class CurateCommands(QObject):
         frame, mine, project = c.release.frame, c.overlay, c.project.folder.name
 
         def work(ctx) -> None:
-            from app.core.agreement import agreement_with_version
+            from app.core.team.agreement import agreement_with_version
 
             ctx.emit("agreement", agreement_with_version(frame, mine, project, path))
 

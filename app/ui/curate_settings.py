@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from app.core.project import default_author
+from app.core.store.project import default_author
 
 AUTHOR_KEY = "author"
 REASONS_KEY = "curation/reject_reasons"

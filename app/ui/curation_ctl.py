@@ -27,14 +27,14 @@ import numpy as np
 import polars as pl
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, QTimer, Signal
 
-from app.core import locate
-from app.core.curation import Curation, ReadOnlyError
-from app.core.edits import Change, Command
+from app.core.store import locate
+from app.core.store.curation import Curation, ReadOnlyError
+from app.core.curate.edits import Change, Command
 from app.core.io.atomic import SaveError
-from app.core.journal import JournalError
-from app.core.overlay import Overlay
-from app.core.project import ProjectError, copy_side_files, default_project_dir
-from app.core.versions import VersionError, VersionInfo
+from app.core.store.journal import JournalError
+from app.core.curate.overlay import Overlay
+from app.core.store.project import ProjectError, copy_side_files, default_project_dir
+from app.core.store.versions import VersionError, VersionInfo
 from app.ui.curate_settings import author as current_author
 from app.ui.session import materialise
 from app.ui.workers import JobContext, Lane
@@ -83,7 +83,7 @@ def remember_project_dir(release, folder: Path) -> None:
 
 
 def app_project_dir(release) -> Path | None:
-    """The project folder to open for ``release``: the core's rule (app/core/locate.py),
+    """The project folder to open for ``release``: the core's rule (app/core/store/locate.py),
     which the command line follows too; None lets Curation.open make a new project beside
     the release (or in the fallback folder when it cannot)."""
     chosen = chosen_project_dir(release)

@@ -7,9 +7,10 @@ import json
 
 import polars as pl
 
-from app.core.curation import Curation
-from app.core.edits import EditField, plan_change
-from app.core.overlay import BaseLookup, Overlay
+from app.core.curate.convert import ToSimplified
+from app.core.curate.edits import EditField, plan_change
+from app.core.curate.overlay import BaseLookup, Overlay
+from app.core.store.curation import Curation
 from app.core.text import script, signals
 
 from .analysis_support import make_frame
@@ -64,12 +65,12 @@ def test_convert_command_converts_each_text_field_of_the_current_text(tmp_path):
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     rel = load(path)
     rids = rel.frame["rid"].to_list()
-    ch = plan_change(script.ToSimplified(rids), Overlay(), BaseLookup(rel.frame), author="t", now="2026-01-01T00:00:00Z")
+    ch = plan_change(ToSimplified(rids), Overlay(), BaseLookup(rel.frame), author="t", now="2026-01-01T00:00:00Z")
     assert ch.rids == (rids[0],)  # the Simplified row is no change
     assert ch.fields == {"instruction", "output", "status"}
     assert ch.after[rids[0]].fields == {"instruction": "请回答", "output": SIMPLE}
     assert ch.label == "Convert 2 rows to Simplified"  # what was asked, as Reject's label says
-    assert script.ToSimplified(rids[:1]).label() == "Convert to Simplified"
+    assert ToSimplified(rids[:1]).label() == "Convert to Simplified"
 
 
 def test_convert_is_journaled_undoable_and_shown_as_an_edit(tmp_path):
@@ -80,7 +81,7 @@ def test_convert_is_journaled_undoable_and_shown_as_an_edit(tmp_path):
     rid = rel.frame["rid"][0]
     with Curation.open(rel, author="审校员") as c:
         c.apply(EditField([rid], "input", "補充說明"))  # an edit made first is converted as it stands
-        c.apply(script.ToSimplified([rid]))
+        c.apply(ToSimplified([rid]))
         frame = c.current_frame()
         assert frame.filter(pl.col("rid") == rid).select("instruction", "input", "output").row(0) == ("问题", "补充说明", SIMPLE)
         assert c.overlay[rid].status == "edited"

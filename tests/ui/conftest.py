@@ -20,7 +20,7 @@ QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 for _fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
     QSettings.setPath(_fmt, QSettings.Scope.UserScope, _SCRATCH)
 QStandardPaths.setTestModeEnabled(True)
-os.environ["XDG_CONFIG_HOME"] = os.path.join(_SCRATCH, "config")  # remembered project folders (app/core/locate.py)
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_SCRATCH, "config")  # remembered project folders (app/core/store/locate.py)
 os.environ["XDG_DATA_HOME"] = os.path.join(_SCRATCH, "data")  # fallback project folders
 
 HTML_INSTRUCTION = "<b>x</b><script>alert(1)</script>"

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.core import journal as core_journal
+from app.core.store import journal as core_journal
 from app.core.io.atomic import SaveError
 from app.core.query.filters import FilterSpec
 from app.ui.models.rows_model import COLUMN_INDEX
@@ -232,7 +232,7 @@ def test_a_version_write_failure_keeps_the_state(qtbot, cur, monkeypatch):
     rid = select(qtbot, cur, 0)
     press(qtbot, cur.table, Qt.Key.Key_A, CTRL | SHIFT)
     c = cur.curation.curation
-    from app.core import versions
+    from app.core.store import versions
 
     def denied(path, _data, **_k):
         raise SaveError(path, "permission denied")

@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from app.core.review_session import Progress, Summary
+from app.core.store.review_session import Progress, Summary
 from app.resources import i18n_dir
 from app.ui import fonts, i18n
 from app.ui.launch import build_window

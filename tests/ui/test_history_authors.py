@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject, Restore
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept, EditField, Reject, Restore
 from app.core.load.loader import load_release
 from app.core.load.schema import rid_hex
 from app.ui.models.history_models import CHANGE_COLUMNS, VERSION_COLUMNS

@@ -14,10 +14,10 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QHelpEvent, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QStyledItemDelegate, QToolTip
 
-from app.core.curation import Curation
-from app.core.edits import EditField, Reject
+from app.core.store.curation import Curation
+from app.core.curate.edits import EditField, Reject
 from app.core.load.loader import load_release
-from app.core.merge import plan_merge
+from app.core.team.merge import plan_merge
 from app.ui.models.rows_model import COLUMN_INDEX
 from app.ui.text_display import display_text, first_line, preview, reveal
 from app.ui.widgets.merge_view import MergeView

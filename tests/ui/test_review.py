@@ -11,8 +11,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from app.core.curation import Curation
-from app.core.review_session import ReviewLog
+from app.core.store.curation import Curation
+from app.core.store.review_session import ReviewLog
 from app.ui.curate_settings import reject_reasons
 from app.ui.curation_ctl import remember_project_dir
 from app.ui.review.keymap import BY_ID, REVIEW_KEYS, KeyMap

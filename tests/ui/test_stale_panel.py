@@ -7,8 +7,8 @@ import json
 
 from PySide6.QtCore import Qt
 
-from app.core.curation import Curation
-from app.core.edits import EditField, Reject
+from app.core.store.curation import Curation
+from app.core.curate.edits import EditField, Reject
 from app.core.load.loader import load_release
 from app.ui.models.stale_model import StaleModel
 

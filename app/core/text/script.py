@@ -1,5 +1,6 @@
 """Simplified or Traditional characters: OpenCC's dictionaries (the ``opencc`` package, which
-ships them with its compiled converter) and the convert-to-Simplified edit.
+ships them with its compiled converter). The convert-to-Simplified edit that uses them is
+a curation command (app.core.curate.convert).
 
 A Traditional character is one OpenCC's Traditional-to-Simplified conversion (t2s) changes
 when it stands alone: 5,119 characters with opencc 1.4 (這, 於, 後, 乾, the CJK
@@ -12,14 +13,10 @@ Traditional release nothing is flagged.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
-from app.core.edits import Command
 from app.core.load.schema import TEXT_FIELDS
-from app.core.overlay import make_state
 
 TRADITIONAL_RELEASE = 0.10  # share of a release's Han characters at which it counts as Traditional
 SHARE_ROWS = 5_000  # rows the share is counted on, spread evenly (counting Han characters is the slow part)
@@ -96,33 +93,3 @@ def traditional_rows(frame: pl.DataFrame) -> pl.Series:
     texts = frame.select(_joined())[candidates].to_series().to_list()
     changed = [i for i, t in zip(candidates.to_list(), texts) if conv.convert(t) != t]
     return flags.scatter(changed, True) if changed else flags
-
-
-@dataclass(frozen=True)
-class ToSimplified(Command):
-    """Convert the rows' instruction, input and output, as they stand (edits included),
-    to Simplified characters; a field left unchanged is no edit."""
-
-    rids: tuple[int, ...]
-
-    needs_base = TEXT_FIELDS
-
-    def __post_init__(self):
-        rids = self.rids.to_list() if hasattr(self.rids, "to_list") else self.rids
-        object.__setattr__(self, "rids", tuple(dict.fromkeys(int(r) for r in rids)))
-
-    def new_state(self, old, base: dict[str, Any]):
-        fields = dict(old.fields)
-        for name in TEXT_FIELDS:
-            original = base[name] or ""
-            current = fields.get(name, original)
-            new = to_simplified(current)
-            if new == original:
-                fields.pop(name, None)  # converting back to the release's own text is no edit
-            elif new != current:
-                fields[name] = new
-        return make_state(old.decision, old.reason, fields)
-
-    def label(self):
-        n = len(self.rids)
-        return "Convert to Simplified" if n == 1 else f"Convert {n} rows to Simplified"

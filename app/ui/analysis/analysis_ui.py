@@ -9,7 +9,7 @@ import polars as pl
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
-from app.core import dashboard
+from app.core.figures import dashboard
 from app.core.query import filters
 from app.core.query.filters import FacetSel
 from app.core.text import wordpass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QT_TRANSLATE_NOOP
 
-from app.core.merge import Conflict, Resolution
+from app.core.team.merge import Conflict, Resolution
 from app.ui.text_display import plain_tooltip
 
 HEADERS = (

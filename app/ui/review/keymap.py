@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QKeyCombination, QSettings, Qt, QT_TRANSLATE_NOOP
 from PySide6.QtGui import QKeyEvent, QKeySequence
 
-from app.core.review_session import DEFAULT_REASON, DEFAULT_REASONS, MAX_REASONS
+from app.core.store.review_session import DEFAULT_REASON, DEFAULT_REASONS, MAX_REASONS
 from app.ui import curate_settings
 
 CONTEXT = "Review"

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QStackedWidget
 
 from app.core.io.atomic import SaveError
 from app.core.query.filters import FilterSpec
-from app.core.review_session import ReviewLog, SessionRecord, Summary
+from app.core.store.review_session import ReviewLog, SessionRecord, Summary
 from app.ui.review.keymap import KeyMap
 from app.ui.review.progress import summary_lines
 from app.ui.review.review_controller import ReviewController

@@ -15,8 +15,8 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 
-from app.core.edits import Accept, Reject
-from app.core.review_session import ReviewLog, ReviewQueue, SessionTally, progress, resume_index
+from app.core.curate.edits import Accept, Reject
+from app.core.store.review_session import ReviewLog, ReviewQueue, SessionTally, progress, resume_index
 from app.ui.review import dialogs
 from app.ui.review.editing import EditingActions
 from app.ui.review.keymap import MODIFIER_KEYS, KeyMap, native

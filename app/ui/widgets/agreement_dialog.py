@@ -1,6 +1,6 @@
 """Analyse > Curator Agreement: how often this project's decisions and another curator's
 agree, overall and per source (rate and Cohen's kappa). The numbers are the core's
-(app.core.agreement); they are computed in a worker and only shown here."""
+(app.core.team.agreement); they are computed in a worker and only shown here."""
 from __future__ import annotations
 
 import polars as pl
@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QHeaderView, QLabel, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
-from app.core.agreement import ALL, format_agreement
+from app.core.team.agreement import ALL, format_agreement
 from app.ui.models.text_table import TextTableModel
 
 COLUMNS = (  # (table column, header)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton, QVBoxLayout,
                                QWidget)
 
-from app.core.export import ExportProgress, ExportResult, export_release
+from app.core.export.exporter import ExportProgress, ExportResult, export_release
 from app.ui.workers import JobContext, Lane, Throttle
 
 

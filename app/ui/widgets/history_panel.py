@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
-from app.core.versions import char_diff
+from app.core.store.versions import char_diff
 from app.ui.models.history_models import ChangesModel, VersionsModel, value_text
 from app.ui.text_display import reveal
 from app.ui.workers import JobContext, Lane

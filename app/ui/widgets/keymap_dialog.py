@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView,
                                QLabel, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from app.core.review_session import DEFAULT_REASON, DEFAULT_REASONS, MAX_REASONS
+from app.core.store.review_session import DEFAULT_REASON, DEFAULT_REASONS, MAX_REASONS
 from app.ui.review.keymap import REVIEW_KEYS, KeyMap, conflicts, normalise, title
 
 

@@ -3,7 +3,7 @@ that differ highlighted (plain text + QTextCharFormat selections, never HTML).
 
 Keys: M mine, T theirs, B both, E edit (Ctrl+Enter commits, Esc cancels), J/K or
 Down/Up move, Ctrl+S (or Enter once every conflict is resolved) saves the merge version.
-The decisions are the core's (app.core.merge); this view only collects the choices.
+The decisions are the core's (app.core.team.merge); this view only collects the choices.
 """
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QHBoxLa
                                QPlainTextEdit, QSplitter, QTableView, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from app.core.io.atomic import SaveError
-from app.core.merge import Conflict, MergeError, MergePlan, Resolution, commit_merge, plan_merge, resolve
-from app.core.project import ProjectError
-from app.core.versions import VersionInfo, char_diff
+from app.core.team.merge import Conflict, MergeError, MergePlan, Resolution, commit_merge, plan_merge, resolve
+from app.core.store.project import ProjectError
+from app.core.store.versions import VersionInfo, char_diff
 from app.ui import themes
 from app.ui.models.conflicts_model import ConflictsModel
 from app.ui.text_display import OffsetMap, reveal

@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHeaderView, QLabel, QPlainTextEdit,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
-from app.core.overlay import EDITABLE_FIELDS
+from app.core.curate.overlay import EDITABLE_FIELDS
 from app.ui.models.history_models import value_text
 from app.ui.models.stale_model import StaleModel, decision_text, reason_text
 from app.ui.widgets.history_panel import paint_diff

@@ -20,8 +20,8 @@ import polars as pl
 
 from app.core.io.atomic import SaveError, fsync_dir, save_error, write_all
 from app.core.load.schema import LIST_FIELDS, rid_hex
-from .edits import Change
-from .overlay import Overlay, RowState, make_state
+from app.core.curate.edits import Change
+from app.core.curate.overlay import Overlay, RowState, make_state
 from .project import default_author, now_iso
 
 REVIEWS_FILE = "reviews.jsonl"

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Mapping
 
 from app.core.io.atomic import SaveError
-from .edits import Change, SetStates
-from .follow import follow
+from app.core.curate.edits import Change, SetStates
+from app.core.curate.follow import follow
 from .journal import PendingMerge, base_of, merge_record
-from .overlay import Overlay, RowState
+from app.core.curate.overlay import Overlay, RowState
 from .project import ProjectError, now_iso
 from .versions import (BaseCheck, RowDiff, VersionError, VersionInfo, anchors_from_records, build_records, check_records,
                        diff_versions,

@@ -1,81 +1,19 @@
-"""Command-line verbs. Importing this module must not import Qt or jieba."""
+"""The command line's parser and entry point: `python -m app VERB`, every verb named here
+and routed to its module; every failure one line. Importing it imports neither Qt nor jieba."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
 
-from . import __version__
+from app.about import versions
 
-from . import cli_curation as curation
-from .cli_common import CliError, load_release as _load, report_failure, route_warnings, say
+from . import curation_verbs as curation
+from .common import report_failure, route_warnings, say
+from .release_verbs import cmd_stats, cmd_validate
+from .tool_verbs import add_tool_parsers
 
 VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "apply", "save", "contamination", "bench",
          "install-launcher", "uninstall-launcher")
-
-
-def _emit(obj, as_json: bool, text: str) -> None:
-    if as_json:
-        json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(text + "\n")
-
-
-def cmd_validate(args) -> int:
-    release = _load(args.path)
-    report = release.report
-    lines = [report.summary()]
-    lines += [f"  {b.file}:{b.line}: {b.reason}" for b in report.bad_lines]
-    lines += [f"  {s.file}: skipped: {s.reason}" for s in report.skipped_files]
-    _emit(report.to_json(), args.json, "\n".join(lines))
-    return 0
-
-
-def cmd_stats(args) -> int:
-    from .core.stats import release_stats
-
-    release = _load(args.path)
-    stats = release_stats(release.frame)
-    if args.signals:
-        from app.core.text.signals import signal_stats
-
-        stats["signals"] = signal_stats(release.frame)
-    if args.words:
-        from app.core.text.wordpass import tokenise
-        from .core.stats import word_stats
-
-        stats["words"] = word_stats(tokenise(release.frame, processes=args.processes))
-    cur = curation.curation_stats(args, release)
-    if cur is not None:
-        stats["curation"] = cur
-    if args.json:
-        _emit(stats, True, "")
-        return 0
-    out = [f"{stats['rows']:,} rows"]
-    for column, counts in stats["facets"].items():
-        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-        out.append(f"{column}: " + ", ".join(f"{k} {v:,}" for k, v in top) + (" ..." if len(counts) > 10 else ""))
-    for field, q in stats["length"].items():
-        out.append(f"{field}: " + ", ".join(f"{k} {v:g}" for k, v in q.items()))
-    if "signals" in stats:
-        sig = stats["signals"]
-        out.append("signals: " + ", ".join(f"{sig['titles'][k]['en']} {v:,}" for k, v in sig["counts"].items()))
-        near = sig["near_duplicates"]
-        out.append(f"near-duplicate clusters (Jaccard >= {near['threshold']}): {near['clusters']:,} covering {near['rows']:,} rows")
-        out += [f"  {c['size']} rows, J~{c['mean_jaccard']}: {c['instruction'][:40]}" for c in near["top"][:10]]
-    if "words" in stats:
-        words = stats["words"]
-        for field, q in words["words"].items():
-            out.append(f"{field} (jieba words): " + ", ".join(f"{k} {v:g}" for k, v in q.items()))
-        out.append(f"instruction verbs ({words['with_verb']:,} rows have one):")
-        out += [f"  {v['verb']} {v['rows']:,}: " + ", ".join(f"{n['noun']} {n['rows']:,}" for n in v["nouns"])
-                for v in words["verbs"]]
-    if cur is not None:
-        out += curation.curation_text(cur)
-    _emit(None, False, "\n".join(out))
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,36 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=curation.cmd_agreement)
     curation.add_write_parsers(sub)
-    from . import cli_contamination  # light: the matcher loads when the verb runs
+    from . import contamination_verbs  # light: the matcher loads when the verb runs
 
-    cli_contamination.add_parser(sub)
-    from . import launcher  # stdlib only
-
-    p = sub.add_parser("install-launcher", help="add a menu entry, desktop icon and .jsonl association (Linux)")
-    p.set_defaults(func=launcher.cmd_install)
-    p = sub.add_parser("uninstall-launcher", help="remove what install-launcher added")
-    p.set_defaults(func=launcher.cmd_uninstall)
-    from .bench import add_parser as add_bench_parser  # light: measurements load lazily
-
-    add_bench_parser(sub)
+    contamination_verbs.add_parser(sub)
+    add_tool_parsers(sub)
     return parser
-
-
-def versions() -> str:
-    """'CQIA Curator 0.1.0, Polars 1.x, Qt (PySide6) 6.x, jieba 0.42.1' (--version, Help > About).
-    Read from package metadata, so neither Qt nor jieba is imported here."""
-    import polars
-    from importlib.metadata import version
-
-    parts = [f"CQIA Curator {__version__}", f"Polars {polars.__version__}"]
-    for label, dist, module in (("Qt (PySide6)", "PySide6-Essentials", "PySide6"), ("jieba", "jieba", "jieba")):
-        try:  # each on its own: one missing must not drop the other
-            parts.append(f"{label} {version(dist)}")
-        except Exception:  # noqa: BLE001 - frozen builds may lack metadata
-            loaded = sys.modules.get(module)  # already imported (the GUI's Qt): its own version, importing nothing
-            if getattr(loaded, "__version__", None):
-                parts.append(f"{label} {loaded.__version__}")
-    return ", ".join(parts)
 
 
 class Parser(argparse.ArgumentParser):

@@ -1,7 +1,7 @@
 """The command-line verbs that read or write a release's curation project: export, diff,
 merge, agreement, apply, save, and the curation part of stats.
 
-Each finds the project as the app does (app/core/locate.py) unless told ``--project DIR``
+Each finds the project as the app does (app/core/store/locate.py) unless told ``--project DIR``
 or ``--no-project``. Reading opens the project read-only: nothing is created and the lock
 is not taken, so it works while the app has the project open. Writing takes the lock
 like the app, and fails in one line when someone else holds it.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli_common import CliError, load_release, say, warn
+from .common import CliError, load_release, say, warn
 
 
 def add_project_options(p, *, raw: bool = True) -> None:
@@ -25,8 +25,8 @@ def add_project_options(p, *, raw: bool = True) -> None:
 def find_project(args, release, *, required: bool, why: str = "") -> Path | None:
     """The project folder holding a project for ``release``, or None (``--no-project``, or
     none found and not ``required``). Only reads."""
-    from .core.locate import locate_project
-    from .core.project import PROJECT_FILE
+    from app.core.store.locate import locate_project
+    from app.core.store.project import PROJECT_FILE
 
     if getattr(args, "no_project", False):
         return None
@@ -48,7 +48,7 @@ def open_read(release, folder: Path, *, latest: bool = True):
     """The project at ``folder``, read-only (no lock, nothing written); warnings go to stderr.
     A journal that cannot be replayed to its end is an error when the verb reads the
     latest state (``latest``): never a state silently cut short."""
-    from .core.curation import Curation
+    from app.core.store.curation import Curation
 
     c = Curation.open(release, folder, read_only=True)
     if latest and c.journal_problem is not None:
@@ -64,9 +64,9 @@ def open_write(args, release, *, create: bool):
     """The project of ``release`` open for writing, as the app would open it (created there
     when ``create`` and it does not exist yet), and what to tell the user once the verb
     succeeded. The lock held elsewhere is an error."""
-    from .core.curation import Curation
-    from .core.locate import locate_project
-    from .core.project import PROJECT_FILE
+    from app.core.store.curation import Curation
+    from app.core.store.locate import locate_project
+    from app.core.store.project import PROJECT_FILE
 
     if args.project:
         folder = Path(args.project).expanduser().absolute()
@@ -91,13 +91,13 @@ class StaleRefusal(Exception):
 
 
 def _stale_lines(stale, overlay) -> list[str]:
-    from .core.follow import describe
+    from app.core.curate.follow import describe
 
     return [f"  {s.where}: {describe(overlay.get(s.rid))}: {s.reason}" for s in stale]
 
 
 def cmd_export(args) -> int:
-    from .core import export
+    from app.core.export import exporter as export
 
     release = load_release(args.release)
     folder = find_project(args, release, required=args.version is not None, why=" to take --version from")
@@ -138,7 +138,7 @@ def cmd_export(args) -> int:
 def curation_stats(args, release) -> dict | None:
     """The ``curation`` part of `stats`: the project, counts per status, stale changes."""
     from app.core.load.schema import rid_hex
-    from .core.stats import status_counts
+    from app.core.curate.overlay import status_counts
 
     folder = find_project(args, release, required=False)
     if folder is None:
@@ -158,8 +158,8 @@ def curation_text(cur: dict) -> list[str]:
 
 
 def cmd_diff(args) -> int:
-    from .core.locate import release_place
-    from .core.versions import format_diff
+    from app.core.store.locate import release_place
+    from app.core.store.versions import format_diff
 
     if not Path(args.release).exists():
         raise CliError(f"path not found: {args.release}")
@@ -169,7 +169,7 @@ def cmd_diff(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    from .core.merge_projects import merge_projects
+    from app.core.team.merge_projects import merge_projects
 
     release = load_release(args.release)
     mine = find_project(args, release, required=True)
@@ -179,7 +179,7 @@ def cmd_merge(args) -> int:
 
 
 def cmd_agreement(args) -> int:
-    from .core.agreement import agreement_json, agreement_with_version, format_agreement
+    from app.core.team.agreement import agreement_json, agreement_with_version, format_agreement
 
     release = load_release(args.release)
     mine = find_project(args, release, required=True)
@@ -197,7 +197,7 @@ class Refused(Exception):
 def cmd_apply(args) -> int:
     from collections import Counter
 
-    from .core.decisions import DecisionsError, read_decisions
+    from app.core.curate.decisions import DecisionsError, read_decisions
 
     path = Path(args.decisions)
     try:

@@ -4,27 +4,12 @@ project.json), and, for a tree export, which replaces its whole folder, over a f
 that holds any of those."""
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
+from app.core.io.projectfile import is_project_folder
+
 from .export_jsonl import ExportError
-from .project import PROJECT_FILE
-
-_PROJECT_FORMAT = "cqia-curation-project/"
-
-
-def is_project_folder(folder: Path) -> bool:
-    """Whether ``folder`` holds a curation project's project.json (a *.curation folder,
-    or a project kept anywhere else)."""
-    meta_path = folder / PROJECT_FILE
-    try:
-        if not meta_path.is_file() or meta_path.stat().st_size > 1 << 20:
-            return False
-        meta = json.loads(meta_path.read_bytes())
-    except (OSError, ValueError):
-        return False
-    return isinstance(meta, dict) and str(meta.get("format", "")).startswith(_PROJECT_FORMAT)
 
 
 def _real(path: Path) -> Path:

@@ -118,7 +118,7 @@ def remember_project_dir(release, folder: Path | str) -> None:
 def bundled_project_dir(release, app_data: Path | None = None) -> Path | None:
     """The demo release ships inside the app (read-only when frozen): its project lives in
     the app's data folder, never beside it in ``resources/``."""
-    from ..resources import resource_path
+    from app.resources import resource_path
 
     bundled = resource_path().resolve()
     paths = [Path(p).resolve() for p in getattr(release, "paths", ())]

@@ -31,12 +31,12 @@ from pathlib import Path
 import xxhash
 
 from app.core.io.atomic import SaveError, describe_oserror, write_atomic, write_new
+from app.core.io.projectfile import FORMAT_PREFIX, PROJECT_FILE
 
-PROJECT_FILE = "project.json"
 LOCK_FILE = "lock"
 GUARD_FILE = "lock.guard"
 SUFFIX = ".curation"
-FORMAT = "cqia-curation-project/1"
+FORMAT = FORMAT_PREFIX + "1"
 REVIEWS_FILE = "reviews.jsonl"  # the review-session log (review_session.ReviewLog appends to it)
 SIDE_FILES = (REVIEWS_FILE,)  # the project's files besides project.json, journal and versions
 _OWN_NAMES = {PROJECT_FILE, LOCK_FILE, GUARD_FILE, "journal.jsonl", "versions", *SIDE_FILES}
@@ -396,7 +396,7 @@ def _read_meta(path: Path) -> dict:
         raise ProjectError(f"cannot read {path}: {describe_oserror(exc)}") from exc
     except (ValueError, RecursionError) as exc:
         raise ProjectError(f"{path} is damaged (not JSON: {exc})") from exc
-    if not isinstance(meta, dict) or not str(meta.get("format", "")).startswith("cqia-curation-project/"):
+    if not isinstance(meta, dict) or not str(meta.get("format", "")).startswith(FORMAT_PREFIX):
         raise ProjectError(f"{path} is not a CQIA curation project file")
     if not isinstance(meta.get("base") or {}, dict):
         raise ProjectError(f"{path} is damaged: its base release is not described")

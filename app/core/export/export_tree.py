@@ -26,7 +26,7 @@ from typing import Callable
 
 from app.core.io.atomic import fsync_dir, save_error
 from .export_jsonl import ExportError
-from .export_target import is_project_folder
+from app.core.io.projectfile import is_project_folder
 
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>export|aside|tmp)-(?P<pid>\d+)(?:-[0-9a-f]+)?$")
 _OLD_STAGE = re.compile(r"^\.export-\d+$")  # an earlier version staged inside ``out`` itself

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.io.atomic import SaveError
-from .curation import Curation
+from app.core.store.curation import Curation
 from .merge import MergeError, MergePlan, commit_merge, format_conflicts, plan_merge, resolve_all
-from .project import PROJECT_FILE, ProjectError
-from .versions import VersionError, VersionInfo
+from app.core.store.project import PROJECT_FILE, ProjectError
+from app.core.store.versions import VersionError, VersionInfo
 
 
 @dataclass

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from .cli_common import CliError, load_release, warn
+from .common import CliError, load_release, warn
 
 SNIPPET = 40  # characters of the question shown per flagged row
 

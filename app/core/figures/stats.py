@@ -54,12 +54,3 @@ def word_stats(tokens: pl.DataFrame, verbs: int = 20, nouns: int = 4) -> dict:
             entry["nouns"].append({"noun": noun, "rows": rows})
     return {"words": length_quantiles(tokens, COUNT_COLUMNS), "verbs": list(top.values()),
             "with_verb": int(tokens["verb"].is_not_null().sum())}
-
-
-def status_counts(current: pl.DataFrame) -> dict[str, int]:
-    """Rows per curation status (untouched, edited, accepted, rejected) of a current frame
-    (Curation.current_frame: the release's rows, so changes to rows it lacks are not counted)."""
-    from .overlay import STATUSES
-
-    counts = dict(current.group_by("status").len().iter_rows())
-    return {s: int(counts.get(s, 0)) for s in STATUSES}

@@ -213,6 +213,13 @@ class Overlay(Mapping[int, RowState]):
         return base.with_columns(*cols, status, reason, edited, curator)
 
 
+def status_counts(current: pl.DataFrame) -> dict[str, int]:
+    """Rows per curation status (untouched, edited, accepted, rejected) of a current frame
+    (Curation.current_frame: the release's rows, so changes to rows it lacks are not counted)."""
+    counts = dict(current.group_by("status").len().iter_rows())
+    return {s: int(counts.get(s, 0)) for s in STATUSES}
+
+
 def _scatter_list(column: pl.Series, idx: pl.Series, values: pl.Series) -> pl.Series:
     """``column`` with ``values`` at ``idx``. Polars cannot scatter list columns, so gather
     from column ++ values by an index vector instead."""

@@ -16,7 +16,7 @@ import xxhash
 from app.core.io import jsonsplice, rawfile, sourcefile
 from app.core.io.atomic import write_all
 from app.core.load.schema import TEXT_FIELDS
-from .overlay import Overlay, RowState
+from app.core.curate.overlay import Overlay, RowState
 
 MARK_KEY = "_curation"
 _CANCEL_EVERY = 16 << 20  # bytes per kernel copy, between cancel checks

@@ -11,7 +11,7 @@ from typing import Any, Iterable
 import polars as pl
 
 from app.core.load.schema import LIST_FIELDS, rid_from_hex
-from .overlay import EDITABLE_FIELDS, BaseLookup
+from app.core.curate.overlay import EDITABLE_FIELDS, BaseLookup
 
 
 def _jsonable(value: Any) -> Any:

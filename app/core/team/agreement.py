@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .overlay import DECISIONS, Overlay
+from app.core.curate.overlay import DECISIONS, Overlay
 
 ALL = "(all)"  # the `source` of the overall row
 CELLS = ("both_accept", "both_reject", "mine_accept_theirs_reject", "mine_reject_theirs_accept")
@@ -86,7 +86,7 @@ def agreement_with_version(base_frame: pl.DataFrame, mine: Overlay, mine_name: s
 
 def agreement_between(release, mine: Path | str, theirs: Path | str) -> tuple[pl.DataFrame, str]:
     """As agreement_with_version, for project folder ``mine`` (its current state on disk)."""
-    from .curation import open_overlay
+    from app.core.store.curation import open_overlay
 
     return agreement_with_version(release.frame, open_overlay(release, mine), Path(mine).name, theirs)
 
