@@ -50,7 +50,7 @@ ACTIONS = (
     A("file.cancel_load", QT_TRANSLATE_NOOP("Actions", "&Cancel Loading"), ("Esc",), "cancel_load", "file"),
     A("file.load_report", QT_TRANSLATE_NOOP("Actions", "Load &Report…"), ("Ctrl+Shift+R",), "show_load_report", "file",
       separator_before=True),
-    # Curation (handlers on Commands.curate, app/ui/curate_commands.py)
+    # Curation (handlers on Commands.curate, app/ui/curate/curate_commands.py)
     A("file.save_version", QT_TRANSLATE_NOOP("Actions", "&Save Version…"), ("Ctrl+S",), "curate.save_version", "file",
       separator_before=True),
     A("file.export", QT_TRANSLATE_NOOP("Actions", "&Export Curated Release…"), ("Ctrl+Shift+E",), "curate.export",

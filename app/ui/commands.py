@@ -12,12 +12,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.core.query.filters import FilterSpec
 from app.core.query.views import ViewStore
 from app.resources import demo_release
-from app.ui import dialogs, i18n, themes
+from app.ui.common import dialogs, themes
+from . import i18n
 from app.ui.analysis.analysis_ui import AnalysisUi
-from app.ui.curate_commands import CurateCommands
+from app.ui.curate.curate_commands import CurateCommands
 from app.ui.review import ReviewMode
 from app.ui.settings import config_dir
-from app.ui.widgets.report_dialog import ReportDialog
+from app.ui.browse.report_dialog import ReportDialog
 from app.ui.widgets.shortcuts_dialog import ShortcutsDialog
 
 if TYPE_CHECKING:

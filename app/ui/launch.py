@@ -17,10 +17,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.resources import demo_release, icon_path
-from app.ui import i18n, themes
+from . import i18n
+from app.ui.common import themes
 from app.ui.fonts import FontManager
 from app.ui.settings import APP_NAME, ORG_DOMAIN, ORG_NAME, Settings
-from app.ui.workers import freeze_heap
+from app.ui.common.workers import freeze_heap
 
 FIRST_PAINT_HOOK = "CQIA_EXIT_AFTER_FIRST_PAINT"  # set: print FIRST_PAINT_LINE after the first rows paint, quit
 FIRST_PAINT_LINE = "CQIA_FIRST_PAINT"
@@ -158,7 +159,7 @@ def run(argv: list[str]) -> int:
             return 2
     # Start parsing at once: Polars works in the worker (GIL released) while this thread
     # imports the styles and builds the window, so the two overlap instead of adding up.
-    from app.ui.session import BrowseSession
+    from app.ui.browse.session import BrowseSession
 
     session = BrowseSession()
     session.open(startup_paths(opts.paths, settings))

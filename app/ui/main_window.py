@@ -9,22 +9,22 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
 
-from app.ui import themes
+from app.ui.common import themes
 from app.ui.actions import ActionRegistry
 from app.ui.commands import Commands
-from app.ui.curate_wiring import CurateUi
-from app.ui.curation_ctl import CurationCtl
+from app.ui.curate.curate_wiring import CurateUi
+from app.ui.curate.curation_ctl import CurationCtl
 from app.ui.fonts import FontManager
 from app.ui.glyph_warmup import GlyphWarmup
-from app.ui.models.rows_model import RowsModel
-from app.ui.session import BrowseSession
+from app.ui.browse.rows_model import RowsModel
+from app.ui.browse.session import BrowseSession
 from app.ui.settings import APP_NAME, Settings
-from app.ui.widgets.detail_view import DetailView
-from app.ui.widgets.facet_panel import FacetPanel
-from app.ui.widgets.rows_view import RowsView
-from app.ui.widgets.search_bar import SearchBar
-from app.ui.widgets.status_bar import StatusBar
-from app.ui.workers import Lane, freeze_heap
+from app.ui.browse.detail_view import DetailView
+from app.ui.browse.facet_panel import FacetPanel
+from app.ui.browse.rows_view import RowsView
+from app.ui.browse.search_bar import SearchBar
+from app.ui.browse.status_bar import StatusBar
+from app.ui.common.workers import Lane, freeze_heap
 
 PRELOAD_AFTER_MS = 1000
 LANGUAGE_ACTIONS = {"system": "view.lang_system", "en": "view.lang_en", "zh_CN": "view.lang_zh"}
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
 
     def _build_lengths(self) -> None:
         """Charts are built one per event-loop turn so no single step stalls the GUI."""
-        from app.ui.widgets.length_facets import CHART_STEP_MS, LengthFacets
+        from app.ui.browse.length_facets import CHART_STEP_MS, LengthFacets
 
         if self._lengths_widget is None:
             self._lengths_widget = LengthFacets(self.lengths_holder, build_now=False)
@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
         self.lengths.set_spec(self.session.spec)
 
     def _clear_facet(self, column: str) -> None:
-        from app.ui.session import CHILD_FACETS
+        from app.ui.browse.session import CHILD_FACETS
 
         spec = self.session.spec
         if not column:

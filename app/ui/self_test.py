@@ -138,7 +138,7 @@ def exercise(window, paths: list[str], log: Callable[[str], None]) -> None:
 def keep_project_in(paths: list[str], folder: Path) -> None:
     """The curation project of ``paths`` lives in ``folder`` (as if the curator had moved
     it there), so the self-test never writes beside the release (read-only when frozen)."""
-    from app.ui.curation_ctl import remember_project_dir
+    from app.ui.curate.curation_ctl import remember_project_dir
 
     resolved = tuple(Path(p).expanduser().resolve() for p in paths)
     root = resolved[0] if len(resolved) == 1 and resolved[0].is_dir() else resolved[0].parent

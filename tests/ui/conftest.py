@@ -79,7 +79,8 @@ def _app_once(qapp):
 def app_env(_app_once):
     """The QApplication as launch.make_app sets it up, reset to known preferences:
     English (whatever the machine's locale), dark theme, no zoom, empty settings."""
-    from app.ui import i18n, themes
+    from app.ui import i18n
+    from app.ui.common import themes
 
     app, settings, fonts = _app_once
     QSettings().clear()

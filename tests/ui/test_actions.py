@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from app.ui import dialogs
+from app.ui.common import dialogs
 from app.ui.actions import ACTIONS, MENUS
 
 from .conftest import settle_all, wait_idle

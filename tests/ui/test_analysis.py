@@ -18,8 +18,8 @@ from PySide6.QtGui import QImage
 from app.core.text import signals, wordpass as text
 from app.core.query.filters import FacetSel, RangeSel, SearchSpec, SortSpec
 from app.resources import demo_release
-from app.ui.analysis import labels
-from app.ui.models.rows_model import COLUMN_INDEX
+from app.ui.common import labels
+from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .conftest import row
 

@@ -17,8 +17,8 @@ from PySide6.QtGui import QTextCursor
 from app.core.curate.edits import EditField
 from app.core.export.exporter import export_release
 from app.core.load.loader import load_release
-from app.ui.models.history_models import ChangesModel, VersionsModel
-from app.ui.models.rows_model import COLUMN_INDEX
+from app.ui.curate.history_models import ChangesModel, VersionsModel
+from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .conftest import wait_idle
 from .test_curate import CTRL, SHIFT, dialog, press, select, settle, type_text

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.core.query.filters import FilterSpec, SearchSpec, SortSpec
 from app.core.load.schema import rid_from_hex
-from app.ui.models.rows_model import COLUMN_INDEX
+from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .test_curate import CTRL, SHIFT, cur, dialog, journal_lines, press, select, settle  # noqa: F401
 

@@ -73,7 +73,7 @@ def test_translation_files_are_complete_and_load(qapp):
 
 
 def test_english_plurals(app_env):
-    from app.ui.models.report_model import _Plurals
+    from app.ui.browse.report_model import _Plurals
 
     i18n.install_language("en")
     assert _Plurals().summary(1, 1, 0) == "1 bad line, 1 LFS pointer"

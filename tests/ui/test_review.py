@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.store.curation import Curation
 from app.core.store.review_session import ReviewLog
-from app.ui.curate_settings import reject_reasons
-from app.ui.curation_ctl import remember_project_dir
+from app.ui.curate.curate_settings import reject_reasons
+from app.ui.curate.curation_ctl import remember_project_dir
 from app.ui.review.keymap import BY_ID, REVIEW_KEYS, KeyMap
 
 from .conftest import wait_idle

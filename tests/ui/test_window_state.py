@@ -13,8 +13,8 @@ from PySide6.QtCore import QSettings, Qt
 from app.core.query.filters import FacetSel
 from app.resources import demo_release
 from app.ui.launch import build_window, startup_paths
-from app.ui.models.rows_model import COLUMN_INDEX
-from app.ui.session import BrowseSession
+from app.ui.browse.rows_model import COLUMN_INDEX
+from app.ui.browse.session import BrowseSession
 from app.ui.settings import Settings
 
 from .conftest import wait_idle, write_release
@@ -204,7 +204,7 @@ def test_log_switch_changes_the_histogram_axis_and_back(qtbot, loaded):
         assert heights == counts and sum(heights) == 60
         # The bottom axis labels real lengths either way: a tick at the max reads the max.
         tick = math.log1p(max(values)) if log else float(max(values))
-        from app.ui.widgets.length_facets import compact
+        from app.ui.browse.length_facets import compact
 
         assert chart._axis.tickStrings([tick], 1.0, 1.0) == [compact(max(values))]
 

@@ -14,8 +14,8 @@ from app.core.query import filters
 from app.core.query.filters import FacetSel
 from app.core.text import wordpass
 from app.ui.analysis.analysis_ctl import AnalysisCtl
-from app.ui.models.rows_model import ANALYSIS_KEYS, COLUMN_INDEX
-from app.ui.workers import JobContext, Lane
+from app.ui.browse.rows_model import ANALYSIS_KEYS, COLUMN_INDEX
+from app.ui.common.workers import JobContext, Lane
 
 STATS_DELAY_MS = 250
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.figures import dashboard
-from app.ui import themes
+from app.ui.common import themes
 from app.ui.analysis.charts import OTHER, PALETTE, ROW_PX, count_text, set_category_ticks, short
 from app.ui.analysis.dashboard_tab import ask_save_path
 

@@ -121,7 +121,7 @@ def use_project_dir(release: str | Path, folder: Path) -> None:
     the release (as if the curator had chosen it): measurements never touch shared data."""
     from types import SimpleNamespace
 
-    from app.ui.curation_ctl import remember_project_dir
+    from app.ui.curate.curation_ctl import remember_project_dir
 
     path = Path(release).expanduser().resolve()
     folder.mkdir(parents=True, exist_ok=True)

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QMessageBox
 
-from app.ui.change_labels import change_text
-from app.ui.models.rows_model import COLUMNS
-from app.ui.widgets.curate_dialogs import open_keeping_focus, plain_box
-from app.ui.widgets.history_panel import HistoryPanel
-from app.ui.widgets.stale_panel import StalePanel
+from .change_labels import change_text
+from app.ui.browse.rows_model import COLUMNS
+from .curate_dialogs import open_keeping_focus, plain_box
+from .history_panel import HistoryPanel
+from .stale_panel import StalePanel
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QT_TRANSLATE_NOOP
 
 from app.core.load.report import LoadReport
-from app.ui.models.text_table import TextTableModel
+from app.ui.common.text_table import TextTableModel
 
 HEADERS = (
     QT_TRANSLATE_NOOP("ReportModel", "File"),

@@ -17,9 +17,9 @@ import polars as pl
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor, QFont, QGuiApplication
 
-from app.ui import themes
-from app.ui.analysis.labels import signal_titles
-from app.ui.text_display import first_line, preview
+from app.ui.common import themes
+from app.ui.common.labels import signal_titles
+from app.ui.common.text_display import first_line, preview
 
 BLOCK = 64  # rows rendered per cache block (a few screens; a paint spans at most two blocks)
 MAX_BLOCKS = 48  # cached blocks; a few thousand rows of short strings at most

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QWidget)
 
 from app.core.export.exporter import ExportProgress, ExportResult, export_release
-from app.ui.workers import JobContext, Lane, Throttle
+from app.ui.common.workers import JobContext, Lane, Throttle
 
 
 def default_target(release, layout: str, fmt: str) -> Path:

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from app.core.store.versions import char_diff
-from app.ui.models.history_models import ChangesModel, VersionsModel, value_text
-from app.ui.text_display import reveal
-from app.ui.workers import JobContext, Lane
+from .history_models import ChangesModel, VersionsModel, value_text
+from app.ui.common.text_display import reveal
+from app.ui.common.workers import JobContext, Lane
 
 DELETED, INSERTED = QColor(220, 60, 60, 110), QColor(60, 170, 80, 110)
 
@@ -229,7 +229,7 @@ class HistoryPanel(QWidget):
         self._update_buttons()
 
     def _show_text(self) -> None:
-        from app.ui.models.history_models import state_text
+        from .history_models import state_text
 
         d = self.changes.item(self.change_view.currentIndex().row())
         name = self.field.currentData()

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QHeaderV
                                QVBoxLayout, QWidget)
 
 from app.core.team.agreement import ALL, format_agreement
-from app.ui.models.text_table import TextTableModel
+from app.ui.common.text_table import TextTableModel
 
 COLUMNS = (  # (table column, header)
     ("source", QT_TRANSLATE_NOOP("AgreementModel", "Source")),

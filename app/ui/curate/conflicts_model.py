@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QT_TRANSLATE_NOOP
 
 from app.core.team.merge import Conflict, Resolution
-from app.ui.text_display import plain_tooltip
+from app.ui.common.text_display import plain_tooltip
 
 HEADERS = (
     QT_TRANSLATE_NOOP("ConflictsModel", "Location"),

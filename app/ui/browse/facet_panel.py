@@ -12,11 +12,11 @@ from PySide6.QtGui import QBrush, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem
 
 from app.core.query.filters import FilterSpec
-from app.ui import themes
-from app.ui.analysis.labels import signal_title
-from app.ui.models.rows_model import status_label
-from app.ui.session import CHILD_FACETS, FacetsResult
-from app.ui.text_display import reveal
+from app.ui.common import themes
+from app.ui.common.labels import signal_title
+from .rows_model import status_label
+from .session import CHILD_FACETS, FacetsResult
+from app.ui.common.text_display import reveal
 
 ROLE = Qt.ItemDataRole.UserRole
 CAP = 8  # values shown per facet before "show all"

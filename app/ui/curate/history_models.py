@@ -7,7 +7,7 @@ import json
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QT_TRANSLATE_NOOP
 
 from app.core.store.versions import RowDiff, VersionInfo
-from app.ui.text_display import plain_tooltip, preview
+from app.ui.common.text_display import plain_tooltip, preview
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -12,11 +12,11 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
-from app.ui import dialogs
-from app.ui.change_labels import change_text
-from app.ui.widgets.curate_dialogs import (LabelDialog, PreferencesDialog, RejectDialog, SaveVersionDialog,
+from app.ui.common import dialogs
+from .change_labels import change_text
+from .curate_dialogs import (LabelDialog, PreferencesDialog, RejectDialog, SaveVersionDialog,
                                            open_keeping_focus, plain_box, split_labels)
-from app.ui.widgets.export_dialog import ExportDialog
+from .export_dialog import ExportDialog
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -244,7 +244,7 @@ class CurateCommands(QObject):
         """Another curator's project or version, merged three-way; conflicts resolved by keyboard."""
         if not self._writable():
             return
-        from app.ui.widgets.merge_view import choose_theirs, open_merge_dialog
+        from .merge_view import choose_theirs, open_merge_dialog
 
         path = choose_theirs(self.w)
         if path and open_merge_dialog(self.w, self.ctl.curation, path):
@@ -257,13 +257,13 @@ class CurateCommands(QObject):
         if c is None:
             self._say(self.tr("Open a release first."))
             return
-        from app.ui.widgets.merge_view import choose_theirs
+        from .merge_view import choose_theirs
 
         path = choose_theirs(self.w)
         if not path:
             return
         if self._agreement_lane is None:
-            from app.ui.workers import Lane
+            from app.ui.common.workers import Lane
 
             self._agreement_lane = Lane("agreement", self)
             self._agreement_lane.result.connect(self._show_agreement)
@@ -279,7 +279,7 @@ class CurateCommands(QObject):
         self._agreement_lane.submit(work)
 
     def _show_agreement(self, _kind: str, payload) -> None:
-        from app.ui.widgets.agreement_dialog import AgreementDialog
+        from .agreement_dialog import AgreementDialog
 
         table, title = payload
         self._say("")

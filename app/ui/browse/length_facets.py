@@ -10,8 +10,8 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from app.core.query.filters import FilterSpec, RangeSel
-from app.ui import themes
-from app.ui.session import LENGTH_FIELDS
+from app.ui.common import themes
+from .session import LENGTH_FIELDS
 
 NO_BOUND = -1  # spin box value shown as "any"
 CHART_STEP_MS = 15  # between one chart being built, or taking new data, and the next

@@ -19,7 +19,7 @@ from app.core.query import facets as core_facets
 from app.core.query import filters
 from app.core.query.facets import FacetCounts
 from app.core.query.filters import FilterSpec
-from app.ui.workers import JobContext, Lane, Throttle
+from app.ui.common.workers import JobContext, Lane, Throttle
 
 # Parent facet -> child facet shown nested under each parent value.
 CHILD_FACETS = {"source": "subset", "task_major": "task_minor"}

@@ -18,10 +18,10 @@ from app.core.io.atomic import SaveError
 from app.core.team.merge import Conflict, MergeError, MergePlan, Resolution, commit_merge, plan_merge, resolve
 from app.core.store.project import ProjectError
 from app.core.store.versions import VersionInfo, char_diff
-from app.ui import themes
-from app.ui.models.conflicts_model import ConflictsModel
-from app.ui.text_display import OffsetMap, reveal
-from app.ui.widgets.curate_dialogs import plain_box
+from app.ui.common import themes
+from .conflicts_model import ConflictsModel
+from app.ui.common.text_display import OffsetMap, reveal
+from .curate_dialogs import plain_box
 
 _KEYS = {Qt.Key.Key_M: "mine", Qt.Key.Key_T: "theirs", Qt.Key.Key_B: "both"}
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -415,7 +415,7 @@ def open_merge_dialog(parent: QWidget | None, curation, theirs_path) -> bool:
 
 def choose_theirs(parent: QWidget | None, start: str = "") -> str | None:
     """Ask for another curator's project (its project.json) or one version file."""
-    from app.ui import dialogs  # the one place blocking questions live, so tests can answer them
+    from app.ui.common import dialogs  # the one place blocking questions live, so tests can answer them
 
     return dialogs.choose_merge_source(
         parent, QCoreApplication.translate("MergeView", "Merge version: choose their project.json or a vNNNN.jsonl"), start)

@@ -35,9 +35,9 @@ from app.core.store.journal import JournalError
 from app.core.curate.overlay import Overlay
 from app.core.store.project import ProjectError, copy_side_files, default_project_dir
 from app.core.store.versions import VersionError, VersionInfo
-from app.ui.curate_settings import author as current_author
-from app.ui.session import materialise
-from app.ui.workers import JobContext, Lane
+from .curate_settings import author as current_author
+from app.ui.browse.session import materialise
+from app.ui.common.workers import JobContext, Lane
 
 BACKGROUND_ROWS = 20_000  # bulk commands at least this big are applied off the GUI thread
 FRAME_DELAY_MS = 1000  # in review mode: the frame is recomputed this long after the last change

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit,
 
 from app.core.load.schema import TEXT_FIELDS
 from app.core.query.filters import SearchSpec, search_spans
-from app.ui import themes
-from app.ui.text_display import OffsetMap, display_text, reveal, shown_part
-from app.ui.widgets.detail_editing import DetailEditing
+from app.ui.common import themes
+from app.ui.common.text_display import OffsetMap, display_text, reveal, shown_part
+from .detail_editing import DetailEditing
 
 # Label rows above the texts, in display order; captions come from retranslate().
 FIELDS = ("source", "task", "domain", "answer_from", "human_verified", "status", "metadata", "copyright", "locator")
@@ -148,7 +148,7 @@ class DetailView(QWidget):
     def _status_text(self, row: dict) -> str:
         if not row or "status" not in row:
             return ""
-        from app.ui.models.rows_model import status_label
+        from .rows_model import status_label
         text = status_label(row.get("status"))
         return f"{text} ({row['reason']})" if row.get("reason") else text
 

@@ -6,7 +6,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout
 
 from app.core.load.report import LoadReport
-from app.ui.models.report_model import ReportModel
+from .report_model import ReportModel
 
 
 class ReportDialog(QDialog):

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHeade
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from app.core.curate.overlay import EDITABLE_FIELDS
-from app.ui.models.history_models import value_text
-from app.ui.models.stale_model import StaleModel, decision_text, reason_text
-from app.ui.widgets.history_panel import paint_diff
+from .history_models import value_text
+from .stale_model import StaleModel, decision_text, reason_text
+from .history_panel import paint_diff
 
 
 class StalePanel(QWidget):

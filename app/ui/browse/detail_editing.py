@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
 
-from app.ui.text_display import display_text
+from app.ui.common.text_display import display_text
 
 _COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QApplication, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
 
-from app.ui import curate_settings
+from . import curate_settings
 
 LABEL_FIELDS = ("task_major", "task_minor", "domain")
 _SPLIT = re.compile(r"[,，、;；]")

@@ -7,7 +7,7 @@ import re
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QT_TRANSLATE_NOOP
 
 from app.core.curate.follow import Stale
-from app.ui.text_display import plain_tooltip
+from app.ui.common.text_display import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 
