@@ -14,6 +14,7 @@ from app.core.query import filters
 from app.core.query.filters import FacetSel
 from app.core.text import wordpass
 from app.ui.analysis.analysis_ctl import AnalysisCtl
+from .contam_ui import ContaminationUi
 from app.ui.browse.rows_model import ANALYSIS_KEYS, COLUMN_INDEX
 from app.ui.common.workers import JobContext, Lane
 
@@ -80,7 +81,8 @@ class AnalysisProgress(QWidget):
         if not self.running:
             return
         # The pass the curator asked for comes first; signals are short and automatic.
-        name = next((n for n in ("tokens", "near", "signals") if n in self.running), next(iter(self.running)))
+        name = next((n for n in ("tokens", "near", "contamination", "signals") if n in self.running),
+                    next(iter(self.running)))
         done, total = self.running[name]
         self.label.setText(self._titles()[name])
         self.bar.setValue(int(1000 * done / total) if total else 0)
@@ -88,7 +90,8 @@ class AnalysisProgress(QWidget):
 
     def _titles(self) -> dict[str, str]:
         return {"signals": self.tr("Checking quality signals…"), "tokens": self.tr("Text analysis (jieba)…"),
-                "near": self.tr("Finding near duplicates…")}
+                "near": self.tr("Finding near duplicates…"),
+                "contamination": self.tr("Checking benchmark contamination…")}
 
     def retranslate(self) -> None:
         self.cancel.setText(self.tr("Cancel"))
@@ -114,6 +117,7 @@ class AnalysisUi(QObject):
         self.progress = AnalysisProgress(window.status)
         window.status.addPermanentWidget(self.progress)
         self.progress.cancelRequested.connect(self.cancel)
+        self.contamination = ContaminationUi(window, self)  # Analyse > Benchmark Contamination (issue 26)
         self._stats = Lane("analysis-stats", self)
         self._stats.result.connect(lambda _kind, payload: self._on_stats(payload))
         self._stats_timer = QTimer(self)
@@ -139,7 +143,8 @@ class AnalysisUi(QObject):
     def idle(self) -> bool:
         """No analysis pass and no statistics job running or about to start (tests)."""
         drawing = self.dock is not None and self.dock.dashboard.drawing
-        return self.ctl.idle() and not self._stats.busy and not self._stats_timer.isActive() and not drawing
+        return self.ctl.idle() and not self._stats.busy and not self._stats_timer.isActive() and not drawing \
+            and not self.contamination.ctl.busy
 
     # -- Analyse menu ----------------------------------------------------------------------------------
     def run_text(self) -> None:
@@ -148,6 +153,7 @@ class AnalysisUi(QObject):
 
     def cancel(self) -> None:
         self.ctl.cancel()
+        self.contamination.ctl.cancel()
         self._say(self.tr("Analysis cancelled."))
 
     def find_near_duplicates(self) -> None:
@@ -201,6 +207,8 @@ class AnalysisUi(QObject):
             d.near.allRequested.connect(lambda: self.filter_signal("near_dup"))
             d.signals.filterRequested.connect(self.filter_signal)
             d.signals.reviewRequested.connect(self.review_signal)
+            d.tabs.currentChanged.connect(lambda _i: self.contamination.show_current())
+            self.contamination.attach(d.contamination)
             d.near.set_busy(self.ctl.busy("near"))
             self._on_clusters()
             self._on_facets(self.session.facets)
@@ -346,6 +354,7 @@ class AnalysisUi(QObject):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
         if obj is self.w and event.type() == QEvent.Type.Close:
             self.ctl.shutdown()  # workers stop before the session and the project go
+            self.contamination.ctl.shutdown()
             self._stats.cancel()
             self._stats.wait(5000)
         return False
