@@ -2491,6 +2491,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <source>overlap &lt; 0.2</source>
         <translation>重合度 &lt; 0.2</translation>
     </message>
+    <message>
+        <source>no shared n-gram</source>
+        <translation>无共有 n-gram</translation>
+    </message>
 </context>
 <context>
     <name>SignalsPanel</name>

@@ -71,6 +71,8 @@ def test_bins_are_a_facet_and_the_question_shows_beside_the_row(qtbot, window, c
     full, half = facets.value_item("contamination", ">= 0.9"), facets.value_item("contamination", "0.5-0.9")
     assert full is not None and half is not None and facets.value_item("contamination", "< 0.2") is None
     assert full.text(0) == bin_text(">= 0.9") and (full.text(1), half.text(1)) == ("1", "1")
+    clean = facets.value_item("contamination", "")  # the rows that share nothing: a value too
+    assert clean.text(0) == "no shared n-gram" and clean.text(1) == "3"
     facets.setFocus()
     facets.setCurrentItem(full)
     press(qtbot, facets, Qt.Key.Key_Return)

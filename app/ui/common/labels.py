@@ -62,6 +62,7 @@ BINS = {
     "0.5-0.9": QT_TRANSLATE_NOOP("Signals", "overlap 0.5–0.9"),
     "0.2-0.5": QT_TRANSLATE_NOOP("Signals", "overlap 0.2–0.5"),
     "< 0.2": QT_TRANSLATE_NOOP("Signals", "overlap < 0.2"),
+    "": QT_TRANSLATE_NOOP("Signals", "no shared n-gram"),  # a row the check found nothing in (null)
 }
 
 
