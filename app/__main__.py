@@ -10,7 +10,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if argv and (argv[0] in cli.VERBS or argv[0] in ("-h", "--help", "--version")):
         return cli.main(argv)
-    from app.ui.launch import run  # Qt is imported only for the window
+    from app.ui.shell.launch import run  # Qt is imported only for the window
 
     return run(argv)
 

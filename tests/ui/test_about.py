@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app import __version__, about
-from app.ui import i18n
+from app.ui.shell import i18n
 
 
 def test_about_names_app_qt_polars_and_jieba(qtbot, window):

@@ -5,7 +5,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from app.ui.common import dialogs
-from app.ui.actions import ACTIONS, MENUS
+from app.ui.shell.actions import ACTIONS, MENUS
 
 from .conftest import settle_all, wait_idle
 

@@ -375,9 +375,9 @@ from PySide6.QtCore import QSettings, QStandardPaths
 QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path / "settings")!r})
 QStandardPaths.setTestModeEnabled(True)
-from app.ui.launch import make_app
+from app.ui.shell.startup import make_app
 app, settings, fonts = make_app()
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
 w = MainWindow(settings, fonts)
 w.show()
 app.processEvents()

@@ -112,7 +112,7 @@ def test_the_window_offers_to_keep_the_state_before_a_damaged_journal_line(qtbot
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     from .test_curate import settle
 

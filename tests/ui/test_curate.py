@@ -264,7 +264,7 @@ def test_a_big_bulk_action_runs_in_the_background(qtbot, cur, monkeypatch):
 
 
 def test_undo_titles_in_chinese(qtbot, cur):
-    from app.ui import i18n
+    from app.ui.shell import i18n
 
     select(qtbot, cur, 0)
     press(qtbot, cur.table, Qt.Key.Key_Delete, CTRL)

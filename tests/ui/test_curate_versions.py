@@ -186,7 +186,7 @@ def test_preferences_set_the_author_and_the_reasons(qtbot, cur):
 
 
 def test_second_instance_is_read_only_and_says_who(qtbot, app_env, small_release, tmp_path):
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys
@@ -225,7 +225,7 @@ def test_second_instance_is_read_only_and_says_who(qtbot, app_env, small_release
 
 
 def test_base_changed_is_reported(qtbot, app_env, tmp_path):
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
     from app.core.store.curation import Curation
     from .conftest import write_release
 

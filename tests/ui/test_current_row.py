@@ -209,7 +209,7 @@ def test_a_filter_that_keeps_the_shown_row_keeps_it(qtbot, at5):
 
 
 def test_a_search_typed_in_the_bar_moves_detail_and_decision_together(qtbot, at5):
-    from app.ui.self_test import type_text
+    from app.ui.shell.self_test import type_text
 
     win = at5
     win.search_bar.focus()

@@ -17,7 +17,7 @@ from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
 from app.core.load.loader import load_release
 from app.ui.common import workers
 from app.ui.common.labels import signal_titles
-from app.ui.glyph_warmup import SLICE, GlyphWarmup, common_characters
+from app.ui.shell.glyph_warmup import SLICE, GlyphWarmup, common_characters
 from app.ui.browse import rows_model
 from app.ui.browse.rows_model import ANALYSIS_KEYS, COLUMN_INDEX, RowsModel, status_label
 from app.ui.browse.session import materialise, with_extras

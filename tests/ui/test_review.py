@@ -318,7 +318,7 @@ def test_resume_at_first_unreviewed_after_reopening(qtbot, rv, app_env, small_re
     folder = rv.curation.curation.project.folder
     assert ReviewLog(folder).last()["reviewed"] == 3
     rv.close()
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     settings, fonts = app_env
     again = MainWindow(settings, fonts)
@@ -411,7 +411,7 @@ def test_keymap_dialog_remaps_with_the_keyboard_and_rejects_clashes(qtbot, rv):
 
 
 def test_latency_probe_measures_key_to_painted_item(qtbot, rv):
-    from app.ui.review.latency import measure_in_window
+    from app.ui.probes.latency import measure_in_window
 
     result = measure_in_window(rv, keys=("j", "a"), count=5, interval_ms=5)
     mode = rv.commands.review

@@ -36,7 +36,7 @@ def _changed_release(tmp_path):
 
 
 def _open(qtbot, app_env, path):
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     settings, fonts = app_env
     win = MainWindow(settings, fonts)

@@ -14,6 +14,7 @@ from app.core.load.schema import TEXT_FIELDS
 from app.core.query.filters import SearchSpec, search_spans
 from app.ui.common import themes
 from app.ui.common.text_display import OffsetMap, display_text, reveal, shown_part
+
 from .detail_editing import DetailEditing
 
 # Label rows above the texts, in display order; captions come from retranslate().

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget
 from app.core.query.filters import FilterSpec
 from app.ui.common import themes
 from app.ui.common.labels import bin_text, signal_title
+from app.ui.common.text_display import reveal
+
 from .rows_model import status_label
 from .session import CHILD_FACETS, FacetsResult
-from app.ui.common.text_display import reveal
 
 ROLE = Qt.ItemDataRole.UserRole
 CAP = 8  # values shown per facet before "show all"

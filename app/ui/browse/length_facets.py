@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLay
 
 from app.core.query.filters import FilterSpec, RangeSel
 from app.ui.common import themes
+
 from .session import LENGTH_FIELDS
 
 NO_BOUND = -1  # spin box value shown as "any"

@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QTo
 from app.core.load.loader import Progress
 from app.core.load.report import LoadReport
 from app.core.query.filters import FilterSpec
-from .report_model import problem_summary
 from app.ui.common.text_display import reveal
+
+from .report_model import problem_summary
 
 
 def _mb(n: int) -> str:

@@ -5,7 +5,7 @@ Which rows, what counts as a change, what a label means: all the core's."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject
@@ -14,17 +14,16 @@ from PySide6.QtWidgets import QMessageBox
 from app.core.curate.convert import ToSimplified
 from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
 from app.ui.common import dialogs
+
 from .change_labels import change_text
 from .curate_dialogs import (LabelDialog, PreferencesDialog, RejectDialog, SaveVersionDialog,
-                                           open_keeping_focus, plain_box, split_labels)
+                             open_keeping_focus, plain_box, split_labels)
 from .export_dialog import ExportDialog
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+from .window import CurateWindow
 
 
 class CurateCommands(QObject):
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: CurateWindow) -> None:
         super().__init__(window)
         self.w = window
         self._labels_cache: tuple[int, dict[str, list[str]]] = (0, {})

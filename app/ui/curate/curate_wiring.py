@@ -4,19 +4,18 @@ read-only and unsaved state into the status bar, errors into a dialog, and the H
 dock. Composition only; what an action does is in curate_commands / the core."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QMessageBox
 
-from .change_labels import change_text
 from app.ui.browse.rows_model import COLUMNS
+
+from .change_labels import change_text
+from .curate_commands import CurateCommands
 from .curate_dialogs import open_keeping_focus, plain_box
 from .history_panel import HistoryPanel
 from .stale_panel import StalePanel
+from .window import CurateWindow
 
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 # Actions that change the curation state: disabled while read-only.
 EDIT_ACTIONS = ("edit.undo", "edit.redo", "edit.edit_text", "edit.edit_labels", "edit.reject", "edit.accept",
@@ -25,9 +24,10 @@ EDIT_ACTIONS = ("edit.undo", "edit.redo", "edit.edit_text", "edit.edit_labels", 
 
 
 class CurateUi(QObject):
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: CurateWindow, actions: CurateCommands) -> None:
         super().__init__(window)
         self.w = window
+        self.actions = actions  # the curation actions the table and the detail view call
         self.ctl = window.curation
         self.last_error: str | None = None
         self.error_box: QMessageBox | None = None
@@ -62,12 +62,12 @@ class CurateUi(QObject):
         c.stateChanged.connect(self.update_state)
         c.changed.connect(lambda change: self.w.status.showMessage(change_text(change.label), 5000))
         c.frameChanged.connect(self._on_frame)
-        window.model.edit_handler = window.commands.curate.inline_edit
+        window.model.edit_handler = actions.inline_edit
         # Double-click edits short cells in place (instruction, domain) and opens the rest in
         # the detail editor; no edit-on-typing, so letter keys stay free for shortcuts.
         window.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
         window.table.doubleClicked.connect(self._on_double_click)
-        window.detail.editing.committed.connect(window.commands.curate.commit_edit)
+        window.detail.editing.committed.connect(actions.commit_edit)
         h = self.history
         h.revertRequested.connect(lambda rid, version: c.revert_rows([rid], version))
         h.viewVersionRequested.connect(c.view_version)
@@ -133,13 +133,13 @@ class CurateUi(QObject):
         key = COLUMNS[index.column()].key if 0 <= index.column() < len(COLUMNS) else ""
         field = {"instruction": "instruction", "len_instruction": "instruction", "len_input": "input"}.get(key, "output")
         if key in ("task", "domain"):
-            self.w.commands.curate.edit_labels(field="task_major" if key == "task" else "domain")
+            self.actions.edit_labels(field="task_major" if key == "task" else "domain")
         elif not self.ctl.read_only:
             self.w.detail.editing.begin(field)
 
     def _on_frame(self, frame) -> None:
         self.w.model.replace_frame(frame, self.ctl.updated_positions)
-        self.w._show_detail(self.w.detail_position)
+        self.w.show_detail(self.w.detail_position)
 
     # -- state --------------------------------------------------------------------------------------
     def update_state(self) -> None:

@@ -27,17 +27,18 @@ import numpy as np
 import polars as pl
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, QTimer, Signal
 
+from app.core.curate.edits import Change, Command
+from app.core.curate.overlay import Overlay
+from app.core.io.atomic import SaveError
 from app.core.store import locate
 from app.core.store.curation import Curation, ReadOnlyError
-from app.core.curate.edits import Change, Command
-from app.core.io.atomic import SaveError
 from app.core.store.journal import JournalError
-from app.core.curate.overlay import Overlay
 from app.core.store.project import ProjectError, copy_side_files, default_project_dir
 from app.core.store.versions import VersionError, VersionInfo
-from .curate_settings import author as current_author
 from app.ui.browse.session import materialise
 from app.ui.common.workers import JobContext, Lane
+
+from .curate_settings import author as current_author
 
 BACKGROUND_ROWS = 20_000  # bulk commands at least this big are applied off the GUI thread
 FRAME_DELAY_MS = 1000  # in review mode: the frame is recomputed this long after the last change

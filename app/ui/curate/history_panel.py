@@ -10,9 +10,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from app.core.store.versions import char_diff
-from .history_models import ChangesModel, VersionsModel, value_text
 from app.ui.common.text_display import reveal
 from app.ui.common.workers import JobContext, Lane
+
+from .history_models import ChangesModel, VersionsModel, value_text
 
 DELETED, INSERTED = QColor(220, 60, 60, 110), QColor(60, 170, 80, 110)
 

@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QHBoxLa
                                QPlainTextEdit, QSplitter, QTableView, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from app.core.io.atomic import SaveError
-from app.core.team.merge import Conflict, MergeError, MergePlan, Resolution, commit_merge, plan_merge, resolve
 from app.core.store.project import ProjectError
 from app.core.store.versions import VersionInfo, char_diff
+from app.core.team.merge import Conflict, MergeError, MergePlan, Resolution, commit_merge, plan_merge, resolve
 from app.ui.common import themes
-from .conflicts_model import ConflictsModel
 from app.ui.common.text_display import OffsetMap, reveal
+
+from .conflicts_model import ConflictsModel
 from .curate_dialogs import plain_box
 
 _KEYS = {Qt.Key.Key_M: "mine", Qt.Key.Key_T: "theirs", Qt.Key.Key_B: "both"}

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHeade
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from app.core.curate.overlay import EDITABLE_FIELDS
+
 from .history_models import value_text
-from .stale_model import StaleModel, decision_text, reason_text
 from .history_panel import paint_diff
+from .stale_model import StaleModel, decision_text, reason_text
 
 
 class StalePanel(QWidget):

@@ -2,6 +2,7 @@
 import polars as pl
 
 from app.core.load.schema import TEXT_FIELDS
+
 from .base import Signal, any_field
 
 # The allocated segments (MIIT): 13x; 145-149; 150-153, 155-159; 162, 165-167; 170, 171,

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QLabel, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from app.core.store.review_session import DEFAULT_REASON, DEFAULT_REASONS, MAX_REASONS
-from app.ui.review.keymap import REVIEW_KEYS, KeyMap, conflicts, normalise, title
+
+from .keymap import REVIEW_KEYS, KeyMap, conflicts, normalise, title
 
 
 class KeymapDialog(QDialog):

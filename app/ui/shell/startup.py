@@ -1,12 +1,8 @@
-"""Start the GUI: ``run(argv)`` is what ``python -m app [PATH ...] [--self-test]`` calls.
-
-Loading starts in the worker before the window is even built, the window shows at once,
-and rows appear as soon as they exist. Heavy modules (pyqtgraph, jieba) are not
-imported here: charts load in the background after the first rows, jieba never.
-"""
+"""Making the application and its window: the QApplication with its names, icon, language,
+CJK font, zoom and theme; what to open; the main window; the first-paint hook the
+benchmark reads. Used by the entry (launch.run), the self-test and the probes."""
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -17,25 +13,15 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.resources import demo_release, icon_path
-from . import i18n
 from app.ui.common import themes
-from app.ui.fonts import FontManager
-from app.ui.settings import APP_NAME, ORG_DOMAIN, ORG_NAME, Settings
 from app.ui.common.workers import freeze_heap
+
+from . import i18n
+from .fonts import FontManager
+from .settings import APP_NAME, ORG_DOMAIN, ORG_NAME, Settings
 
 FIRST_PAINT_HOOK = "CQIA_EXIT_AFTER_FIRST_PAINT"  # set: print FIRST_PAINT_LINE after the first rows paint, quit
 FIRST_PAINT_LINE = "CQIA_FIRST_PAINT"
-
-
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m app", description=f"{APP_NAME}: open a release in the window.")
-    parser.add_argument("paths", nargs="*", help="JSONL file(s) or a release folder; default: the last one opened")
-    parser.add_argument("--self-test", action="store_true",
-                        help="build the window headless on the demo release, exercise it, print a report, exit")
-    parser.add_argument("--theme", choices=themes.THEMES, help="start with this theme (saved as the preference)")
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="UI language (saved as the preference)")
-    parser.add_argument("--view", metavar="TEXT", help="open with this filter (the text of Filter > Copy View as Text)")
-    return parser.parse_args(argv)
 
 
 def needs_offscreen() -> bool:
@@ -84,7 +70,7 @@ def startup_paths(paths: list[str], settings: Settings) -> list[str]:
 
 
 def build_window(settings: Settings, fonts: FontManager, session=None):
-    from app.ui.main_window import MainWindow
+    from .main_window import MainWindow
 
     window = MainWindow(settings, fonts, session)
     freeze_heap()
@@ -128,44 +114,3 @@ class FirstRowsPaint(QObject):
     def _report(self) -> None:
         print(FIRST_PAINT_LINE, repr(self.at), "jieba" if "jieba" in sys.modules else "", flush=True)
         QApplication.instance().quit()
-
-
-def run(argv: list[str]) -> int:
-    try:
-        opts = parse_args(argv)
-    except SystemExit as exc:  # --help or a usage error: argparse already printed
-        return int(exc.code or 0)
-    if opts.self_test:
-        from app.ui.self_test import run_self_test
-
-        return run_self_test(opts.paths)
-    if needs_offscreen():
-        print(f"{APP_NAME}: no display found (DISPLAY is not set); try --self-test", file=sys.stderr)
-        return 2
-    app = create_app()
-    settings = Settings()
-    if opts.theme:
-        settings.theme = opts.theme
-    if opts.lang:
-        settings.language = opts.lang
-    view = None
-    if opts.view:
-        from app.core.query.filters import FilterSpec
-
-        try:
-            view = FilterSpec.from_text(opts.view)
-        except ValueError as exc:
-            print(f"{APP_NAME}: --view: {exc}", file=sys.stderr)
-            return 2
-    # Start parsing at once: Polars works in the worker (GIL released) while this thread
-    # imports the styles and builds the window, so the two overlap instead of adding up.
-    from app.ui.browse.session import BrowseSession
-
-    session = BrowseSession()
-    session.open(startup_paths(opts.paths, settings))
-    fonts = style_app(app, settings)
-    window = build_window(settings, fonts, session)
-    window.view_after_load = view
-    FirstRowsPaint(window, exit_after=bool(os.environ.get(FIRST_PAINT_HOOK)))
-    window.show()
-    return app.exec()

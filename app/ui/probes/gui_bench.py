@@ -6,8 +6,8 @@
   between its ticks) while loading PATH, clicking a facet, searching, sorting and
   clearing; prints JSON with the gap per phase.
 
-    python -m app.ui.gui_bench startup /tmp/rel/r48k.jsonl
-    python -m app.ui.gui_bench gaps /tmp/rel/r500k.jsonl
+    python -m app.ui.probes.gui_bench startup /tmp/rel/r48k.jsonl
+    python -m app.ui.probes.gui_bench gaps /tmp/rel/r500k.jsonl
 """
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def _scratch_settings() -> None:
 
 
 def _window():
-    from app.ui.launch import build_window, make_app
+    from app.ui.shell.startup import build_window, make_app
 
     _scratch_settings()
     app, settings, fonts = make_app()
@@ -83,7 +83,7 @@ def _spin_until(predicate, timeout: float = 300.0) -> None:
 
 def gaps(path: str) -> dict:
     """Max event-loop gap (ms) per phase; each phase waits until the worker is idle."""
-    from app.ui.self_test import type_text
+    from app.ui.shell.self_test import type_text
 
     app, window = _window()
     meter = GapMeter()
@@ -122,7 +122,7 @@ def measure_startup(path: str, runs: int = 3) -> dict:
     CQIA_EXIT_AFTER_FIRST_PAINT hook (best of ``runs`` after one warm-up run)."""
     import subprocess
 
-    from app.ui.launch import FIRST_PAINT_HOOK, FIRST_PAINT_LINE
+    from app.ui.shell.startup import FIRST_PAINT_HOOK, FIRST_PAINT_LINE
 
     scratch = tempfile.mkdtemp(prefix="cqia-bench-")
     env = {**os.environ, FIRST_PAINT_HOOK: "1", "XDG_CONFIG_HOME": scratch}

@@ -8,7 +8,7 @@ events) and the sample is the end of that paint minus t0. Keys are sent at a cur
 pace with the event loop running between them, so the background refresh a decision
 triggers (current frame, counts) competes with the next key as it would for real.
 
-    python -m app.ui.review.latency /tmp/rel/r500k.jsonl [--count 200] [--keys j a x2]
+    python -m app.ui.probes.latency /tmp/rel/r500k.jsonl [--count 200] [--keys j a x2]
 
 The benchmark calls ``measure_review_latency(path, count=...)`` (in a child process:
 it builds a QApplication).
@@ -54,7 +54,7 @@ def _app():
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch)
         QStandardPaths.setTestModeEnabled(True)
-    from app.ui.launch import make_app
+    from app.ui.shell.startup import make_app
 
     return make_app()
 
@@ -133,7 +133,7 @@ def measure_review_latency(release: str | Path, *, keys=("j", "a"), count: int =
     """Open ``release`` in a real main window (offscreen without a display), with a
     throwaway curation project unless ``project_dir``, and measure. Returns JSON-able
     stats per key: n, p50_ms, p95_ms, max_ms, mean_ms."""
-    from app.ui.launch import build_window
+    from app.ui.shell.startup import build_window
 
     app, settings, fonts = _app()
     window = build_window(settings, fonts)
@@ -158,7 +158,7 @@ def measure_review_latency(release: str | Path, *, keys=("j", "a"), count: int =
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m app.ui.review.latency", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m app.ui.probes.latency", description=__doc__.split("\n\n")[0])
     parser.add_argument("release")
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--keys", nargs="+", default=["j", "a"], choices=sorted(KEYS))

@@ -6,7 +6,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from app.ui.review.keymap import GROUPS
+from .keymap import GROUPS
 
 
 def _label(text: str, parent: QWidget, name: str = "", bold: bool = False) -> QLabel:

@@ -3,7 +3,7 @@ session, a widget or the preferences. No filtering or counting happens here."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
@@ -12,21 +12,40 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.core.query.filters import FilterSpec
 from app.core.query.views import ViewStore
 from app.resources import demo_release
-from app.ui.common import dialogs, themes
-from . import i18n
 from app.ui.analysis.analysis_ui import AnalysisUi
-from app.ui.curate.curate_commands import CurateCommands
-from app.ui.review import ReviewMode
-from app.ui.settings import config_dir
+from app.ui.browse.facet_panel import FacetPanel
 from app.ui.browse.report_dialog import ReportDialog
-from app.ui.widgets.shortcuts_dialog import ShortcutsDialog
+from app.ui.browse.search_bar import SearchBar
+from app.ui.common import dialogs, themes
+from app.ui.curate.curate_commands import CurateCommands
+from app.ui.curate.window import CurateWindow
+from app.ui.review.mode import ReviewMode
 
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+from . import i18n
+from .actions import ActionRegistry
+from .fonts import FontManager
+from .settings import Settings, config_dir
+from .shortcuts_dialog import ShortcutsDialog
+
+
+class ShellWindow(CurateWindow, Protocol):
+    """The main window as its handlers use it: main_window.MainWindow composes them and
+    hands itself in, so this module never imports it."""
+    settings: Settings
+    fonts: FontManager
+    registry: ActionRegistry
+    facets: FacetPanel
+    search_bar: SearchBar
+
+    def open_paths(self, paths: list[str]) -> None: ...
+
+    def theme_changed(self) -> None: ...
+
+    def close(self) -> bool: ...
 
 
 class Commands(QObject):
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: ShellWindow) -> None:
         super().__init__(window)
         self.w = window
         self.dialog = None  # the last non-modal dialog shown (tests look at it)

@@ -215,7 +215,7 @@ def run_self_test(paths: list[str] | None = None) -> int:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch)
     QStandardPaths.setTestModeEnabled(True)
-    from app.ui.launch import build_window, make_app
+    from .startup import build_window, make_app
 
     app, settings, fonts = make_app()
     targets = paths or [str(demo_release())]

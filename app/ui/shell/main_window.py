@@ -9,22 +9,23 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
 
-from app.ui.common import themes
-from app.ui.actions import ActionRegistry
-from app.ui.commands import Commands
-from app.ui.curate.curate_wiring import CurateUi
-from app.ui.curate.curation_ctl import CurationCtl
-from app.ui.fonts import FontManager
-from app.ui.glyph_warmup import GlyphWarmup
-from app.ui.browse.rows_model import RowsModel
-from app.ui.browse.session import BrowseSession
-from app.ui.settings import APP_NAME, Settings
 from app.ui.browse.detail_view import DetailView
 from app.ui.browse.facet_panel import FacetPanel
+from app.ui.browse.rows_model import RowsModel
 from app.ui.browse.rows_view import RowsView
 from app.ui.browse.search_bar import SearchBar
+from app.ui.browse.session import BrowseSession
 from app.ui.browse.status_bar import StatusBar
+from app.ui.common import themes
 from app.ui.common.workers import Lane, freeze_heap
+from app.ui.curate.curate_wiring import CurateUi
+from app.ui.curate.curation_ctl import CurationCtl
+
+from .actions import ActionRegistry
+from .commands import Commands
+from .fonts import FontManager
+from .glyph_warmup import GlyphWarmup
+from .settings import APP_NAME, Settings
 
 PRELOAD_AFTER_MS = 1000
 LANGUAGE_ACTIONS = {"system": "view.lang_system", "en": "view.lang_en", "zh_CN": "view.lang_zh"}
@@ -74,7 +75,7 @@ class MainWindow(QMainWindow):
         self._preload_timer.timeout.connect(lambda: self.session.loading and self._start_preload())
         self.glyphs = GlyphWarmup(self)  # the common glyphs drawn before the rows need them
         self._wire()
-        self.curate_ui = CurateUi(self)  # edits into the table/detail, undo titles, history dock
+        self.curate_ui = CurateUi(self, self.commands.curate)  # edits into the table/detail, undo titles, history dock
         self.setAcceptDrops(True)
         self.retranslate()
         self._restore_layout()
@@ -124,7 +125,7 @@ class MainWindow(QMainWindow):
         s.loadFinished.connect(self._on_load_finished)
         s.busyChanged.connect(self.status.set_busy)
         s.error.connect(lambda message: self.status.showMessage(message, 10000))
-        self.table.currentPositionChanged.connect(self._show_detail)
+        self.table.currentPositionChanged.connect(self.show_detail)
         self.table.sortRequested.connect(lambda sort: s.set_spec(s.spec.with_sort(sort)))
         self.search_bar.searchChanged.connect(lambda search: s.set_spec(s.spec.with_search(search)))
         self.facets.includeToggled.connect(lambda c, v: s.set_spec(s.spec.toggle_include(c, v)))
@@ -159,7 +160,7 @@ class MainWindow(QMainWindow):
     def _on_release(self, release) -> None:
         self.model.set_frame(release.frame, self.session.positions)
         self._rows_spec = None
-        self._show_detail(None)  # a position of the previous release means nothing here
+        self.show_detail(None)  # a position of the previous release means nothing here
         self.status.set_report(release.report)
         self.setWindowTitle(f"{release.name} — {APP_NAME}")
         self.settings.add_recent([str(p) for p in release.paths])
@@ -173,7 +174,7 @@ class MainWindow(QMainWindow):
 
     def _on_frame_replaced(self, frame, changed) -> None:
         self.model.replace_frame(frame, changed)
-        self._show_detail(self.detail_position)
+        self.show_detail(self.detail_position)
 
     def _fill_recent(self) -> None:
         menu = self.registry.menus["file/recent"]
@@ -195,7 +196,7 @@ class MainWindow(QMainWindow):
         self.model.set_positions(positions)
         if not self.table.select_position(previous):
             self.table.select_row(min(row, len(positions) - 1) if same_view and row >= 0 else 0)
-        self._show_detail(self.table.current_position())  # never a row the table no longer shows
+        self.show_detail(self.table.current_position())  # never a row the table no longer shows
         spec = self.session.spec
         self.status.set_counts(len(positions), self.session.total_rows, spec)
         self.search_bar.set_match_count(len(positions) if spec.search.active else None)
@@ -247,7 +248,7 @@ class MainWindow(QMainWindow):
         self.session.set_spec(spec)
 
     # -- detail ------------------------------------------------------------------------------------------
-    def _show_detail(self, position) -> None:
+    def show_detail(self, position) -> None:
         self.detail_position = position
         release = self.session.release
         self.detail.show_row(self.session.frame, position, release.root if release else None, self.session.spec.search)
