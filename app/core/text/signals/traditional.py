@@ -1,7 +1,7 @@
 """Traditional characters in a Simplified release (the rule is in app.core.text.script)."""
 import polars as pl
 
-from .. import script
+from app.core.text import script
 from .base import Signal
 
 
