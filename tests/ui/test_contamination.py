@@ -187,3 +187,20 @@ def test_convert_all_in_filter_confirms_the_count(qtbot, window, case):
     c = window.curation.curation
     assert [s.fields for s in c.overlay.values()] == [{"output": SIMPLE}]  # only the Traditional row changed
     assert window.registry["edit.undo"].text() == "&Undo Convert 5 rows to Simplified"
+
+
+def test_an_edit_is_matched_again(qtbot, window, case):
+    release, _ = case
+    window.open_paths([str(release)])
+    settle(qtbot, window)
+    ui = run_scan(qtbot, window)
+    frame = window.session.frame
+    rid = frame.filter(pl.col("contamination") == ">= 0.9")["rid"][0]
+    from app.core.curate.edits import EditField
+
+    window.curation.apply(EditField((rid,), "instruction", "选择题：一道与基准测试无关的新题目"))
+    qtbot.waitUntil(lambda: window.session.frame.filter(pl.col("rid") == rid)["contamination"][0] is None
+                    and not ui.ctl.busy)
+    assert ui.ctl.index is not None  # the benchmarks were not read again
+    window.curation.undo()
+    qtbot.waitUntil(lambda: window.session.frame.filter(pl.col("rid") == rid)["contamination"][0] == ">= 0.9")
