@@ -31,6 +31,27 @@ def sample_root() -> Path:
     return root
 
 
+def _benchmarks_root() -> Path | None:
+    env = os.environ.get("CQIA_BENCHMARKS")
+    candidates = [Path(env)] if env else []
+    sample = _sample_root()
+    if sample is not None:
+        candidates.append(sample.parent / "benchmarks")
+    candidates.append(PROJECT.parent / "shared" / "data" / "benchmarks")
+    return next((c for c in candidates if (c / "cmmlu").is_dir() and (c / "gaokao-bench").is_dir()), None)
+
+
+@pytest.fixture(scope="session")
+def benchmarks_root() -> Path:
+    """CMMLU and GAOKAO-Bench as published (../shared/data/benchmarks, or $CQIA_BENCHMARKS)."""
+    root = _benchmarks_root()
+    if root is None and os.environ.get("CQIA_REQUIRE_SAMPLE"):
+        pytest.fail("CQIA_REQUIRE_SAMPLE is set but the benchmarks (cmmlu/, gaokao-bench/) were not found")
+    if root is None:
+        pytest.skip("benchmarks not found: set CQIA_BENCHMARKS or place them at ../shared/data/benchmarks")
+    return root
+
+
 @pytest.fixture(scope="session")
 def demo_root() -> Path:
     root = PROJECT / "resources" / "demo"

@@ -248,6 +248,23 @@ def test_bundle_holds_what_it_needs_and_not_what_it_does_not(bundle):
     assert dangling == []
 
 
+def test_frozen_app_finds_traditional_rows_with_only_opencc_t2s_dictionaries(bundle, run_env, tmp_path):
+    """The script signal runs from the bundle (OpenCC's extension and its t2s dictionaries),
+    and none of OpenCC's tools, static libraries or other dictionaries ship."""
+    opencc = bundle / "_internal" / "opencc"
+    share = opencc / "clib" / "share" / "opencc"
+    assert (share / "t2s.json").is_file() and (share / "TSCharacters.ocd2").is_file()
+    assert not (share / "STPhrases.ocd2").exists() and not (opencc / "clib" / "lib64").exists()
+    assert not (opencc / "clib" / "bin").exists() and not (opencc / "clib" / "include").exists()
+    rows = [{"instruction": "问题", "input": "", "output": "这是一段完整的回答，内容充实。"} for _ in range(20)]
+    rows[4]["output"] = "這是一段完整的回答，內容充實。"
+    release = tmp_path / "script.jsonl"
+    release.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    run = run_bundle(bundle, "stats", str(release), "--signals", "--json", env=run_env, timeout=300)
+    assert run.returncode == 0, run.stderr[-4000:]
+    assert json.loads(run.stdout)["signals"]["counts"]["traditional"] == 1
+
+
 def test_archive_holds_our_modules_and_the_jieba_tables(bundle):
     """CPython's jieba imports its HMM tables as modules (finalseg/prob_*.py, posseg/*.py);
     the self-test never loads jieba, so check they were compiled into the archive."""

@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
-from . import measures_browse, measures_curate, measures_text, measures_trust
+from . import measures_browse, measures_contam, measures_curate, measures_text, measures_trust
 from .job import Job
 from .proc import MARKER
 
@@ -28,6 +28,8 @@ def groups() -> dict[str, dict[str, Callable[[Job], dict]]]:
         "tokenise": measures_text.CHILD_TOKENISE,
         "neardup": measures_text.CHILD_NEARDUP,
         "baselines": measures_text.CHILD_BASELINES,
+        "contam": measures_contam.CHILD,
+        "contam_memory": measures_contam.CHILD_MEMORY,
     }
 
 

@@ -41,11 +41,12 @@ class Ctx:
     def time_left(self) -> float:
         return float("inf") if self.deadline is None else self.deadline - time.perf_counter()
 
-    def child(self, group: str, release: Path, repeats: int, *, timeout: float, only: str = "") -> dict[str, dict]:
+    def child(self, group: str, release: Path, repeats: int, *, timeout: float, only: str = "",
+              env: dict[str, str] | None = None) -> dict[str, dict]:
         """Run one group of in-process measurements in a fresh child (app.bench.child):
         {figure: result}; a failed child gives every figure of the group its error."""
         run = proc.run_module("app.bench.child", [group, str(release), str(self.work / group), str(repeats), only],
-                              timeout=timeout)
+                              timeout=timeout, env=env)
         figures = run.payload.get("figures")
         if figures is None:
             return {"*": {"error": run.error or "no result"}}

@@ -17,7 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from . import budgets, measures_browse, measures_curate, measures_load, measures_text, measures_trust, measures_ui, proc
+from . import (budgets, measures_browse, measures_contam, measures_curate, measures_load, measures_text, measures_trust,
+               measures_ui, proc)
 from .context import Ctx
 from .releases import default_cache_dir
 from .table import Row, document, exit_status, machine_text, markdown, na
@@ -38,6 +39,7 @@ FIGURES: dict[str, tuple[str, Measure]] = {
     "gui": ("large", measures_ui.measure_gui_stall),
     "review": ("each", measures_ui.measure_review),
     "bundle": ("once", measures_ui.measure_bundle),
+    "contam": ("small", measures_contam.measure),
     "text": ("small", measures_text.measure),  # last: its slow baselines yield to the run's time budget
 }
 

@@ -12,8 +12,8 @@ from .common import report_failure, route_warnings, say
 from .release_verbs import cmd_stats, cmd_validate
 from .tool_verbs import add_tool_parsers
 
-VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "apply", "save", "bench", "install-launcher",
-         "uninstall-launcher")
+VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "apply", "save", "contamination", "bench",
+         "install-launcher", "uninstall-launcher")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=curation.cmd_agreement)
     curation.add_write_parsers(sub)
+    from . import contamination_verbs  # light: the matcher loads when the verb runs
+
+    contamination_verbs.add_parser(sub)
     add_tool_parsers(sub)
     return parser
 

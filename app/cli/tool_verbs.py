@@ -19,14 +19,14 @@ def add_tool_parsers(sub) -> None:
 
 def add_bench_parser(sub) -> None:
     """Register the `bench` verb on the CLI's subparsers."""
-    p = sub.add_parser("bench", help="measure load, facets, search, save, export, text passes and startup")
+    p = sub.add_parser("bench", help="measure load, facets, search, save, export, contamination, text passes and startup")
     p.add_argument("--rows", type=int, nargs="+", metavar="N", help="release sizes (default: 48375 500000)")
     p.add_argument("--quick", action="store_true", help="48,375 rows only, no text passes (CI); exit 1 only when a ratio exceeds twice its budget")
     p.add_argument("--json", metavar="FILE", type=Path, help="also write the results as JSON")
     p.add_argument("--out-dir", metavar="DIR", type=Path,
                    help="where built releases are cached and scratch output goes (default: $CQIA_BENCH_DIR or /tmp/cqia-bench)")
     p.add_argument("--repeats", type=int, default=3, metavar="N", help="best of N runs (default 3; fewer at 500,000 rows)")
-    p.add_argument("--only", nargs="+", metavar="FIGURE", help="measure only these: load browse save export apply stale paint gui review bundle text")
+    p.add_argument("--only", nargs="+", metavar="FIGURE", help="measure only these: load browse save export apply stale paint gui review bundle contam text")
     p.set_defaults(func=cmd_bench)
 
 

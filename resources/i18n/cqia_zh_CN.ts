@@ -132,6 +132,14 @@
         <translation>为筛选中的全部设置标签(&amp;R)…</translation>
     </message>
     <message>
+        <source>Convert to &amp;Simplified</source>
+        <translation>转为简体(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Convert All in Filter to Simplified…</source>
+        <translation>把筛选中的全部转为简体…</translation>
+    </message>
+    <message>
         <source>Copy &amp;Locator (file:line)</source>
         <translation>复制位置(&amp;L)（文件:行）</translation>
     </message>
@@ -268,6 +276,14 @@
         <translation>质量信号(&amp;S)</translation>
     </message>
     <message>
+        <source>Benchmark &amp;Contamination…</source>
+        <translation>基准测试污染(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Re&amp;ject Contaminated Rows in Filter…</source>
+        <translation>拒绝筛选中受污染的行(&amp;J)…</translation>
+    </message>
+    <message>
         <source>Ne&amp;xt Near-Duplicate Cluster</source>
         <translation>下一个近似重复簇(&amp;X)</translation>
     </message>
@@ -387,6 +403,10 @@
         <source>Signals</source>
         <translation>质量信号</translation>
     </message>
+    <message>
+        <source>Contamination</source>
+        <translation>基准污染</translation>
+    </message>
 </context>
 <context>
     <name>AnalysisProgress</name>
@@ -401,6 +421,10 @@
     <message>
         <source>Finding near duplicates…</source>
         <translation>正在查找近似重复…</translation>
+    </message>
+    <message>
+        <source>Checking benchmark contamination…</source>
+        <translation>正在检查基准测试污染…</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -510,6 +534,14 @@
     <message>
         <source>Revert %n rows to version %v</source>
         <translation>把 %n 行还原到版本 %v</translation>
+    </message>
+    <message>
+        <source>Convert %n rows to Simplified</source>
+        <translation>把 %n 行转为简体</translation>
+    </message>
+    <message>
+        <source>Convert to Simplified</source>
+        <translation>转为简体</translation>
     </message>
     <message>
         <source>Go back to the release</source>
@@ -709,6 +741,108 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     </message>
 </context>
 <context>
+    <name>ContaminationPanel</name>
+    <message>
+        <source>Benchmarks: %1</source>
+        <translation>基准测试：%1</translation>
+    </message>
+    <message>
+        <source>Benchmarks: none chosen. Add the folders or files of the benchmarks (CSV with a question column, JSON, JSONL, Parquet).</source>
+        <translation>基准测试：尚未选择。请添加基准测试的文件夹或文件（含 question 列的 CSV、JSON、JSONL、Parquet）。</translation>
+    </message>
+    <message>
+        <source>Checking the rows against the benchmarks…</source>
+        <translation>正在用基准测试检查各行…</translation>
+    </message>
+    <message>
+        <source>The benchmarks could not be read (see the status bar).</source>
+        <translation>无法读取基准测试（见状态栏）。</translation>
+    </message>
+    <message>
+        <source>%1 rows of %2 share a %3-character n-gram with one of %4 questions (%5 of them long enough for one). The Benchmark contamination facet filters them by overlap: the share of the question&apos;s n-grams the row holds.</source>
+        <translation>%2 行中有 %1 行与 %4 道题中的某一道共有 %3 字的 n-gram（其中 %5 道题长到足以有 n-gram）。“基准测试污染”分面按重合度筛选：该行含有的题目 n-gram 的比例。</translation>
+    </message>
+    <message>
+        <source>Add benchmarks, then Run.</source>
+        <translation>请添加基准测试，然后运行。</translation>
+    </message>
+    <message>
+        <source>This row (instruction + input)</source>
+        <translation>本行（指令 + 输入）</translation>
+    </message>
+    <message>
+        <source>Benchmark question: none shares an n-gram with this row</source>
+        <translation>基准测试题目：没有题目与本行共有 n-gram</translation>
+    </message>
+    <message>
+        <source>Benchmark question: %1, overlap %2</source>
+        <translation>基准测试题目：%1，重合度 %2</translation>
+    </message>
+    <message>
+        <source>Add Folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <source>Add Files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>&amp;n-gram:</source>
+        <translation>n-gram(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Characters per n-gram after normalising (13 by default; shorter questions are not seen, a shorter n-gram also matches common phrases)</source>
+        <translation>规范化后每个 n-gram 的字数（默认 13；更短的题目无法检出，更短的 n-gram 也会匹配常见短语）</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Reject Contaminated Rows in Filter…</source>
+        <translation>拒绝筛选中受污染的行…</translation>
+    </message>
+</context>
+<context>
+    <name>ContaminationUi</name>
+    <message>
+        <source>Add a benchmark folder</source>
+        <translation>添加基准测试文件夹</translation>
+    </message>
+    <message>
+        <source>Add benchmark files</source>
+        <translation>添加基准测试文件</translation>
+    </message>
+    <message>
+        <source>Add the benchmarks to check against first.</source>
+        <translation>请先添加用于检查的基准测试。</translation>
+    </message>
+    <message>
+        <source>Open a release first.</source>
+        <translation>请先打开数据。</translation>
+    </message>
+    <message>
+        <source>Run Analyse &gt; Benchmark Contamination first.</source>
+        <translation>请先运行“分析 &gt; 基准测试污染”。</translation>
+    </message>
+    <message>
+        <source>No row of the current filter shares text with a benchmark question.</source>
+        <translation>当前筛选中没有与基准测试题目共有文字的行。</translation>
+    </message>
+    <message>
+        <source>Reject %1 rows of the current filter that share text with a benchmark question, with the reason “%2”?</source>
+        <translation>以理由“%2”拒绝当前筛选中与基准测试题目共有文字的 %1 行？</translation>
+    </message>
+    <message>
+        <source>Benchmark contamination: %1</source>
+        <translation>基准测试污染：%1</translation>
+    </message>
+</context>
+<context>
     <name>CurateCommands</name>
     <message>
         <source>Read-only: %1</source>
@@ -745,6 +879,10 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
     <message>
         <source>Restore %1 rows (clear their accept/reject decision)?</source>
         <translation>恢复 %1 行（清除通过/拒绝决定）？</translation>
+    </message>
+    <message>
+        <source>Convert the texts of %1 rows%2 to Simplified characters?</source>
+        <translation>把 %1 行%2的文本转为简体字？</translation>
     </message>
     <message>
         <source>Select a row to edit.</source>
@@ -1249,6 +1387,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Quality</source>
         <translation>质量</translation>
+    </message>
+    <message>
+        <source>Benchmark contamination</source>
+        <translation>基准测试污染</translation>
     </message>
     <message>
         <source>Instruction verb</source>
@@ -2151,6 +2293,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <source>Near-dup cluster</source>
         <translation>近似重复簇</translation>
     </message>
+    <message>
+        <source>Benchmark overlap</source>
+        <translation>基准重合度</translation>
+    </message>
 </context>
 <context>
     <name>SaveVersionDialog</name>
@@ -2302,8 +2448,24 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>手机号</translation>
     </message>
     <message>
+        <source>Bank card number</source>
+        <translation>银行卡号</translation>
+    </message>
+    <message>
+        <source>E-mail address</source>
+        <translation>电子邮箱</translation>
+    </message>
+    <message>
+        <source>Passport number</source>
+        <translation>护照号</translation>
+    </message>
+    <message>
         <source>LLM answer, not human-verified</source>
         <translation>模型回答未经人工核验</translation>
+    </message>
+    <message>
+        <source>Traditional characters</source>
+        <translation>繁体字</translation>
     </message>
     <message>
         <source>Near duplicate</source>
@@ -2312,6 +2474,26 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Rows whose MinHash similarity to another row reaches the near-duplicate threshold (Analyse &gt; Find Near Duplicates).</source>
         <translation>与另一行的 MinHash 相似度达到近似重复阈值的行（分析 &gt; 查找近似重复）。</translation>
+    </message>
+    <message>
+        <source>overlap ≥ 0.9</source>
+        <translation>重合度 ≥ 0.9</translation>
+    </message>
+    <message>
+        <source>overlap 0.5–0.9</source>
+        <translation>重合度 0.5–0.9</translation>
+    </message>
+    <message>
+        <source>overlap 0.2–0.5</source>
+        <translation>重合度 0.2–0.5</translation>
+    </message>
+    <message>
+        <source>overlap &lt; 0.2</source>
+        <translation>重合度 &lt; 0.2</translation>
+    </message>
+    <message>
+        <source>no shared n-gram</source>
+        <translation>无共有 n-gram</translation>
     </message>
 </context>
 <context>

@@ -33,15 +33,16 @@ def outputs(name: str, texts: list[str], **extra) -> list[bool]:
 def test_registry_lists_every_signal_once_with_texts():
     expected = {
         "exact_dup", "dup_instruction", "dup_instruction_cross", "placeholder", "short_output", "truncated",
-        "low_cjk", "repeated_ngram", "mojibake", "url", "html", "boilerplate", "pii_id", "pii_mobile", "llm_unverified",
+        "low_cjk", "repeated_ngram", "mojibake", "url", "html", "boilerplate", "pii_id", "pii_mobile", "pii_bank_card",
+        "pii_email", "pii_passport", "llm_unverified", "traditional",
     }
     assert set(signals.REGISTRY) == expected
     for name, sig in signals.REGISTRY.items():
         assert sig.name == name and sig.column == f"sig_{name}"
         assert sig.title_zh and sig.title_en and len(sig.description) > 20
         assert (sig.expr is None) != (sig.compute is None)
-    # only the back-reference test needs Python/numpy; everything else is a Polars expression
-    assert [s.name for s in signals.REGISTRY.values() if s.compute] == ["repeated_ngram"]
+    # only the back-reference test (numpy) and the script test (OpenCC's dictionaries) are not Polars expressions
+    assert [s.name for s in signals.REGISTRY.values() if s.compute] == ["repeated_ngram", "traditional"]
 
 
 def test_signal_needs_exactly_one_implementation():
@@ -258,76 +259,6 @@ def test_boilerplate():
     neg = [LONG_OK, "# 标题\n正文", "C# 是一种编程语言，#include 是 C 的预处理指令。", "我编辑了这篇文章。", "知乎是一个问答社区。"]
     assert outputs("boilerplate", pos) == [True] * len(pos)
     assert outputs("boilerplate", neg) == [False] * len(neg)
-
-
-# ---- PII ---------------------------------------------------------------------------------------
-
-WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
-
-def check_char(body17: str) -> str:
-    """ISO 7064 MOD 11-2, written independently of the signal."""
-    total = sum(int(d) * w for d, w in zip(body17, WEIGHTS))
-    return "10X98765432"[total % 11]
-
-
-def wrong_char(body17: str) -> str:
-    return next(c for c in "0123456789X" if c != check_char(body17))
-
-
-def test_known_id_numbers():
-    good = "11010519491231002X"  # the standard's worked example
-    assert check_char(good[:17]) == "X"
-    body = "44030419900307124"
-    valid = body + check_char(body)
-    assert valid[-1].isdigit()
-    invalid = body + wrong_char(body)
-    rows = [
-        {"instruction": "身份证号是多少？", "output": f"我的身份证号是{good}。"},
-        {"instruction": "问", "output": f"号码：{valid}"},
-        {"instruction": "问", "output": f"号码：{invalid}"},  # wrong check digit
-        {"instruction": "问", "output": f"号码：{good.lower()}"},  # lower-case x is still the check X
-        {"instruction": "问", "output": f"订单号 9{valid}"},  # part of a 19-digit run
-        {"instruction": "问", "output": f"编号 {valid}7"},  # followed by another digit
-        {"instruction": "问", "output": "号码：440304199013071238"},  # month 13: not a date
-        {"instruction": "问", "input": f"{valid}", "output": "好的。"},  # in the input
-        {"instruction": "问", "output": f"编号 {good}7"},  # an X inside a longer run
-    ]
-    assert flags("pii_id", rows) == [True, True, False, True, False, False, False, True, False]
-
-
-def test_id_next_to_another_number_is_still_found():
-    body = "32010219851130456"
-    valid = body + check_char(body)
-    assert outputs("pii_id", [f"{valid},13800138000", f"A{valid}B"]) == [True, True]
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    region=st.integers(110000, 659999),
-    year=st.integers(1900, 2024),
-    month=st.integers(1, 12),
-    day=st.integers(1, 28),
-    seq=st.integers(0, 999),
-    good=st.booleans(),
-)
-def test_id_checksum_property(region, year, month, day, seq, good):
-    body = f"{region}{year:04d}{month:02d}{day:02d}{seq:03d}"
-    last = check_char(body) if good else wrong_char(body)
-    assert outputs("pii_id", [f"证件号码{body}{last}结束"]) == [good]
-
-
-def test_mobile_numbers():
-    pos = ["电话13812345678", "联系 19912345678。", "手机：+86 13912345678", "138-1234-5678", "微信 138 1234 5678"]
-    neg = [
-        LONG_OK,
-        "订单号 2013812345678",  # inside a longer run
-        "138123456789",  # 12 digits
-        "12812345678",  # 12x is not a mobile prefix
-        "1381234567",  # 10 digits
-    ]
-    assert outputs("pii_mobile", pos) == [True] * len(pos)
-    assert outputs("pii_mobile", neg) == [False] * len(neg)
 
 
 # ---- provenance ------------------------------------------------------------------------------------

@@ -1,1 +1,1 @@
-"""Analyse: text statistics, quality signals, near-duplicates and the dashboard, cheap to import (jieba, pyqtgraph and the charts load only when used); uses browse, common and core."""
+"""Analyse: text statistics, quality signals, near-duplicates, benchmark contamination and the dashboard, cheap to import (jieba, pyqtgraph and the charts load only when used); uses browse, common and core."""

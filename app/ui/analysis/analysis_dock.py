@@ -1,17 +1,18 @@
-"""The Analysis dock beside the table: Dashboard, Diversity, Near duplicates and Signals
-tabs. Built on first use (its charts import pyqtgraph); it only shows what it is given
+"""The Analysis dock beside the table: Dashboard, Diversity, Near duplicates, Signals and
+Contamination tabs. Built on first use (its charts import pyqtgraph); it only shows what it is given
 and reports what was clicked."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
+from .contam_panel import ContaminationPanel
 from .dashboard_tab import DashboardTab
 from .diversity_chart import DiversityChart
 from .neardup_view import NearDupView
 from .signals_panel import SignalsPanel
 
-TABS = ("dashboard", "diversity", "near", "signals")
+TABS = ("dashboard", "diversity", "near", "signals", "contamination")
 
 
 class AnalysisDock(QDockWidget):
@@ -26,10 +27,11 @@ class AnalysisDock(QDockWidget):
         self.diversity = DiversityChart()
         self.near = NearDupView()
         self.signals = SignalsPanel()
+        self.contamination = ContaminationPanel()
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("analysisTabs")
         self.pages = {"dashboard": self.dashboard, "diversity": self.diversity, "near": self.near,
-                      "signals": self.signals}
+                      "signals": self.signals, "contamination": self.contamination}
         for name in TABS:
             self.tabs.addTab(self.pages[name], "")
         self.setWidget(self.tabs)
@@ -58,7 +60,8 @@ class AnalysisDock(QDockWidget):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Analysis"))
         titles = {"dashboard": self.tr("Dashboard"), "diversity": self.tr("Diversity"),
-                  "near": self.tr("Near duplicates"), "signals": self.tr("Signals")}
+                  "near": self.tr("Near duplicates"), "signals": self.tr("Signals"),
+                  "contamination": self.tr("Contamination")}
         for name in TABS:
             self.tabs.setTabText(self.tabs.indexOf(self.pages[name]), titles[name])
 

@@ -17,6 +17,7 @@ from app.ui.browse.rows_model import ANALYSIS_KEYS, COLUMN_INDEX
 from app.ui.common.workers import JobContext, Lane
 
 from .analysis_ctl import AnalysisCtl
+from .contam_ui import ContaminationUi
 
 STATS_DELAY_MS = 250
 
@@ -81,7 +82,8 @@ class AnalysisProgress(QWidget):
         if not self.running:
             return
         # The pass the curator asked for comes first; signals are short and automatic.
-        name = next((n for n in ("tokens", "near", "signals") if n in self.running), next(iter(self.running)))
+        name = next((n for n in ("tokens", "near", "contamination", "signals") if n in self.running),
+                    next(iter(self.running)))
         done, total = self.running[name]
         self.label.setText(self._titles()[name])
         self.bar.setValue(int(1000 * done / total) if total else 0)
@@ -89,7 +91,8 @@ class AnalysisProgress(QWidget):
 
     def _titles(self) -> dict[str, str]:
         return {"signals": self.tr("Checking quality signals…"), "tokens": self.tr("Text analysis (jieba)…"),
-                "near": self.tr("Finding near duplicates…")}
+                "near": self.tr("Finding near duplicates…"),
+                "contamination": self.tr("Checking benchmark contamination…")}
 
     def retranslate(self) -> None:
         self.cancel.setText(self.tr("Cancel"))
@@ -115,6 +118,7 @@ class AnalysisUi(QObject):
         self.progress = AnalysisProgress(window.status)
         window.status.addPermanentWidget(self.progress)
         self.progress.cancelRequested.connect(self.cancel)
+        self.contamination = ContaminationUi(window, self)  # Analyse > Benchmark Contamination (issue 26)
         self._stats = Lane("analysis-stats", self)
         self._stats.result.connect(lambda _kind, payload: self._on_stats(payload))
         self._stats_timer = QTimer(self)
@@ -140,7 +144,8 @@ class AnalysisUi(QObject):
     def idle(self) -> bool:
         """No analysis pass and no statistics job running or about to start (tests)."""
         drawing = self.dock is not None and self.dock.dashboard.drawing
-        return self.ctl.idle() and not self._stats.busy and not self._stats_timer.isActive() and not drawing
+        return self.ctl.idle() and not self._stats.busy and not self._stats_timer.isActive() and not drawing \
+            and not self.contamination.ctl.busy
 
     # -- Analyse menu ----------------------------------------------------------------------------------
     def run_text(self) -> None:
@@ -149,6 +154,7 @@ class AnalysisUi(QObject):
 
     def cancel(self) -> None:
         self.ctl.cancel()
+        self.contamination.ctl.cancel()
         self._say(self.tr("Analysis cancelled."))
 
     def find_near_duplicates(self) -> None:
@@ -202,6 +208,8 @@ class AnalysisUi(QObject):
             d.near.allRequested.connect(lambda: self.filter_signal("near_dup"))
             d.signals.filterRequested.connect(self.filter_signal)
             d.signals.reviewRequested.connect(self.review_signal)
+            d.tabs.currentChanged.connect(lambda _i: self.contamination.show_current())
+            self.contamination.attach(d.contamination)
             d.near.set_busy(self.ctl.busy("near"))
             self._on_clusters()
             self._on_facets(self.session.facets)
@@ -347,6 +355,7 @@ class AnalysisUi(QObject):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
         if obj is self.w and event.type() == QEvent.Type.Close:
             self.ctl.shutdown()  # workers stop before the session and the project go
+            self.contamination.ctl.shutdown()
             self._stats.cancel()
             self._stats.wait(5000)
         return False

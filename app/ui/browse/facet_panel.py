@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget
 
 from app.core.query.filters import FilterSpec
 from app.ui.common import themes
-from app.ui.common.labels import signal_title
+from app.ui.common.labels import bin_text, signal_title
 from app.ui.common.text_display import reveal
 
 from .rows_model import status_label
@@ -31,10 +31,11 @@ FACET_TITLES = {
     "human_verified": QT_TRANSLATE_NOOP("FacetPanel", "Human verified"),
     "status": QT_TRANSLATE_NOOP("FacetPanel", "Status"),
     "signals": QT_TRANSLATE_NOOP("FacetPanel", "Quality"),
+    "contamination": QT_TRANSLATE_NOOP("FacetPanel", "Benchmark contamination"),
     "verb": QT_TRANSLATE_NOOP("FacetPanel", "Instruction verb"),
     "noun": QT_TRANSLATE_NOOP("FacetPanel", "Instruction object"),
 }
-UNCAPPED = {"signals"}  # every quality signal is worth seeing at once
+UNCAPPED = {"signals", "contamination"}  # every quality signal (and overlap bin) is worth seeing at once
 
 
 def facet_title(column: str) -> str:
@@ -46,6 +47,8 @@ def value_text(column: str, value: str) -> str:
         return status_label(value)
     if column == "signals":
         return signal_title(value)
+    if column == "contamination":
+        return bin_text(value)
     if value == "":
         return QCoreApplication.translate("FacetPanel", "(empty)")
     if column == "human_verified" and value == "null":

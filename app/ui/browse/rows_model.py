@@ -53,9 +53,11 @@ COLUMNS = (
     Column("verb", QT_TRANSLATE_NOOP("RowsModel", "Verb"), "verb", 5),
     Column("noun", QT_TRANSLATE_NOOP("RowsModel", "Object"), "noun", 5),
     Column("near_cluster", QT_TRANSLATE_NOOP("RowsModel", "Near-dup cluster"), "near_cluster", 6, True),
+    Column("contam_overlap", QT_TRANSLATE_NOOP("RowsModel", "Benchmark overlap"), "contam_overlap", 6, True),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
-ANALYSIS_KEYS = ("signals", "tok_instruction", "tok_input", "tok_output", "verb", "noun", "near_cluster")
+ANALYSIS_KEYS = ("signals", "tok_instruction", "tok_input", "tok_output", "verb", "noun", "near_cluster",
+                 "contam_overlap")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 # Curation status words shown translated (the column itself holds these keys).

@@ -25,7 +25,8 @@ from app.ui.common.workers import JobContext, Lane, Throttle
 CHILD_FACETS = {"source": "subset", "task_major": "task_minor"}
 LENGTH_FIELDS = tuple(f"len_{f}" for f in TEXT_FIELDS)
 WORD_FIELDS = tuple(f"tok_{f}" for f in TEXT_FIELDS)  # jieba word counts, once the text pass ran (app/ui/analysis)
-ANALYSIS_FACETS = ("signals", "verb", "noun")  # facets of the analysis columns (set_columns), when present
+# facets of the analysis columns (set_columns), when present; contamination: overlap bins (app/ui/analysis)
+ANALYSIS_FACETS = ("signals", "contamination", "verb", "noun")
 HISTOGRAM_BINS = 40
 DEFAULT_LOG = True  # lengths are heavy-tailed: a linear axis squeezes most rows into one bar
 

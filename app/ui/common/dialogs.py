@@ -14,6 +14,12 @@ def open_folder(parent: QWidget, title: str, start: str = "") -> str | None:
     return path or None
 
 
+def open_benchmark_files(parent: QWidget, title: str, start: str = "") -> list[str]:
+    paths, _filter = QFileDialog.getOpenFileNames(
+        parent, title, start, "Benchmarks (*.csv *.json *.jsonl *.parquet);;All files (*)")
+    return paths
+
+
 def get_text(parent: QWidget, title: str, label: str, default: str = "") -> str | None:
     text, ok = QInputDialog.getText(parent, title, label, text=default)
     return text if ok and text.strip() else None

@@ -25,7 +25,11 @@ TITLES = {
     "boilerplate": QT_TRANSLATE_NOOP("Signals", "Platform boilerplate"),
     "pii_id": QT_TRANSLATE_NOOP("Signals", "Resident ID number"),
     "pii_mobile": QT_TRANSLATE_NOOP("Signals", "Mobile number"),
+    "pii_bank_card": QT_TRANSLATE_NOOP("Signals", "Bank card number"),
+    "pii_email": QT_TRANSLATE_NOOP("Signals", "E-mail address"),
+    "pii_passport": QT_TRANSLATE_NOOP("Signals", "Passport number"),
     "llm_unverified": QT_TRANSLATE_NOOP("Signals", "LLM answer, not human-verified"),
+    "traditional": QT_TRANSLATE_NOOP("Signals", "Traditional characters"),
     NEAR_DUP: QT_TRANSLATE_NOOP("Signals", "Near duplicate"),
 }
 
@@ -50,3 +54,17 @@ def signal_description(name: str) -> str:
         return sig.description
     return QCoreApplication.translate("Signals", "Rows whose MinHash similarity to another row reaches the "
                                                  "near-duplicate threshold (Analyse > Find Near Duplicates).")
+
+
+# Benchmark contamination: the core's overlap bins (app.core.text.contamination.BIN_EDGES) on screen.
+BINS = {
+    ">= 0.9": QT_TRANSLATE_NOOP("Signals", "overlap ≥ 0.9"),
+    "0.5-0.9": QT_TRANSLATE_NOOP("Signals", "overlap 0.5–0.9"),
+    "0.2-0.5": QT_TRANSLATE_NOOP("Signals", "overlap 0.2–0.5"),
+    "< 0.2": QT_TRANSLATE_NOOP("Signals", "overlap < 0.2"),
+    "": QT_TRANSLATE_NOOP("Signals", "no shared n-gram"),  # a row the check found nothing in (null)
+}
+
+
+def bin_text(label: str) -> str:
+    return QCoreApplication.translate(CONTEXT, BINS[label]) if label in BINS else label

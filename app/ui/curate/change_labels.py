@@ -32,6 +32,8 @@ _SHAPES = (
     (rf"Revert on {_ROWS}", QT_TRANSLATE_NOOP("ChangeLabels", "Revert %n rows")),
     (rf"Revert {_ROWS} to the release", QT_TRANSLATE_NOOP("ChangeLabels", "Revert %n rows to the release")),
     (rf"Revert {_ROWS} to version (?P<v>\d+)", QT_TRANSLATE_NOOP("ChangeLabels", "Revert %n rows to version %v")),
+    (rf"Convert {_ROWS} to Simplified", QT_TRANSLATE_NOOP("ChangeLabels", "Convert %n rows to Simplified")),
+    (r"Convert to Simplified", QT_TRANSLATE_NOOP("ChangeLabels", "Convert to Simplified")),
     (r"Go back to the release", QT_TRANSLATE_NOOP("ChangeLabels", "Go back to the release")),
     (r"Go back to version (?P<v>\d+)", QT_TRANSLATE_NOOP("ChangeLabels", "Go back to version %v")),
 )

@@ -11,6 +11,7 @@ import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
+from app.core.curate.convert import ToSimplified
 from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
 from app.ui.common import dialogs
 
@@ -119,7 +120,25 @@ class CurateCommands(QObject):
         text = self.tr("Restore %1 rows (clear their accept/reject decision)?").replace("%1", f"{len(rids):,}")
         self._confirm(text, len(rids), False, lambda: self._apply(Restore(rids)))
 
+    def confirm_and_apply(self, text: str, command) -> None:
+        """A command over rows another room chose (a whole filter's flagged rows): asks
+        first, stating ``text``, then applies it like the Edit menu's bulk commands."""
+        if self._writable() and command.rids:
+            self._confirm(text, len(command.rids), True, lambda: self._apply(command))
+
     # -- edits -----------------------------------------------------------------------------------
+    def to_simplified(self, whole_filter: bool = False) -> None:
+        """Ctrl+Alt+J: the shown (or highlighted) rows' texts in Simplified characters (an
+        edit; undoable); Ctrl+Alt+Shift+J: every row of the filter, after a confirmation."""
+        if not self._writable() or not (rids := self._targets(whole_filter)[1]):
+            return
+        text = self.tr("Convert the texts of %1 rows%2 to Simplified characters?").replace("%1", f"{len(rids):,}") \
+            .replace("%2", self.tr(" (the whole current filter)") if whole_filter else "")
+        self._confirm(text, len(rids), whole_filter, lambda: self._apply(ToSimplified(rids)))
+
+    def to_simplified_filter(self) -> None:
+        self.to_simplified(whole_filter=True)
+
     def edit_text(self) -> None:
         """Ctrl+E: the detail view's texts become editable (Ctrl+Enter commits, Esc cancels)."""
         if not self._writable():

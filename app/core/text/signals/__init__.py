@@ -33,7 +33,11 @@ _MODULES = (
     "boilerplate",
     "pii_id",
     "pii_mobile",
+    "pii_bank_card",
+    "pii_email",
+    "pii_passport",
     "llm_unverified",
+    "traditional",
 )
 
 
