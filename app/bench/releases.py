@@ -65,11 +65,26 @@ def _demo_rows(root: Path) -> list[tuple[str, str]]:
             line = line.strip()
             if line.startswith("{"):
                 try:
-                    json.loads(line)
+                    obj = json.loads(line)
                 except ValueError:
                     continue  # the demo's deliberately broken lines stay out of the pool
-                rows.append((rel, line))
+                if _plain(obj):  # and its rows of odd shapes (FLAWS.md), which the bare baselines cannot read
+                    rows.append((rel, line))
     return rows
+
+
+def _plain(obj) -> bool:
+    """A row in the shape of the real release: texts as strings, labels as lists of
+    strings, human_verified a boolean."""
+    texts = ("instruction", "input", "output", "metadata", "answer_from", "copyright")
+    task = obj.get("task_type", {}) if isinstance(obj, dict) else None
+    return (isinstance(obj, dict) and all(isinstance(obj.get(k, ""), str) for k in texts)
+            and isinstance(obj.get("human_verified", False), bool) and _strings(obj.get("domain", []))
+            and isinstance(task, dict) and _strings(task.get("major", [])) and _strings(task.get("minor", [])))
+
+
+def _strings(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def resample_demo(rows: int, out: Path, *, seed: int = 0, tree: bool = False, demo: Path | None = None) -> None:

@@ -249,3 +249,13 @@ def test_the_only_option_names_every_figure():
                          check=True).stdout
     listed = set(" ".join(out.split()).split("measure only these:", 1)[1].split("(")[0].replace(",", " ").split())
     assert set(runner.FIGURES) <= listed, sorted(set(runner.FIGURES) - listed)
+
+
+def test_the_demo_resample_is_readable_by_the_bare_baselines(tmp_path):
+    """Without make_release.py the bench resamples resources/demo: the demo's rows of odd
+    shapes (FLAWS.md) stay out, or bare Polars (the baseline) cannot read the release."""
+    import polars as pl
+
+    out = tmp_path / "r.jsonl"
+    releases.resample_demo(2_000, out, seed=0)
+    assert pl.read_ndjson(out).height == 2_000
