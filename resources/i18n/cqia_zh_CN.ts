@@ -1792,6 +1792,34 @@ The project is shown as it was before that line, read-only. Keep this state and 
 </context>
 <context>
     <name>RejectDialog</name>
+    <message numerus="yes">
+        <source>Reject %n row(s): the whole filter</source>
+        <translation>
+            <numerusform>拒绝 %n 行：整个当前筛选</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject %n selected row(s)</source>
+        <translation>
+            <numerusform>拒绝选中的 %n 行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject %n row(s)</source>
+        <translation>
+            <numerusform>拒绝 %n 行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject all %n row(s) of the current filter with the reason:</source>
+        <translation>
+            <numerusform>以下列理由拒绝当前筛选的全部 %n 行：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Details (optional, free text; Enter rejects)</source>
+        <translation>详情（可选，自由填写；回车即拒绝）</translation>
+    </message>
     <message>
         <source>Reject</source>
         <translation>拒绝</translation>
@@ -1801,10 +1829,6 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>
             <numerusform>以下列理由拒绝 %n 行：</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Details (optional, free text)</source>
-        <translation>详情（可选，自由填写）</translation>
     </message>
 </context>
 <context>

@@ -21,7 +21,7 @@ from app.ui.curate.history_models import ChangesModel, VersionsModel
 from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .conftest import wait_idle
-from .test_curate import CTRL, SHIFT, dialog, press, select, settle, type_text
+from .test_curate import CTRL, SHIFT, dialog, pick_reason, press, select, settle, type_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,7 +53,7 @@ def edit_output(qtbot, win, row: int, text: str) -> int:
 def reject_current(qtbot, win, key=Qt.Key.Key_1) -> None:
     win.table.setFocus()
     press(qtbot, win.table, Qt.Key.Key_Delete, CTRL)
-    qtbot.keyClick(dialog(win).list, key)
+    pick_reason(qtbot, dialog(win), key)
 
 
 def test_round_trip_matches_a_fresh_cli_export(qtbot, cur, tmp_path):

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
+from app.core.query.describe import describe
 from app.ui.common import dialogs
 
 from .change_labels import change_text
@@ -89,7 +90,8 @@ class CurateCommands(QObject):
     def reject(self, whole_filter: bool = False) -> None:
         if not self._writable() or not (rids := self._targets(whole_filter)[1]):
             return
-        dialog = RejectDialog(len(rids), self.w)
+        dialog = RejectDialog(len(rids), self.w, scope="filter" if whole_filter else "rows",
+                              filter_text=describe(self.w.session.spec) if whole_filter else "")
 
         def chosen() -> None:
             reason = dialog.reason()
