@@ -1373,6 +1373,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <source>no changes</source>
         <translation>无更改</translation>
     </message>
+    <message>
+        <source>%1, edited</source>
+        <translation>%1，已编辑</translation>
+    </message>
 </context>
 <context>
     <name>HistoryPanel</name>

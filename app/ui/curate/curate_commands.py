@@ -216,7 +216,7 @@ class CurateCommands(QObject):
         if not self._writable():
             return
         c = self.ctl.curation
-        dialog = SaveVersionDialog(c.overlay.counts(), (c.last_version or 0) + 1, self.w)
+        dialog = SaveVersionDialog(c.overlay.tally(), (c.last_version or 0) + 1, self.w)
 
         def chosen() -> None:
             info = self.ctl.save_version(dialog.text())
