@@ -2208,6 +2208,14 @@ The project is shown as it was before that line, read-only. Keep this state and 
         </translation>
     </message>
     <message>
+        <source>building word index…</source>
+        <translation>正在建立词索引…</translation>
+    </message>
+    <message>
+        <source>searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
         <source>All fields</source>
         <translation>全部字段</translation>
     </message>
@@ -2500,6 +2508,14 @@ The project is shown as it was before that line, read-only. Keep this state and 
 </context>
 <context>
     <name>StatusBar</name>
+    <message>
+        <source>word search “%1”: building the word index (jieba)… Cancel stops it</source>
+        <translation>整词搜索“%1”：正在建立词索引（jieba）…点“取消”可停止</translation>
+    </message>
+    <message>
+        <source>word search “%1”: the word index was cancelled, no rows shown (Analyse &gt; Run Text Analysis builds it)</source>
+        <translation>整词搜索“%1”：词索引已取消，不显示任何行（“分析 &gt; 运行文本分析”可建立）</translation>
+    </message>
     <message>
         <source>%1 of %2 rows</source>
         <translation>%1 / %2 行</translation>

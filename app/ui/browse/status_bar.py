@@ -28,6 +28,7 @@ class StatusBar(QStatusBar):
         self._spec = FilterSpec()
         self._report: LoadReport | None = None
         self._busy = False
+        self._words = None  # a word search waiting for its index: "building" or "cancelled"
         self.counts = QLabel(self)
         self.counts.setObjectName("statusCounts")
         self.counts.setTextFormat(Qt.TextFormat.PlainText)
@@ -59,7 +60,20 @@ class StatusBar(QStatusBar):
         self._shown, self._total, self._spec = shown, total, spec
         self._render_counts()
 
+    def set_words(self, state: str | None) -> None:
+        """A word search waits for the word index: "building", "cancelled", or None."""
+        self._words = state
+        self._render_counts()
+
     def _render_counts(self) -> None:
+        if self._words is not None and self._spec.search.active:
+            text = reveal(self._spec.search.text)
+            self.counts.setText(
+                self.tr("word search \u201c%1\u201d: building the word index (jieba)… Cancel stops it")
+                .replace("%1", text) if self._words == "building" else
+                self.tr("word search \u201c%1\u201d: the word index was cancelled, no rows shown "
+                        "(Analyse > Run Text Analysis builds it)").replace("%1", text))
+            return
         parts = [self.tr("%1 of %2 rows").replace("%1", f"{self._shown:,}").replace("%2", f"{self._total:,}")]
         n = self._spec.active_count() - int(self._spec.search.active)
         if n:
