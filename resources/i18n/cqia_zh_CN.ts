@@ -2539,8 +2539,24 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <source>%1 / %2 MB · file %3 of %4</source>
-        <translation>%1 / %2 MB · 文件 %3 / %4</translation>
+        <source>%1: %2 / %3 MB · file %4 of %5</source>
+        <translation>%1：%2 / %3 MB · 第 %4 / %5 个文件</translation>
+    </message>
+    <message>
+        <source>reading</source>
+        <translation>读取中</translation>
+    </message>
+    <message>
+        <source>row ids</source>
+        <translation>生成行 ID</translation>
+    </message>
+    <message>
+        <source>preparing</source>
+        <translation>准备中</translation>
+    </message>
+    <message>
+        <source>%1 · %2 s</source>
+        <translation>%1 · %2 秒</translation>
     </message>
     <message>
         <source>Load report</source>

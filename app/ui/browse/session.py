@@ -106,6 +106,9 @@ def run_load(ctx: JobContext, paths: list[str]) -> None:
             ctx.emit("progress", p)
 
     release = load_release(paths, progress=progress, cancel=ctx.stale)
+    size = sum(f.size for f in release.report.file_infos)
+    ctx.emit("progress", Progress(size, size, len(release.report.file_infos), len(release.report.file_infos), "",
+                                  phase="preparing"))
     materialise(release.frame)
     ctx.emit("loaded", release)
 
