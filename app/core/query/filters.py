@@ -297,7 +297,7 @@ def facet_list(column: str, frame_schema: Mapping[str, pl.DataType] | None) -> p
             or "status" not in frame_schema:
         return None
     status = pl.col("status")
-    both = status.is_in(["accepted", "rejected"]) & (pl.col("edited_fields").list.len() > 0)
+    both = status.is_in(pl.Series(["accepted", "rejected"], dtype=pl.String).implode()) & (pl.col("edited_fields").list.len() > 0)
     return pl.when(both).then(pl.concat_list(status, pl.lit("edited"))).otherwise(pl.concat_list(status))
 
 
