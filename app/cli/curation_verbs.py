@@ -232,7 +232,7 @@ def cmd_save(args) -> int:
         notes += [f"warning: {text}" for text in c.warnings if f"warning: {text}" not in notes]
     for text in notes:
         say(text)
-    counts = ", ".join(f"{v:,} {k}" for k, v in info.counts.items() if v) or "no changes"
+    counts = ", ".join(f"{v:,} {k}" for k, v in info.tally.items() if v) or "no changes"
     say(f"saved {info.name} in {folder}: {counts}")
     print(info.number)
     return 0

@@ -58,10 +58,38 @@
 <context>
     <name>RejectDialog</name>
     <message numerus="yes">
+        <source>Reject %n row(s): the whole filter</source>
+        <translation>
+            <numerusform>Reject %n row: the whole filter</numerusform>
+            <numerusform>Reject %n rows: the whole filter</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject %n selected row(s)</source>
+        <translation>
+            <numerusform>Reject %n selected row</numerusform>
+            <numerusform>Reject %n selected rows</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject %n row(s)</source>
+        <translation>
+            <numerusform>Reject %n row</numerusform>
+            <numerusform>Reject %n rows</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Reject %n row(s) with the reason:</source>
         <translation>
             <numerusform>Reject %n row with the reason:</numerusform>
             <numerusform>Reject %n rows with the reason:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject all %n row(s) of the current filter with the reason:</source>
+        <translation>
+            <numerusform>Reject the %n row of the current filter with the reason:</numerusform>
+            <numerusform>Reject all %n rows of the current filter with the reason:</numerusform>
         </translation>
     </message>
 </context>

@@ -1515,6 +1515,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <source>no changes</source>
         <translation>无更改</translation>
     </message>
+    <message>
+        <source>%1, edited</source>
+        <translation>%1，已编辑</translation>
+    </message>
 </context>
 <context>
     <name>HistoryPanel</name>
@@ -1934,6 +1938,34 @@ The project is shown as it was before that line, read-only. Keep this state and 
 </context>
 <context>
     <name>RejectDialog</name>
+    <message numerus="yes">
+        <source>Reject %n row(s): the whole filter</source>
+        <translation>
+            <numerusform>拒绝 %n 行：整个当前筛选</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject %n selected row(s)</source>
+        <translation>
+            <numerusform>拒绝选中的 %n 行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject %n row(s)</source>
+        <translation>
+            <numerusform>拒绝 %n 行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject all %n row(s) of the current filter with the reason:</source>
+        <translation>
+            <numerusform>以下列理由拒绝当前筛选的全部 %n 行：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Details (optional, free text; Enter rejects)</source>
+        <translation>详情（可选，自由填写；回车即拒绝）</translation>
+    </message>
     <message>
         <source>Reject</source>
         <translation>拒绝</translation>
@@ -1943,10 +1975,6 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>
             <numerusform>以下列理由拒绝 %n 行：</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Details (optional, free text)</source>
-        <translation>详情（可选，自由填写）</translation>
     </message>
 </context>
 <context>
@@ -2326,6 +2354,14 @@ The project is shown as it was before that line, read-only. Keep this state and 
         </translation>
     </message>
     <message>
+        <source>building word index…</source>
+        <translation>正在建立词索引…</translation>
+    </message>
+    <message>
+        <source>searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
         <source>All fields</source>
         <translation>全部字段</translation>
     </message>
@@ -2655,6 +2691,14 @@ The project is shown as it was before that line, read-only. Keep this state and 
 <context>
     <name>StatusBar</name>
     <message>
+        <source>word search “%1”: building the word index (jieba)… Cancel stops it</source>
+        <translation>整词搜索“%1”：正在建立词索引（jieba）…点“取消”可停止</translation>
+    </message>
+    <message>
+        <source>word search “%1”: the word index was cancelled, no rows shown (Analyse &gt; Run Text Analysis builds it)</source>
+        <translation>整词搜索“%1”：词索引已取消，不显示任何行（“分析 &gt; 运行文本分析”可建立）</translation>
+    </message>
+    <message>
         <source>%1 of %2 rows</source>
         <translation>%1 / %2 行</translation>
     </message>
@@ -2677,8 +2721,24 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <source>%1 / %2 MB · file %3 of %4</source>
-        <translation>%1 / %2 MB · 文件 %3 / %4</translation>
+        <source>%1: %2 / %3 MB · file %4 of %5</source>
+        <translation>%1：%2 / %3 MB · 第 %4 / %5 个文件</translation>
+    </message>
+    <message>
+        <source>reading</source>
+        <translation>读取中</translation>
+    </message>
+    <message>
+        <source>row ids</source>
+        <translation>生成行 ID</translation>
+    </message>
+    <message>
+        <source>preparing</source>
+        <translation>准备中</translation>
+    </message>
+    <message>
+        <source>%1 · %2 s</source>
+        <translation>%1 · %2 秒</translation>
     </message>
     <message>
         <source>Load report</source>

@@ -86,13 +86,14 @@ def test_decisions_by_curator_counts_each_authors_rows(frame):
     rids = frame["rid"].to_list()
     ov, base = Overlay(), BaseLookup(frame)
     for cmd, author in [(Accept(rids[:2]), "王"), (Reject([rids[2]], "重复"), "王"), (EditField([rids[3]], "output", "改"), "李"),
-                        (Reject([rids[0]], "错"), "李")]:  # 李 rejects a row 王 accepted: it becomes 李's
+                        (Reject([rids[0]], "错"), "李"),  # 李 rejects a row 王 accepted: it becomes 李's
+                        (EditField([rids[1]], "output", "也改"), "王")]:  # accepted, then edited: both
         ov = ov.with_states(plan_change(cmd, ov, base, author=author, now="2026-01-01T00:00:00Z").after)
     cur = ov.current_frame(frame)
     assert cur["curator"].to_list() == ["李", "王", "王", "李"]
     t = dashboard.decisions_by_curator(cur)
     assert t.columns == ["curator", "accepted", "rejected", "edited", "total"]
-    assert t.rows() == [("李", 0, 1, 1, 2), ("王", 1, 1, 0, 2)]
+    assert t.rows() == [("李", 0, 1, 1, 2), ("王", 1, 1, 1, 2)]  # edited = the text changed (issue 25.11)
     assert dashboard.all_tables(cur)["decisions_by_curator"].equals(t)
     assert "decisions_by_curator" not in dashboard.all_tables(frame)
     untouched = Overlay().current_frame(frame)

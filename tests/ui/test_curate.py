@@ -73,6 +73,12 @@ def select(qtbot, win, row: int) -> int:
     return rid_of_row(win, row)
 
 
+def pick_reason(qtbot, reasons, key) -> None:
+    """In the reject dialog: a digit picks the reason (and moves to the details), Enter rejects."""
+    qtbot.keyClick(reasons.list, key)
+    qtbot.keyClick(reasons.detail, Qt.Key.Key_Return)
+
+
 def dialog(win):
     d = win.commands.dialog
     assert d is not None and d.isVisible()
@@ -138,7 +144,7 @@ def test_reject_with_a_reason_key_then_restore(qtbot, cur):
     rid = select(qtbot, cur, 0)
     press(qtbot, cur.table, Qt.Key.Key_Delete, CTRL)
     reasons = dialog(cur)
-    qtbot.keyClick(reasons.list, Qt.Key.Key_2)  # 2 = 低质量
+    pick_reason(qtbot, reasons, Qt.Key.Key_2)  # 2 = 低质量
     state = cur.curation.curation.overlay[rid]
     assert (state.decision, state.reason) == ("rejected", "低质量")
     assert cur.registry["edit.undo"].text() == "&Undo Reject 1 row: 低质量"
@@ -149,6 +155,45 @@ def test_reject_with_a_reason_key_then_restore(qtbot, cur):
     assert cur.isActiveWindow() and cur.table.hasFocus()  # the keyboard flow goes on in the table
     press(qtbot, cur.table, Qt.Key.Key_R, CTRL | ALT)
     assert cur.curation.curation.overlay.get(rid).is_empty
+
+
+def test_a_reason_digit_then_details_both_land(qtbot, cur):
+    """Issue 25.2: the digit picks the reason and moves to the details; nothing is
+    committed until Enter, so what is typed for the reason is kept with it."""
+    rid = select(qtbot, cur, 3)
+    press(qtbot, cur.table, Qt.Key.Key_Delete, CTRL)
+    reasons = dialog(cur)
+    qtbot.keyClick(reasons.list, Qt.Key.Key_3)  # 3 = 事实错误
+    assert cur.curation.curation.overlay.get(rid).is_empty  # not yet
+    assert reasons.isVisible() and reasons.focusWidget() is reasons.detail  # the dialog's keyboard is in the details
+    type_text(reasons.focusWidget(), "日期不对 2")  # a digit in the details is text, not a reason
+    assert reasons.list.currentRow() == 2
+    qtbot.keyClick(reasons.focusWidget(), Qt.Key.Key_Return)
+    state = cur.curation.curation.overlay[rid]
+    assert (state.decision, state.reason) == ("rejected", "事实错误：日期不对 2")
+
+
+def test_bulk_reject_dialog_names_the_count_and_the_filter_in_its_title(qtbot, cur):
+    select(qtbot, cur, 0)
+    press(qtbot, cur.table, Qt.Key.Key_Delete, CTRL)
+    one = dialog(cur)
+    assert one.windowTitle() == "Reject 1 row"
+    qtbot.keyClick(one, Qt.Key.Key_Escape)
+    cur.session.set_spec(FilterSpec().toggle_include("source", "zhihu"))
+    settle(qtbot, cur)
+    cur.table.setFocus()
+    press(qtbot, cur.table, Qt.Key.Key_X, CTRL | ALT)
+    bulk = dialog(cur)
+    assert bulk.windowTitle().startswith("Reject 25 rows: the whole filter")
+    assert "source: zhihu" in bulk.windowTitle() and "source: zhihu" in bulk.heading.text()
+    assert bulk.objectName() == "rejectDialog" and bulk.property("bulk") is True
+    qtbot.keyClick(bulk, Qt.Key.Key_Escape)
+    select(qtbot, cur, 0)
+    press(qtbot, cur.table, Qt.Key.Key_Down, SHIFT)
+    press(qtbot, cur.table, Qt.Key.Key_Delete, CTRL)
+    assert dialog(cur).windowTitle() == "Reject 2 selected rows"
+    qtbot.keyClick(dialog(cur), Qt.Key.Key_Escape)
+    assert len(cur.curation.curation.overlay) == 0
 
 
 def test_reject_with_free_text(qtbot, cur):
@@ -167,7 +212,7 @@ def test_bulk_reject_over_the_filter_confirms_the_count_and_undoes_as_one(qtbot,
     assert cur.model.rowCount() == 25
     cur.table.setFocus()
     press(qtbot, cur.table, Qt.Key.Key_X, CTRL | ALT)
-    qtbot.keyClick(dialog(cur).list, Qt.Key.Key_1)  # 重复
+    pick_reason(qtbot, dialog(cur), Qt.Key.Key_1)  # 重复
     box = dialog(cur)
     assert isinstance(box, QMessageBox) and "25" in box.text() and "重复" in box.text()
     assert len(cur.curation.curation.overlay) == 0  # nothing before the confirmation
@@ -216,7 +261,7 @@ def test_a_journal_write_failure_shows_an_error_and_changes_nothing(qtbot, cur, 
 
     monkeypatch.setattr(c.journal, "append", full)
     press(qtbot, cur.table, Qt.Key.Key_Delete, CTRL)
-    qtbot.keyClick(dialog(cur).list, Qt.Key.Key_1)
+    pick_reason(qtbot, dialog(cur), Qt.Key.Key_1)
     assert c.overlay.get(rid).is_empty and not c.can_undo
     box = cur.curate_ui.error_box
     assert box is not None and box.isVisible() and "the disk is full" in box.text()
@@ -224,7 +269,7 @@ def test_a_journal_write_failure_shows_an_error_and_changes_nothing(qtbot, cur, 
     qtbot.keyClick(box, Qt.Key.Key_Return)
     monkeypatch.undo()
     press(qtbot, cur.table, Qt.Key.Key_Delete, CTRL)
-    qtbot.keyClick(dialog(cur).list, Qt.Key.Key_1)
+    pick_reason(qtbot, dialog(cur), Qt.Key.Key_1)
     assert c.overlay[rid].decision == "rejected"  # the next try works
 
 
@@ -253,7 +298,7 @@ def test_a_big_bulk_action_runs_in_the_background(qtbot, cur, monkeypatch):
     c = cur.curation.curation
     cur.table.setFocus()
     press(qtbot, cur.table, Qt.Key.Key_X, CTRL | ALT)
-    qtbot.keyClick(dialog(cur).list, Qt.Key.Key_3)
+    pick_reason(qtbot, dialog(cur), Qt.Key.Key_3)
     with qtbot.waitSignal(cur.curation.changed, timeout=20000) as blocker:
         qtbot.keyClick(dialog(cur), Qt.Key.Key_Return)
     assert blocker.args[0].label == "Reject 60 rows: 事实错误"
@@ -268,7 +313,7 @@ def test_undo_titles_in_chinese(qtbot, cur):
 
     select(qtbot, cur, 0)
     press(qtbot, cur.table, Qt.Key.Key_Delete, CTRL)
-    qtbot.keyClick(dialog(cur).list, Qt.Key.Key_1)
+    pick_reason(qtbot, dialog(cur), Qt.Key.Key_1)
     i18n.install_language("zh_CN")
     try:
         qtbot.waitUntil(lambda: cur.registry["edit.undo"].text().startswith("撤销"))  # LanguageChange is posted

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QLabel
 
 from app.core.curate.edits import EditField
 from app.core.export.exporter import export_release
@@ -21,7 +22,7 @@ from app.ui.curate.history_models import ChangesModel, VersionsModel
 from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .conftest import wait_idle
-from .test_curate import CTRL, SHIFT, dialog, press, select, settle, type_text
+from .test_curate import CTRL, SHIFT, dialog, pick_reason, press, select, settle, type_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,7 +54,7 @@ def edit_output(qtbot, win, row: int, text: str) -> int:
 def reject_current(qtbot, win, key=Qt.Key.Key_1) -> None:
     win.table.setFocus()
     press(qtbot, win.table, Qt.Key.Key_Delete, CTRL)
-    qtbot.keyClick(dialog(win).list, key)
+    pick_reason(qtbot, dialog(win), key)
 
 
 def test_round_trip_matches_a_fresh_cli_export(qtbot, cur, tmp_path):
@@ -271,3 +272,38 @@ def test_rows_model_with_curation_marks_passes_the_model_tester(qtmodeltester, c
     settle(qtbot, cur)
     cur.model.editable = True
     qtmodeltester.check(cur.model, force_py=True)
+
+
+def test_edited_means_the_text_changed_in_the_save_dialog_the_facet_and_the_history(qtbot, cur):
+    """Issue 25.11: 4 rows with edited text, 2 of them then accepted: the save dialog, the
+    status facet and the history all say 4 edited; the history shows the decision change
+    as decisions (old and new whole), not a character diff of the status word."""
+    for row in range(4):
+        edit_output(qtbot, cur, row, f"改写 {row}")
+    for row in (2, 3):
+        select(qtbot, cur, row)
+        press(qtbot, cur.table, Qt.Key.Key_A, CTRL | SHIFT)
+    settle(qtbot, cur)
+    assert cur.session.facets.counts["status"].as_dict()["edited"] == 4
+    cur.table.setFocus()
+    press(qtbot, cur.table, Qt.Key.Key_S, CTRL)
+    box = dialog(cur)
+    assert "4 edited · 2 accepted · 0 rejected" in " ".join(w.text() for w in box.findChildren(QLabel))
+    type_text(box.message, "v1")
+    qtbot.keyClick(box.message, Qt.Key.Key_Return)
+    settle(qtbot, cur)
+    press(qtbot, cur.table, Qt.Key.Key_H, CTRL)
+    panel = cur.curate_ui.history
+    assert panel.versions.data(panel.versions.index(0, 4)) == "4 edited · 2 accepted"
+    qtbot.waitUntil(lambda: panel.changes.rowCount() == 4)
+    row = next(i for i in range(4) if panel.changes.item(i).new["op"] == "accept")
+    assert panel.changes.data(panel.changes.index(row, 2)) == "accepted, edited"
+    panel.change_view.selectRow(row)
+    panel.field.setCurrentIndex(panel.field.findData("__decision__"))
+    assert (panel.old_view.toPlainText(), panel.new_view.toPlainText()) == ("untouched", "accepted, edited")
+    cursor = QTextCursor(panel.new_view.document())
+    cursor.setPosition(2)  # inside "accepted": the whole new decision is marked, not letters of it
+    assert cursor.charFormat().background().color().alpha() > 0
+    cursor = QTextCursor(panel.old_view.document())
+    cursor.setPosition(2)
+    assert cursor.charFormat().background().color().alpha() > 0

@@ -13,7 +13,7 @@ from app.core.query.filters import FilterSpec, SearchSpec, SortSpec
 from app.core.load.schema import rid_from_hex
 from app.ui.browse.rows_model import COLUMN_INDEX
 
-from .test_curate import CTRL, SHIFT, cur, dialog, journal_lines, press, select, settle  # noqa: F401
+from .test_curate import CTRL, SHIFT, cur, dialog, journal_lines, pick_reason, press, select, settle  # noqa: F401
 
 NONE = Qt.KeyboardModifier.NoModifier
 
@@ -54,7 +54,7 @@ def reject_shown(qtbot, win) -> int:
     press(qtbot, win.table, Qt.Key.Key_Delete, CTRL)
     reasons = dialog(win)
     assert "1 row" in reasons.heading.text()
-    qtbot.keyClick(reasons.list, Qt.Key.Key_1)
+    pick_reason(qtbot, reasons, Qt.Key.Key_1)
     lines = journal_lines(win)
     assert len(lines) == before + 1 and lines[-1]["op"] == "apply"
     assert journaled_rids(lines[-1]) == {rid}
@@ -137,7 +137,7 @@ def test_ctrl_click_builds_a_selection_the_reject_states_and_acts_on(qtbot, at5)
     press(qtbot, win.table, Qt.Key.Key_Delete, CTRL)
     reasons = dialog(win)
     assert "2 rows" in reasons.heading.text()
-    qtbot.keyClick(reasons.list, Qt.Key.Key_1)
+    pick_reason(qtbot, reasons, Qt.Key.Key_1)
     box = dialog(win)
     assert isinstance(box, QMessageBox) and "Reject 2 rows" in box.text()  # the count, before anything changes
     assert len(win.curation.curation.overlay) == 0

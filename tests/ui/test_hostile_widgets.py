@@ -122,11 +122,17 @@ def assert_plain_labels(widget, data_labels=None) -> None:
 
 
 def assert_plain_item_view(view) -> None:
-    """The default delegate (which draws DisplayRole as plain text), none per column or row."""
+    """The default delegate (which draws DisplayRole as plain text), none per column or row
+    but the table's match marker, which lets that same delegate draw the text and only
+    lays translucent marks over it (it renders no text of its own)."""
+    from app.ui.browse.match_delegate import MatchDelegate
+
     assert type(view.itemDelegate()) is QStyledItemDelegate
     model = view.model()
     for c in range(model.columnCount()):
-        assert view.itemDelegateForColumn(c) is None
+        delegate = view.itemDelegateForColumn(c)
+        assert delegate is None or (type(delegate) is MatchDelegate
+                                    and MatchDelegate.displayText is QStyledItemDelegate.displayText)
     for r in range(model.rowCount()):
         assert view.itemDelegateForRow(r) is None
 

@@ -18,6 +18,7 @@ from app.core.load.schema import LENGTH_COLUMNS, LIST_FIELDS, TEXT_FIELDS, rid_f
 EDITABLE_FIELDS = TEXT_FIELDS + LIST_FIELDS
 STATUSES = ("untouched", "edited", "accepted", "rejected")
 DECISIONS = ("accepted", "rejected")
+TALLY = ("edited",) + DECISIONS  # Overlay.tally's keys: "edited" is independent of the decision
 CURATION_COLUMNS = ("status", "reason", "edited_fields", "curator")
 _EMPTY_FIELDS: Mapping[str, Any] = MappingProxyType({})
 
@@ -42,6 +43,12 @@ class RowState:
         if self.decision:
             return self.decision
         return "edited" if self.fields else "untouched"
+
+    @property
+    def edited(self) -> bool:
+        """The one meaning of "edited": a text or label of the row changed, whatever was
+        decided about it after (an edited then accepted row is edited and accepted)."""
+        return bool(self.fields)
 
     @property
     def is_empty(self) -> bool:
@@ -162,6 +169,16 @@ class Overlay(Mapping[int, RowState]):
             out[state.status] += 1
         return out
 
+    def tally(self) -> dict[str, int]:
+        """Rows edited (RowState.edited), accepted and rejected; a row edited then decided
+        counts in both (what the save dialog and the history say)."""
+        out = dict.fromkeys(TALLY, 0)
+        for state in self._rows.values():
+            out["edited"] += state.edited
+            if state.decision:
+                out[state.decision] += 1
+        return out
+
     def to_json(self) -> dict[str, dict]:
         return {rid_hex(r): s.to_json() for r, s in self._rows.items()}
 
@@ -228,10 +245,14 @@ class Overlay(Mapping[int, RowState]):
 
 
 def status_counts(current: pl.DataFrame) -> dict[str, int]:
-    """Rows per curation status (untouched, edited, accepted, rejected) of a current frame
-    (Curation.current_frame: the release's rows, so changes to rows it lacks are not counted)."""
+    """Rows untouched, edited, accepted and rejected of a current frame
+    (Curation.current_frame: the release's rows, so changes to rows it lacks are not
+    counted). Edited is RowState.edited (the text changed, whatever was decided after),
+    so an edited then decided row counts under both."""
     counts = dict(current.group_by("status").len().iter_rows())
-    return {s: int(counts.get(s, 0)) for s in STATUSES}
+    out = {s: int(counts.get(s, 0)) for s in STATUSES}
+    out["edited"] = int((current.get_column("edited_fields").list.len() > 0).sum())
+    return out
 
 
 def _scatter_list(column: pl.Series, idx: pl.Series, values: pl.Series) -> pl.Series:

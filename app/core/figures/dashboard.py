@@ -158,17 +158,21 @@ CURATOR_STATUSES = ("accepted", "rejected", "edited")
 
 def decisions_by_curator(frame: pl.DataFrame) -> pl.DataFrame | None:
     """curator, accepted, rejected, edited, total over the rows someone curated (None
-    without a ``curator`` column). A row counts once, by its status (edited = edited but
-    not yet decided), for whoever changed it last; busiest curator first."""
+    without a ``curator`` column), for whoever changed each row last; busiest curator
+    first. Edited is the text changed, whatever was decided after (an edited then
+    accepted row counts under both); total counts each row once."""
     if "curator" not in frame.columns or "status" not in frame.columns:
         return None
     status = pl.col("status").cast(pl.String)
+    edited = (pl.col("edited_fields").list.len() > 0) if "edited_fields" in frame.columns else status == "edited"
     counts = (
         frame.lazy()
-        .select(pl.col("curator").cast(pl.String).fill_null(NONE_LABEL), status)
+        .select(pl.col("curator").cast(pl.String).fill_null(NONE_LABEL), status, edited.alias("__edited__"))
         .filter(status.is_in(CURATOR_STATUSES))
         .group_by("curator")
-        .agg(*[(status == s).sum().cast(pl.UInt32).alias(s) for s in CURATOR_STATUSES], pl.len().cast(pl.UInt32).alias("total"))
+        .agg((status == "accepted").sum().cast(pl.UInt32).alias("accepted"),
+             (status == "rejected").sum().cast(pl.UInt32).alias("rejected"),
+             pl.col("__edited__").sum().cast(pl.UInt32).alias("edited"), pl.len().cast(pl.UInt32).alias("total"))
         .sort(["total", "curator"], descending=[True, False])
     )
     return counts.collect()

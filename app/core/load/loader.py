@@ -46,6 +46,10 @@ class Progress:
     files_done: int
     files_total: int
     current_file: str = ""
+    # What the loader is doing: "reading" the files (lines parsed and hashed, checked),
+    # then "row ids" (ids from the line hashes, the frame put together): the status bar
+    # names it beside the elapsed time, so a step that reports nothing never looks hung.
+    phase: str = "reading"
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ def load_release(
             offsets.append(part[3])
         done += sizes[i]
     if progress:
-        progress(Progress(total, total, len(files), len(files), ""))
+        progress(Progress(total, total, len(files), len(files), "", phase="row ids"))
     if not frames or sum(f.height for f in frames) == 0:
         raise ReleaseError(f"no readable row under {root}{_why_no_row(report)}")
     body = pl.concat(frames, how="vertical", rechunk=False)

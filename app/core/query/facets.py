@@ -45,8 +45,11 @@ def _has_inner_duplicates(frame: pl.DataFrame, column: str) -> bool:
     return inner_duplicates(frame, (column,))[column]
 
 
-def _count_query(lf: pl.LazyFrame, column: str, frame: pl.DataFrame) -> pl.LazyFrame:
-    """value -> number of rows holding it, for the rows of ``lf``."""
+def _count_query(lf: pl.LazyFrame, column: str, frame: pl.DataFrame, made: bool = False) -> pl.LazyFrame:
+    """value -> number of rows holding it, for the rows of ``lf`` (``made``: the column
+    of ``lf`` is already the facet's list, filters.facet_list, without repeats)."""
+    if made:
+        return lf.select(column).explode(column).drop_nulls().group_by(column).agg(pl.len().alias(COUNT))
     if filters.is_list_column(column, frame.schema):
         # A row counts once per distinct value; list.unique is only paid for when needed.
         col = pl.col(column).list.unique() if _has_inner_duplicates(frame, column) else pl.col(column)
@@ -102,7 +105,8 @@ def all_facet_counts(frame: pl.DataFrame, spec: FilterSpec, columns: Iterable[st
     lf = work.lazy()
     if masks:  # evaluated eagerly, once, rather than trusting each plan to share them
         lf = lf.with_columns(**{names[k]: e for k, e in preds.items()}).with_columns(**masks)
-    lf = lf.select(*dict.fromkeys(columns), *masks).collect().lazy()
+    made = {c: e for c in columns if (e := filters.facet_list(c, frame.schema)) is not None}
+    lf = lf.select(*(made[c].alias(c) if c in made else c for c in dict.fromkeys(columns)), *masks).collect().lazy()
     # Counts over the whole frame never change for a frame: memoise them (first load,
     # "clear all", and the clicked facet itself when it is the only condition).
     results: dict[str, pl.DataFrame] = {}
@@ -113,7 +117,8 @@ def all_facet_counts(frame: pl.DataFrame, spec: FilterSpec, columns: Iterable[st
                 results[c] = value
     todo = [c for c in dict.fromkeys(columns) if c not in results]
     inner_duplicates(frame, todo)  # before the plans: they ask each column, one at a time
-    plans = [_count_query(lf if mask_of[c] is None else lf.filter(pl.col(mask_of[c])), c, frame) for c in todo]
+    plans = [_count_query(lf if mask_of[c] is None else lf.filter(pl.col(mask_of[c])), c, frame, c in made)
+             for c in todo]
     for c, counts in zip(todo, pl.collect_all(plans)):
         results[c] = counts
         if mask_of[c] is None:

@@ -288,11 +288,27 @@ def facet_key(column: str, frame_schema: Mapping[str, pl.DataType] | None = None
     return pl.col(column).cast(pl.String).fill_null("null")
 
 
+def facet_list(column: str, frame_schema: Mapping[str, pl.DataType] | None) -> pl.Expr | None:
+    """A facet whose values are a list made from other columns, or None. The curation
+    status: a row edited and then decided is both "edited" and its decision ("edited"
+    means the text changed, whatever was decided after), so it is counted under both
+    and found by either."""
+    if column != "status" or frame_schema is None or "edited_fields" not in frame_schema \
+            or "status" not in frame_schema:
+        return None
+    status = pl.col("status")
+    both = status.is_in(pl.Series(["accepted", "rejected"], dtype=pl.String).implode()) & (pl.col("edited_fields").list.len() > 0)
+    return pl.when(both).then(pl.concat_list(status, pl.lit("edited"))).otherwise(pl.concat_list(status))
+
+
 def _facet_predicate(column: str, sel: FacetSel, frame_schema: Mapping[str, pl.DataType] | None) -> pl.Expr:
     parts = []
-    if is_list_column(column, frame_schema):
+    made = facet_list(column, frame_schema)
+    if made is not None or is_list_column(column, frame_schema):
+        values_expr = made if made is not None else pl.col(column)
+
         def any_in(values: tuple[str, ...]) -> pl.Expr:
-            return pl.col(column).list.eval(pl.element().is_in(pl.lit(pl.Series(values, dtype=pl.String)).implode())).list.any().fill_null(False)
+            return values_expr.list.eval(pl.element().is_in(pl.lit(pl.Series(values, dtype=pl.String)).implode())).list.any().fill_null(False)
         if sel.include:
             parts.append(any_in(sel.include))
         if sel.exclude:

@@ -58,6 +58,18 @@ class VersionInfo:
     counts: Mapping[str, int]
     rows: int
     base: Mapping[str, Any] = field(compare=False, repr=False)
+    # Rows whose text or labels differ from the release (RowState.edited), whatever was
+    # decided about them; None for versions saved before it was recorded.
+    edited: int | None = None
+
+    @property
+    def tally(self) -> dict[str, int]:
+        """Rows edited (text changed, whatever was decided after), accepted, rejected and
+        restored in this version. A version saved before "edited" was recorded counts
+        only its rows edited and not decided."""
+        edited = self.edited if self.edited is not None else int(self.counts.get("edit", 0))
+        return {"edited": edited, "accepted": int(self.counts.get("accept", 0)),
+                "rejected": int(self.counts.get("reject", 0)), "restored": int(self.counts.get("restore", 0))}
 
     @property
     def name(self) -> str:
@@ -201,7 +213,8 @@ class VersionStore:
                 raise ValueError(f"it says it is version {number}")
             return VersionInfo(number, tuple(int(p) for p in m.get("parents") or ()), str(m.get("author") or ""),
                                str(m.get("time") or ""), str(m.get("message") or ""), dict(m.get("counts") or {}),
-                               int(m.get("rows", 0)), m.get("base") or {})
+                               int(m.get("rows", 0)), m.get("base") or {},
+                               int(m["edited"]) if m.get("edited") is not None else None)
         except KeyError as exc:
             raise VersionError(f"{self._paths(n)[1]} is damaged (no {exc} key)") from None
         except (ValueError, TypeError) as exc:
@@ -307,6 +320,7 @@ class VersionStore:
                 "message": message,
                 "counts": counts,
                 "rows": len(records),
+                "edited": sum(1 for rec in records if rec["fields"]),
                 "data": self._paths(n)[0].name,
                 "xxh3": xxhash.xxh3_64_hexdigest(data),
             }

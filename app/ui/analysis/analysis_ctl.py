@@ -168,6 +168,7 @@ class AnalysisCtl(QObject):
     clustersReady = Signal()
     columnsChanged = Signal()  # the session's frame now carries the newest analysis columns
     notice = Signal(str)
+    wordsCancelled = Signal()  # a word search waited for the index and the pass ended without one
 
     def __init__(self, session, curation, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -187,6 +188,8 @@ class AnalysisCtl(QObject):
         session.releaseChanged.connect(self._on_release)
         session.frameReplaced.connect(lambda _frame, _changed: self._on_frame())
         curation.opened.connect(self._on_project)
+        session.wordsNeeded.connect(self._on_words_needed)
+        self.lanes["tokens"].busyChanged.connect(self._on_tokens_running)
         self._install_matcher()
 
     def _timer(self, msecs: int, slot) -> QTimer:
@@ -337,6 +340,8 @@ class AnalysisCtl(QObject):
                 self.tokensReady.emit()
                 if frame is not self.session.plain_frame:
                     self._update_timer.start()  # edited while we worked
+        elif kind == "outdated" and self.session.waiting_words:
+            self._run_tokens("run")  # a word search waits: build the index now, with progress
         elif kind == "outdated":
             self.notice.emit(self.tr("The text analysis cache is out of date for %1 rows: "
                                      "run Analyse > Run Text Analysis to update it.").replace("%1", f"{payload:,}"))
@@ -366,9 +371,23 @@ class AnalysisCtl(QObject):
         self.columnsChanged.emit()
 
     def _install_matcher(self) -> None:
+        """Word search runs on the word index only: without one the session waits
+        (wordsNeeded) and we build it, rather than cutting rows on the fly in the query
+        worker for seconds while an older query's result stays on screen."""
         words = self.words
+        if words is None:
+            self.session.set_word_matcher(None)
+            return
         terms = tuple(self.terms())
         self.session.set_word_matcher(functools.partial(match_words, words=words, terms=terms))
+
+    def _on_words_needed(self, spec) -> None:
+        if spec is not None and not self.lanes["tokens"].busy:
+            self._run_tokens("run")
+
+    def _on_tokens_running(self, busy: bool) -> None:
+        if not busy and self.session.waiting_words and self.words is None:
+            self.wordsCancelled.emit()  # the pass ended without an index (cancelled or failed)
 
 
 def _same_text(a: pl.DataFrame, b: pl.DataFrame) -> bool:

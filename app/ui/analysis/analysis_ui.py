@@ -132,6 +132,7 @@ class AnalysisUi(QObject):
         c.running.connect(self._on_running)
         c.notice.connect(lambda message: window.status.showMessage(message, 10000))
         c.tokensReady.connect(self._on_tokens)
+        c.wordsCancelled.connect(lambda: window.status.set_words("cancelled"))
         c.clustersReady.connect(self._on_clusters)
         c.columnsChanged.connect(self._stats_timer.start)
         s.rowsReady.connect(lambda _p: self._stats_timer.start())

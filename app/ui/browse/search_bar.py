@@ -124,6 +124,12 @@ class SearchBar(QWidget):
             str(count), f"{count:,}", 1))
         self.count.setVisible(count is not None or self.edit.property("invalid") is True)
 
+    def set_searching(self, building: bool = False) -> None:
+        """The query in the box is running (its count is not known yet); ``building``: a
+        word search waits for the word index. Never an older query's count."""
+        self.count.setText(self.tr("building word index…") if building else self.tr("searching…"))
+        self.count.setVisible(True)
+
     # -- internals --------------------------------------------------------------------------
     def _on_fields_toggled(self, _on: bool) -> None:
         if not any(a.isChecked() for a in self.field_actions.values()):

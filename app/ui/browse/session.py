@@ -107,6 +107,9 @@ def run_load(ctx: JobContext, paths: list[str]) -> None:
             ctx.emit("progress", p)
 
     release = load_release(paths, progress=progress, cancel=ctx.stale)
+    size = sum(f.size for f in release.report.file_infos)
+    ctx.emit("progress", Progress(size, size, len(release.report.file_infos), len(release.report.file_infos), "",
+                                  phase="preparing"))
     materialise(release.frame)
     ctx.emit("loaded", release)
 
@@ -122,6 +125,9 @@ class BrowseSession(QObject):
     histogramReady = Signal(str, object, object, bool)  # column, edges, counts, log
     busyChanged = Signal(bool)
     error = Signal(str)
+    # A word search waits for the word index (the text pass): the spec that waits, or None
+    # once it can run. The rows shown meanwhile are none, never an older query's.
+    wordsNeeded = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -136,6 +142,7 @@ class BrowseSession(QObject):
         self._plain: pl.DataFrame | None = None  # the frame as given, before the extra columns
         self._extras: dict[str, pl.DataFrame] = {}  # owner -> rid + columns (see set_columns)
         self.word_matcher = None  # filters.WordMatcher for the search's word mode (the analysis installs it)
+        self.waiting_words = False  # a word search waits for the matcher (wordsNeeded)
         self.loading_paths: list[str] = []
         self._pending: set[str] = set()
         self._load = Lane("load", self)
@@ -224,10 +231,14 @@ class BrowseSession(QObject):
             self.replace_frame(self._plain)
 
     def set_word_matcher(self, matcher) -> None:
-        """The whole-word matcher the word search mode uses (filters.WordMatcher)."""
+        """The whole-word matcher the word search mode uses (filters.WordMatcher); None
+        until the word index is built: a word search then waits for it (wordsNeeded)."""
         self.word_matcher = matcher
         if self.spec.search.active and self.spec.search.mode == "word":
             self._request({"rows", "facets", "histograms"})
+
+    def _needs_words(self, spec: FilterSpec) -> bool:
+        return spec.search.active and spec.search.mode == "word" and self.word_matcher is None
 
     # -- filtering --------------------------------------------------------------------
     @property
@@ -265,6 +276,20 @@ class BrowseSession(QObject):
         self._pending |= parts
         if self.frame is None:
             return
+        if self._needs_words(self.spec):
+            # Cutting words on the fly would leave an older query's rows on screen for
+            # seconds: show none for this query and have the index built (with progress
+            # and Cancel); it runs once the matcher is installed.
+            self._query.cancel()
+            self.waiting_words = True
+            self._good_spec = self.spec
+            self.positions = np.zeros(0, dtype=np.uint32)
+            self.rowsReady.emit(self.positions)
+            self.wordsNeeded.emit(self.spec)
+            return
+        if self.waiting_words:
+            self.waiting_words = False
+            self.wordsNeeded.emit(None)
         frame, spec, pending = self.frame, self.spec, frozenset(self._pending)
         expanded, log, matcher = tuple(sorted(self.expanded)), dict(self.log_scale), self.word_matcher
         self._query.submit(lambda ctx: run_query(ctx, frame, spec, pending, expanded, log, matcher))

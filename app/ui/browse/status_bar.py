@@ -2,7 +2,9 @@
 report one click away."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+import time
+
+from PySide6.QtCore import QEvent, QTimer, Qt, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton
 
 from app.core.load.loader import Progress
@@ -28,6 +30,7 @@ class StatusBar(QStatusBar):
         self._spec = FilterSpec()
         self._report: LoadReport | None = None
         self._busy = False
+        self._words = None  # a word search waiting for its index: "building" or "cancelled"
         self.counts = QLabel(self)
         self.counts.setObjectName("statusCounts")
         self.counts.setTextFormat(Qt.TextFormat.PlainText)
@@ -45,6 +48,10 @@ class StatusBar(QStatusBar):
         self.report_button.setObjectName("reportButton")
         self.report_button.setFlat(True)
         self.report_button.clicked.connect(self.reportRequested)
+        self._load_started, self._load_text = time.monotonic(), ""
+        self._clock = QTimer(self)  # the elapsed seconds of a load
+        self._clock.setInterval(500)
+        self._clock.timeout.connect(self._render_load)
         self.addWidget(self.counts)
         self.addWidget(self.busy)
         self.addPermanentWidget(self.progress)
@@ -59,7 +66,20 @@ class StatusBar(QStatusBar):
         self._shown, self._total, self._spec = shown, total, spec
         self._render_counts()
 
+    def set_words(self, state: str | None) -> None:
+        """A word search waits for the word index: "building", "cancelled", or None."""
+        self._words = state
+        self._render_counts()
+
     def _render_counts(self) -> None:
+        if self._words is not None and self._spec.search.active:
+            text = reveal(self._spec.search.text)
+            self.counts.setText(
+                self.tr("word search \u201c%1\u201d: building the word index (jieba)… Cancel stops it")
+                .replace("%1", text) if self._words == "building" else
+                self.tr("word search \u201c%1\u201d: the word index was cancelled, no rows shown "
+                        "(Analyse > Run Text Analysis builds it)").replace("%1", text))
+            return
         parts = [self.tr("%1 of %2 rows").replace("%1", f"{self._shown:,}").replace("%2", f"{self._total:,}")]
         n = self._spec.active_count() - int(self._spec.search.active)
         if n:
@@ -76,15 +96,35 @@ class StatusBar(QStatusBar):
         self.progress.setVisible(loading)
         self.cancel.setVisible(loading)
         if loading:
+            self._load_started = time.monotonic()
+            self._load_text = self.tr("Opening %1…").replace("%1", what)
             self.progress.setValue(0)
-            self.progress.setFormat(self.tr("Opening %1…").replace("%1", what))
+            self._clock.start()
+            self._render_load()
+        else:
+            self._clock.stop()
 
     def set_progress(self, p: Progress) -> None:
         frac = p.bytes_done / p.bytes_total if p.bytes_total else 0.0
         self.progress.setValue(int(frac * 1000))
-        self.progress.setFormat(self.tr("%1 / %2 MB · file %3 of %4").replace("%1", _mb(p.bytes_done))
-                                .replace("%2", _mb(p.bytes_total)).replace("%3", str(min(p.files_done + 1, p.files_total)))
-                                .replace("%4", str(p.files_total)))
+        phase = self._phase_title(p.phase)
+        if p.phase == "reading":
+            self._load_text = self.tr("%1: %2 / %3 MB · file %4 of %5").replace("%1", phase) \
+                .replace("%2", _mb(p.bytes_done)).replace("%3", _mb(p.bytes_total)) \
+                .replace("%4", str(min(p.files_done + 1, p.files_total))).replace("%5", str(p.files_total))
+        else:
+            self._load_text = phase + "…"
+        self._render_load()
+
+    def _phase_title(self, phase: str) -> str:
+        titles = {"reading": self.tr("reading"), "row ids": self.tr("row ids"), "preparing": self.tr("preparing")}
+        return titles.get(phase, phase)
+
+    def _render_load(self) -> None:
+        """The load's text and its elapsed seconds (the clock ticks even when the loader
+        is silent, so a long step never looks hung)."""
+        seconds = int(time.monotonic() - self._load_started)
+        self.progress.setFormat(self.tr("%1 · %2 s").replace("%1", self._load_text).replace("%2", str(seconds)))
 
     def set_report(self, report: LoadReport | None) -> None:
         self._report = report

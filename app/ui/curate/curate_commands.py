@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.core.curate.convert import ToSimplified
 from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
+from app.core.query.describe import describe
 from app.ui.common import dialogs
 
 from .change_labels import change_text
@@ -90,7 +91,8 @@ class CurateCommands(QObject):
     def reject(self, whole_filter: bool = False) -> None:
         if not self._writable() or not (rids := self._targets(whole_filter)[1]):
             return
-        dialog = RejectDialog(len(rids), self.w)
+        dialog = RejectDialog(len(rids), self.w, scope="filter" if whole_filter else "rows",
+                              filter_text=describe(self.w.session.spec) if whole_filter else "")
 
         def chosen() -> None:
             reason = dialog.reason()
@@ -233,7 +235,7 @@ class CurateCommands(QObject):
         if not self._writable():
             return
         c = self.ctl.curation
-        dialog = SaveVersionDialog(c.overlay.counts(), (c.last_version or 0) + 1, self.w)
+        dialog = SaveVersionDialog(c.overlay.tally(), (c.last_version or 0) + 1, self.w)
 
         def chosen() -> None:
             info = self.ctl.save_version(dialog.text())

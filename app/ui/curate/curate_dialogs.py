@@ -45,17 +45,37 @@ def open_keeping_focus(dialog: QDialog, window: QWidget, fallback: QWidget) -> N
 
 
 class RejectDialog(QDialog):
-    """Reasons 1-9 from the preferences plus free text. A digit key picks and accepts;
-    Enter takes the highlighted reason (the first by default)."""
+    """Reasons 1-9 from the preferences plus free text. A digit key picks a reason and
+    moves to the details (nothing is committed yet: what is typed there belongs to that
+    reason); Enter takes the highlighted reason (the first by default) with the details.
+    The title says what is rejected: one row, N selected rows, or N rows of the whole
+    filter (named), so a bulk reject never looks like a single one."""
 
-    def __init__(self, count: int, parent: QWidget | None = None, reasons: list[str] | None = None) -> None:
+    def __init__(self, count: int, parent: QWidget | None = None, reasons: list[str] | None = None,
+                 scope: str = "rows", filter_text: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("rejectDialog")
-        self.setWindowTitle(self.tr("Reject"))
+        bulk = scope == "filter" or count > 1
+        self.setProperty("bulk", bulk)
+        if scope == "filter":
+            title = self.tr("Reject %n row(s): the whole filter", "", count)
+            if filter_text:
+                title += f" ({filter_text})"
+        elif count > 1:
+            title = self.tr("Reject %n selected row(s)", "", count)
+        else:
+            title = self.tr("Reject %n row(s)", "", count)
+        self.setWindowTitle(title)
         self.reasons = reasons if reasons is not None else curate_settings.reject_reasons()
         self.heading = QLabel(self)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.heading.setText(self.tr("Reject %n row(s) with the reason:", "", count))
+        self.heading.setWordWrap(True)
+        heading = self.tr("Reject %n row(s) with the reason:", "", count)
+        if scope == "filter":
+            heading = self.tr("Reject all %n row(s) of the current filter with the reason:", "", count)
+            if filter_text:
+                heading = f"{filter_text}\n{heading}"
+        self.heading.setText(heading)
         self.list = QListWidget(self)
         self.list.setObjectName("rejectReasons")
         for i, reason in enumerate(self.reasons, 1):
@@ -66,8 +86,11 @@ class RejectDialog(QDialog):
         self.list.itemActivated.connect(lambda _item: self.accept())
         self.detail = QLineEdit(self)
         self.detail.setObjectName("rejectDetail")
-        self.detail.setPlaceholderText(self.tr("Details (optional, free text)"))
+        self.detail.setPlaceholderText(self.tr("Details (optional, free text; Enter rejects)"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("Reject %n row(s)", "", count) if bulk else self.tr("Reject"))
+        ok.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -77,14 +100,14 @@ class RejectDialog(QDialog):
         lay.addWidget(buttons)
         self.list.installEventFilter(self)
         self.list.setFocus()
-        self.setMinimumWidth(360)
+        self.setMinimumWidth(420 if bulk else 360)
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.list and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
             text = event.text()
             if text.isdigit() and 1 <= int(text) <= len(self.reasons):
                 self.list.setCurrentRow(int(text) - 1)
-                self.accept()
+                self.detail.setFocus(Qt.FocusReason.ShortcutFocusReason)
                 return True
         return super().eventFilter(obj, event)
 

@@ -31,6 +31,7 @@ OPS = {
     "accept": QT_TRANSLATE_NOOP("HistoryModels", "accepted"),
     "restore": QT_TRANSLATE_NOOP("HistoryModels", "restored"),
 }
+TALLY = {"edited": "edit", "accepted": "accept", "rejected": "reject", "restored": "restore"}
 
 
 def _tr(text: str) -> str:
@@ -39,17 +40,24 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("HistoryModels", text)
 
 
-def counts_text(counts: dict) -> str:
-    parts = [f"{n:,} {_tr(OPS[op])}" for op, n in counts.items() if n and op in OPS]
+def counts_text(tally: dict) -> str:
+    """A version's rows: edited (the text changed, whatever was decided after), accepted,
+    rejected, restored (VersionInfo.tally)."""
+    parts = [f"{n:,} {_tr(OPS[TALLY[key]])}" for key, n in tally.items() if n and key in TALLY]
     return " · ".join(parts) or QCoreApplication.translate("HistoryModels", "no changes")
 
 
 def state_text(rec: dict | None) -> str:
-    """One side of a change: 'untouched', 'rejected (重复)', 'edited', ..."""
+    """One side of a change, as a decision: 'untouched', 'rejected (重复)', 'edited',
+    'accepted, edited' (a decision on a row whose text changed)."""
     if rec is None or rec.get("op") == "restore":
         return QCoreApplication.translate("Status", "untouched")
     text = _tr(OPS.get(rec["op"], rec["op"]))
-    return f"{text} ({rec['reason']})" if rec.get("reason") else text
+    if rec.get("reason"):
+        text = f"{text} ({rec['reason']})"
+    if rec["op"] != "edit" and rec.get("fields"):
+        text = QCoreApplication.translate("HistoryModels", "%1, edited").replace("%1", text)
+    return text
 
 
 def value_text(value) -> str:
@@ -116,7 +124,7 @@ class VersionsModel(_ListModel):
             return v.author
         if column == 3:
             return v.time.replace("T", " ")[:19]
-        return counts_text(v.counts)
+        return counts_text(v.tally)
 
     def row_of(self, number: int) -> int | None:
         return next((i for i, v in enumerate(self._items) if v.number == number), None)

@@ -46,6 +46,18 @@ def paint_diff(old_view: QPlainTextEdit, new_view: QPlainTextEdit, old: str, new
             pos += n
 
 
+def paint_whole(old_view: QPlainTextEdit, new_view: QPlainTextEdit, old: str, new: str) -> None:
+    """Two decisions side by side, each marked whole when they differ."""
+    for view, text, colour in ((old_view, old, DELETED), (new_view, new, INSERTED)):
+        view.setPlainText(text)
+        if old != new and text:
+            fmt = QTextCharFormat()
+            fmt.setBackground(colour)
+            cursor = QTextCursor(view.document())
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.mergeCharFormat(fmt)
+
+
 def _load_diff(ctx: JobContext, curation, number: int, parent: int, check: bool) -> None:
     diffs = curation.diff_versions(parent, number)
     result = curation.check_against_base(number) if check else None
@@ -236,8 +248,9 @@ class HistoryPanel(QWidget):
         name = self.field.currentData()
         if d is None or name is None:
             old = new = ""
-        elif name == "__decision__":
-            old, new = state_text(d.old), state_text(d.new)
+        elif name == "__decision__":  # a decision changes whole: no character diff of its word
+            paint_whole(self.old_view, self.new_view, state_text(d.old), state_text(d.new))
+            return
         else:
             old, new = value_text(d.value("old", name)), value_text(d.value("new", name))
         paint_diff(self.old_view, self.new_view, old, new)

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLay
 
 from app.ui.browse.detail_view import DetailView
 from app.ui.browse.facet_panel import FacetPanel
-from app.ui.browse.rows_model import RowsModel
+from app.ui.browse.match_delegate import MatchDelegate
+from app.ui.browse.rows_model import COLUMN_INDEX, RowsModel
 from app.ui.browse.rows_view import RowsView
 from app.ui.browse.search_bar import SearchBar
 from app.ui.browse.session import BrowseSession
@@ -44,6 +45,11 @@ class MainWindow(QMainWindow):
         self.curation = CurationCtl(self.session, self)
         self.model = RowsModel(self)
         self.table = RowsView(self.model, self)
+        self._match_delegates = []  # the text columns mark the search's matches (issue 25.1)
+        for key in ("instruction", "output"):
+            delegate = MatchDelegate(self.table)
+            self.table.setItemDelegateForColumn(COLUMN_INDEX[key], delegate)
+            self._match_delegates.append(delegate)
         self.detail = DetailView(self)
         self.search_bar = SearchBar(self)
         self.facets = FacetPanel(self)
@@ -120,6 +126,7 @@ class MainWindow(QMainWindow):
         s.rowsReady.connect(self._on_rows)
         s.facetsReady.connect(lambda result: self.facets.show_counts(result, s.spec, s.expanded))
         s.specChanged.connect(self._on_spec)
+        s.wordsNeeded.connect(self._on_words_needed)
         s.histogramReady.connect(self._on_histogram)
         s.loadProgress.connect(self.status.set_progress)
         s.loadFinished.connect(self._on_load_finished)
@@ -197,11 +204,24 @@ class MainWindow(QMainWindow):
         if not self.table.select_position(previous):
             self.table.select_row(min(row, len(positions) - 1) if same_view and row >= 0 else 0)
         self.show_detail(self.table.current_position())  # never a row the table no longer shows
-        spec = self.session.spec
+        spec = self.session.rows_spec  # what these rows answer: never name a newer or older query
+        for delegate in self._match_delegates:
+            delegate.set_search(spec.search)
+        self.table.viewport().update()
         self.status.set_counts(len(positions), self.session.total_rows, spec)
-        self.search_bar.set_match_count(len(positions) if spec.search.active else None)
+        if self.session.waiting_words:
+            self.search_bar.set_searching(building=True)
+        elif spec != self.session.spec and self.session.spec.search.active:
+            self.search_bar.set_searching()
+        else:
+            self.search_bar.set_match_count(len(positions) if spec.search.active else None)
+
+    def _on_words_needed(self, spec) -> None:
+        self.status.set_words("building" if spec is not None else None)
 
     def _on_spec(self, spec) -> None:
+        if spec.search.active and spec.search != self.session.rows_spec.search:
+            self.search_bar.set_searching()  # the older query's count must not stay
         self.facets.set_spec(spec)
         self.search_bar.set_spec(spec.search)
         self.table.set_sort(spec.sort)
