@@ -177,7 +177,7 @@ class _Walk:
             raise ArrayError(f"invalid JSON array: record {number} is nested too deeply ({self.where(i)})") from None
         except json.JSONDecodeError as exc_:
             lenient, pos = exc_, exc_.pos
-        if pos >= len(self.text.rstrip()) - 1:
+        if pos >= len(self.text.rstrip()) - 1 or "Unterminated string" in lenient.msg:
             raise ArrayError(f"truncated JSON array: it ends inside record {number} ({self.where(i)})") from None
         raise ArrayError(f"invalid JSON array: {_msg(lenient)} at {self.where(pos)} (record {number})") from None
 

@@ -90,8 +90,11 @@ def response_kind(value: Any) -> str:
 
 
 def turn_text_key(turn: Any) -> str:
-    """The text key of a response turn: sharegpt's ``value``, else openai's ``content``."""
-    return "value" if isinstance(turn, dict) and "value" in turn and "content" not in turn else "content"
+    """The text key of a response turn: sharegpt's ``value`` when it has one and no
+    ``content``, else openai's ``content`` (null values count as absent)."""
+    if isinstance(turn, dict) and turn.get("value") is not None and turn.get("content") is None:
+        return "value"
+    return "content"
 
 
 def response_way(value: Any) -> tuple[str, str | None]:

@@ -1,0 +1,79 @@
+"""How one file's records are read: the reader its format calls for (plan_for), and the
+chunk step every reader shares: Polars' fast read, the reader's checks, the standard
+library for the rows it cannot vouch for, or for the whole chunk when Polars refuses it.
+
+Readers: instread.InstructionReader (cqia, alpaca, other), convread.ConversationReader
+(sharegpt, openai, firefly, preference), and StdlibReader for a file mapped by the
+curator (``other`` with a mapping), whose fields only the mapping knows: every record is
+read by the standard library (records.py), at ~10 µs a record.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+import polars as pl
+
+from . import convread
+from .formats import Shape, file_format
+from .instread import Checked, InstructionReader
+from .reread import parse_lines, reread_rows
+from .report import LoadReport
+
+
+class StdlibReader:
+    schema = whole_schema = None
+
+    def __init__(self, fmt: str):
+        self.format = fmt
+
+
+@dataclass(frozen=True)
+class Plan:
+    format: str  # the file's format: most of its first records', or its override
+    reader: object  # InstructionReader | ConversationReader | StdlibReader
+    override: Shape | None = None
+
+
+def plan_for(sniffed: list[Mapping], override: Shape | None = None) -> Plan:
+    if override is not None:
+        fmt = override.format
+        if override.mapping:
+            return Plan(fmt, StdlibReader(fmt), override)
+        if fmt in ("cqia", "alpaca", "other"):
+            return Plan(fmt, InstructionReader(fmt, forced=True), override)
+        return Plan(fmt, convread.plan(fmt, sniffed, forced=True), override)
+    fmt = file_format(sniffed)
+    if fmt in ("cqia", "alpaca", "other"):
+        return Plan(fmt, InstructionReader(fmt), None)
+    return Plan(fmt, convread.plan(fmt, sniffed), None)
+
+
+def read_fast(source: bytes | Path, schema: pl.Schema | None) -> pl.DataFrame | None:
+    if schema is None:
+        return None
+    try:
+        return pl.read_ndjson(source, schema=schema)
+    except Exception:  # noqa: BLE001 - any refusal means: go line by line
+        return None
+
+
+def finish(plan: Plan, checked: Checked, lines) -> tuple[pl.DataFrame, dict[str, bool] | None, pl.DataFrame | None] | None:
+    """(the inner shape's columns of checked rows, what the checks learnt: repeats and
+    lengths, None when rows were re-read); None when a row to re-read is bad after all."""
+    inner = plan.reader.inner(checked.raw)
+    if not checked.redo:
+        return inner, checked.repeats, checked.lengths
+    fixed = reread_rows(inner, checked.redo, lines, plan.override)
+    return None if fixed is None else (fixed, None, None)
+
+
+def check_chunk(plan: Plan, raw: pl.DataFrame | None, piece: bytes, numbers, lines, rel: str,
+                report: LoadReport) -> tuple[pl.DataFrame, list[bool] | None]:
+    """(INNER_RAW frame, which of ``lines`` became rows; None means all of them)."""
+    checked = None if raw is None or raw.height != len(lines) else plan.reader.check(raw, piece, lines)
+    done = None if checked is None else finish(plan, checked, lines)
+    if done is None:
+        return parse_lines(numbers, lines, rel, report, plan.override)
+    return done[0], None
