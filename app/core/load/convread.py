@@ -69,110 +69,147 @@ def _parts_used(objs: list[Mapping], key: str) -> bool:
 
 
 def plan(fmt: str, sniffed: list[Mapping], forced: bool = False) -> ConversationReader:
-    """The reader of a file of format ``fmt``, for the variant its first records show."""
+    """The reader of a file of format ``fmt``, for the variant its sniffed records show:
+    a sharegpt / openai / firefly file with preference records of that base among them
+    (a DPO part in a ShareGPT file) is read in one pass, each row in its own format."""
     mine = [o for o in sniffed if isinstance(o, Mapping)]
-    if fmt != "preference":
-        return ConversationReader(fmt, forced, parts=fmt == "openai" and _parts_used(mine, "messages"))
     prefs = [o for o in mine if o.get("chosen") is not None and o.get("rejected") is not None]
-    base = Counter(map(_base_of, prefs)).most_common(1)[0][0] if prefs else "prompt"
-    kind = Counter(response_way(o["chosen"])[0] for o in prefs).most_common(1)[0][0] if prefs else "text"
-    return ConversationReader(fmt, forced, parts=base == "openai" and _parts_used(prefs, "messages"), base=base,
+    if fmt == "preference":
+        base = Counter(map(_base_of, prefs)).most_common(1)[0][0] if prefs else "prompt"
+    else:
+        base = fmt
+    mine_prefs = [o for o in prefs if _base_of(o) == base]
+    kind = Counter(response_way(o["chosen"])[0] for o in mine_prefs).most_common(1)[0][0] if mine_prefs else None
+    if fmt == "preference":
+        kind = kind or "text"
+    elif forced:
+        kind = None
+    return ConversationReader(fmt, forced, parts=base == "openai" and _parts_used(mine, "messages"), base=base,
                               response=kind)
 
 
 class ConversationReader:
+    """``base``: where the conversation is (a container format, or for preference-only
+    files alpaca / prompt / none); ``response``: how preference records hold their
+    responses (None: the file has none, its rows with a chosen/rejected pair are re-read)."""
+
     decode = staticmethod(lambda frame: (frame, []))
+    text_labels = False  # labels read as lists: Polars refuses a string
 
     def __init__(self, fmt: str, forced: bool = False, *, parts: bool = False, base: str | None = None,
                  response: str | None = None):
+        base = base or fmt
         self.format, self.forced, self.parts, self.base, self.response = fmt, forced, parts, base, response
-        shape = self.base if fmt == "preference" else fmt
-        schema = {**COMMON, **_container_schema(shape, parts)}
-        if fmt == "preference":
-            kind = {"text": _S, "turn": _RESPONSE_TURN, "turns": pl.List(_RESPONSE_TURN)}[response]
-            schema.update(chosen=kind, rejected=kind)
-            # the keys of the bases that come first: a row with one has another base
-            self.probes = [_BASE_KEYS[b] for b in BASES[:BASES.index(base)]]
-        else:
-            schema.update(chosen=_S, rejected=_S)
-            self.probes = [CONTAINERS[f][0] for f in CONTAINERS if f != fmt][:list(CONTAINERS).index(fmt)]
+        # rows without a chosen/rejected pair are plain rows of the base format
+        self.plain_ok = base in CONTAINERS and not (forced and fmt == "preference")
+        schema = {**COMMON, **_container_schema(base, parts)}
+        kind = {"text": _S, "turn": _RESPONSE_TURN, "turns": pl.List(_RESPONSE_TURN), None: _S}[response]
+        schema.update(chosen=kind, rejected=kind)
+        # the keys of the bases that come first: a row with one has another format or base
+        self.probes = [_BASE_KEYS[b] for b in BASES[:BASES.index(base)]]
         schema.update({k: _S for k in self.probes if k not in schema})
         self.schema = self.whole_schema = pl.Schema(schema)
-        self.container = _BASE_KEYS.get(shape)
+        self.container = _BASE_KEYS.get(base)
+
+    def _is_pref(self) -> pl.Expr:
+        if self.response is None:
+            return pl.lit(False)
+        if self.forced:  # an override to preference: every row is one
+            return pl.lit(True)
+        return pl.col("chosen").is_not_null() & pl.col("rejected").is_not_null()
 
     # ---- which rows the standard library reads -----------------------------------------
 
-    def _leaves(self) -> dict[str, list[pl.Expr]]:
-        """Per JSON key, List(String) expressions: every text read from that key."""
-        def one(column: str) -> pl.Expr:
-            return pl.concat_list(pl.col(column))
+    def _leaves(self) -> dict[str, list[tuple[pl.Expr, bool]]]:
+        """Per JSON key, (expression, is it a list): every text read from that key
+        (String, or List(String)). Role names need no check: a name Polars rendered
+        from a non-string is no known name, as the standard library finds it too."""
+        def one(column: str) -> tuple[pl.Expr, bool]:
+            return pl.col(column), False
 
-        out: dict[str, list[pl.Expr]] = {k: [one(k)] for k in ("system", "tools", "metadata", "answer_from",
-                                                                "copyright", "source")}
-        shape = self.base if self.format == "preference" else self.format
+        def listed(column: str, key: str) -> tuple[pl.Expr, bool]:
+            return pl.col(column).list.eval(E.struct.field(key)), True
+
+        out: dict[str, list[tuple[pl.Expr, bool]]] = {
+            k: [one(k)] for k in ("system", "tools", "metadata", "answer_from", "copyright", "source")}
+        shape = self.base
         if shape == "sharegpt":
-            out["value"] = [pl.col("conversations").list.eval(E.struct.field("value"))]
+            out["value"] = [listed("conversations", "value")]
         elif shape == "openai" and self.parts:
             parts = pl.col("messages").list.eval(E.struct.field("content").explode())
-            out["text"] = [parts.list.eval(E.struct.field("text"))]
-            out["value"] = [parts.list.eval(E.struct.field("value"))]
+            out["text"] = [(parts.list.eval(E.struct.field("text")), True)]
+            out["value"] = [(parts.list.eval(E.struct.field("value")), True)]
         elif shape == "openai":
-            out["content"] = [pl.col("messages").list.eval(E.struct.field("content"))]
+            out["content"] = [listed("messages", "content")]
         elif shape == "firefly":
-            out["human"] = [pl.col("conversation").list.eval(E.struct.field("human"))]
-            out["assistant"] = [pl.col("conversation").list.eval(E.struct.field("assistant"))]
+            out["human"] = [listed("conversation", "human")]
+            out["assistant"] = [listed("conversation", "assistant")]
         elif shape == "alpaca":
             out.update(instruction=[one("instruction")], input=[one("input")])
         elif shape == "prompt":
             out["prompt"] = [one("prompt")]
-        if self.format == "preference" and self.response == "text":
+        if self.response == "text":
             out.update(chosen=[one("chosen")], rejected=[one("rejected")])
-        elif self.format == "preference":
+        elif self.response:
             for side in ("chosen", "rejected"):
-                col = pl.col(side) if self.response == "turns" else pl.concat_list(pl.col(side))
-                for key in ("value", "content", "from", "role"):
-                    out.setdefault(key, []).append(col.list.eval(E.struct.field(key)))
+                for key in ("value", "content"):
+                    out.setdefault(key, []).append(
+                        listed(side, key) if self.response == "turns" else (pl.col(side).struct.field(key), False))
         return out
 
     def check(self, raw: pl.DataFrame, piece, lines, probe: pl.DataFrame | None = None,
               lengths: bool = False, reread: list[int] = ()) -> Checked | None:
         """``raw`` (one row per line of ``piece``), checked: the rows the stdlib must read
-        (None: a lone surrogate escape, which Polars mangles: the chunk goes line by line)."""
+        (None: a lone surrogate escape, which Polars mangles: the chunk goes line by line).
+        A text's first characters are compared first (coerced.may_be_coerced: no text
+        read); the regex sees only the rows where one may start a rendered value."""
         frame = raw if probe is None else probe
         leaves = self._leaves()
-        flags = [pl.any_horizontal([e.list.eval(suspect(E)).list.any().fill_null(False) for e in es]).alias(key)
-                 for key, es in leaves.items()]
-        nuls = [e.list.eval(E.str.contains("\x00", literal=True)).list.any().fill_null(False)
-                for es in leaves.values() for e in es]
-        got = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), *flags,
-                           pl.any_horizontal(nuls).alias("_nul"), self._redo().alias("_redo"))
+
+        def per_row(test, key):
+            return pl.any_horizontal([(e.list.eval(test(E)).list.any() if is_list else test(e)).fill_null(False)
+                                      for e, is_list in leaves[key]]).alias(key)
+
+        def nul(text: pl.Expr) -> pl.Expr:
+            return text.str.contains("\x00", literal=True)
+
+        got = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), *[per_row(_prefix, k) for k in leaves],
+                           pl.any_horizontal([per_row(nul, k) for k in leaves]).alias("_nul"), self._redo(frame).alias("_redo"))
         if got["_nul"].any() and lone_surrogate_spans(piece):
             return None
-        texts = got.filter(pl.any_horizontal(list(leaves))).select("_i", *leaves)
         redo = set(got.filter("_redo")["_i"].to_list()).union(reread)
-        if texts.height:
-            redo.update(not_all_strings(texts, lines))
-        return Checked(raw, sorted(redo), None, None)
+        at = got.filter(pl.any_horizontal(list(leaves)))["_i"]
+        if len(at):
+            used = {c for es in leaves.values() for e, _ in es for c in e.meta.root_names()}
+            texts = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), *used).gather(at).select(
+                "_i", *[per_row(suspect, k) for k in leaves])
+            redo.update(not_all_strings(texts.filter(pl.any_horizontal(list(leaves))), lines))
+        # the rows in one piece: Polars reads a file whole in ~300-row pieces, and every
+        # expression of the turns pays per piece (325 at 48,375 ShareGPT rows: twice the time)
+        return Checked(frame, sorted(redo), None, None)
 
-    def _redo(self) -> pl.Expr:
-        labels = [e.list.eval(E.is_null() | suspect(E) | E.str.contains("\x00", literal=True)).list.any().fill_null(False)
-                  for e in (pl.col("domain"), pl.col("task_type").struct.field("major"),
-                            pl.col("task_type").struct.field("minor"))]
-        cond = labels
-        if self.format == "preference":
-            if not self.forced:
-                cond += [pl.col("chosen").is_null() | pl.col("rejected").is_null()]
-                if self.container:
-                    cond.append(pl.col(self.container).is_null())
-            if self.response != "text":
-                cond.append(self._key("chosen") != self._key("rejected"))
-        elif not self.forced:
-            cond += [pl.col(self.container).is_null(), pl.col("chosen").is_not_null() & pl.col("rejected").is_not_null()]
+    def _redo(self, frame: pl.DataFrame) -> pl.Expr:
+        cond = []
+        if frame["domain"].null_count() < frame.height or frame["task_type"].null_count() < frame.height:
+            cond += [e.list.eval(E.is_null() | suspect(E) | E.str.contains("\x00", literal=True)).list.any()
+                     .fill_null(False) for e in (pl.col("domain"), pl.col("task_type").struct.field("major"),
+                                                 pl.col("task_type").struct.field("minor"))]
+        pair = pl.col("chosen").is_not_null() & pl.col("rejected").is_not_null()
         if not self.forced:
-            cond += [pl.col(k).is_not_null() for k in self.probes if k not in ("chosen", "rejected")]
-        if "messages" in self.schema and self.container == "messages":
+            cond += [pl.col(k).is_not_null() for k in self.probes]  # a row of another format or base
+            if self.container:
+                cond.append(pl.col(self.container).is_null())
+            if self.response is None:
+                cond.append(pair)  # a preference record in a file without any: its own format
+            elif not self.plain_ok:
+                cond.append(~pair)  # not a preference record: its own format
+        elif self.format == "preference":
+            cond.append(pl.col("chosen").is_null())
+        if self.response in ("turn", "turns"):
+            cond.append(self._is_pref() & (self._key("chosen") != self._key("rejected")))
+        if self.container == "messages":
             cond.append(pl.col("messages").list.eval(E.struct.field("tool_calls").is_not_null()).list.any().fill_null(False))
-        return pl.any_horizontal(cond).fill_null(False)
+        return pl.any_horizontal(cond).fill_null(False) if cond else pl.lit(False)
 
     # ---- the inner shape ----------------------------------------------------------------
 
@@ -202,11 +239,13 @@ class ConversationReader:
         return pl.concat_list(tx.turn("assistant", self._response_text("chosen"), path))
 
     def _prompt(self, frame: pl.DataFrame) -> pl.Expr | pl.Series:
-        base = self.base if self.format == "preference" else self.format
-        if base == "sharegpt":
-            return tx.keyed_turns("conversations", "conversations", "from", "value")
+        base = self.base
+        if base in ("sharegpt", "openai") and not self.parts:
+            column, role_key, text_key = CONTAINERS[base]
+            namer = tx.role_namer(frame, pl.col(column).list.eval(E.struct.field(role_key)))
+            return tx.keyed_turns(column, column, role_key, text_key, namer)
         if base == "openai":
-            return _openai_parts(frame) if self.parts else tx.keyed_turns("messages", "messages", "role", "content")
+            return _openai_parts(frame)
         if base == "firefly":
             return tx.firefly_turns()
         if base == "alpaca":
@@ -223,19 +262,39 @@ class ConversationReader:
         return pl.when(self._key("chosen") == "value").then(by_value).otherwise(by_content)
 
     def inner(self, raw: pl.DataFrame) -> pl.DataFrame:
-        prompt = self._prompt(raw)
-        frame = raw.with_columns((prompt if isinstance(prompt, pl.Series) else prompt.fill_null(tx.EMPTY)).alias("_p"))
-        preference = self.format == "preference"
-        turns = pl.concat_list(pl.col("_p"), self._response()) if preference else pl.col("_p")
-        given_input = pl.col("input").fill_null("") if preference and self.base == "alpaca" else pl.lit("")
-        done = frame.with_columns(turns.alias("turns")).with_columns(
-            tx.first_text(pl.col("turns"), "user").alias("instruction"), given_input.alias("input"),
-            (self._response_text("chosen") if preference else tx.first_text(pl.col("turns"), "assistant", last=True)
-             ).alias("output"),
-            pl.lit(self.format).alias("format"),
-            *([self._response_text("chosen").alias("chosen"), self._response_text("rejected").alias("rejected")]
-              if preference else [pl.lit("").alias("chosen"), pl.lit("").alias("rejected")]))
+        pref = self._is_pref()
+        if self.base in ("sharegpt", "openai") and not self.parts:  # the common big files: turns laid flat
+            column, role_key, text_key = CONTAINERS[self.base]
+            more = None
+            if self.response:
+                more = raw.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_r"), pref.alias("_pref"),
+                                  self._response().list.first().alias("turn")).filter("_pref")
+            frame = raw.with_columns(tx.flat_turns(raw, column, role_key, text_key, more))
+        else:
+            prompt = self._prompt(raw)
+            prompt = prompt if isinstance(prompt, pl.Series) else prompt.fill_null(tx.EMPTY)
+            frame = raw.with_columns(prompt.alias("turns"))
+            if self.response:
+                frame = frame.with_columns(pl.when(pref).then(pl.concat_list("turns", self._response()))
+                                           .otherwise(pl.col("turns")).alias("turns"))
+            frame = frame.with_columns(tx.first_text(pl.col("turns"), "user").alias("first_user"),
+                                       tx.first_text(pl.col("turns"), "assistant", last=True).alias("last_assistant"))
+        given_input = pl.col("input").fill_null("") if self.base == "alpaca" else pl.lit("")
+        if self.response:
+            sides = [pl.when(pref).then(self._response_text(side)).otherwise(pl.lit("")).alias(side)
+                     for side in ("chosen", "rejected")]
+            fmt = pl.when(pref).then(pl.lit("preference")).otherwise(pl.lit(self.base))
+        else:
+            sides, fmt = [pl.lit("").alias("chosen"), pl.lit("").alias("rejected")], pl.lit(self.base)
+        # a preference record's response is its last turn: the last assistant text is its chosen one
+        done = frame.with_columns(pl.col("first_user").alias("instruction"), given_input.alias("input"),
+                                  pl.col("last_assistant").alias("output"), fmt.alias("format"), *sides)
         return done.select(*RAW_SCHEMA.names(), "format", "turns", "system", "tools", "chosen", "rejected")
+
+
+def _prefix(text: pl.Expr) -> pl.Expr:
+    """coerced.may_be_coerced of a text: starts with -, a digit, [ or {."""
+    return (((text >= "-") & (text < ":")) | ((text >= "[") & (text < "\\")) | ((text >= "{") & (text < "|"))).fill_null(False)
 
 
 def _openai_parts(frame: pl.DataFrame) -> pl.Series:

@@ -41,6 +41,7 @@ class InstructionReader:
 
     schema = SCHEMA
     whole_schema = WHOLE_SCHEMA
+    text_labels = True  # labels read as text (labeltext): a label that is a string spelled like a list is looked for
 
     def __init__(self, fmt: str, forced: bool = False):
         self.format, self.forced = fmt, forced

@@ -351,7 +351,8 @@ def _hash_beside(plan: Plan, reader: _Beside, src: sourcefile.Source, path: Path
             at, end = _spans(buf, lines, lo, hi, line)
             starts.append(at)
             ends.append(end)
-            reread += _text_label_rows(scan, lines, rows)
+            if plan.reader.text_labels:
+                reread += _text_label_rows(scan, lines, rows)
             rawfile.forget(scan, lo, hi)
             parts.append(lines)
             rows += len(lines)

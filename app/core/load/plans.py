@@ -15,7 +15,7 @@ from typing import Mapping
 
 import polars as pl
 
-from . import convread
+from . import convread, sniff
 from .formats import Shape, file_format
 from .instread import Checked, InstructionReader
 from .reread import parse_lines, reread_rows
@@ -24,6 +24,7 @@ from .report import LoadReport
 
 class StdlibReader:
     schema = whole_schema = None
+    text_labels = False
 
     def __init__(self, fmt: str):
         self.format = fmt
@@ -59,14 +60,45 @@ def read_fast(source: bytes | Path, schema: pl.Schema | None) -> pl.DataFrame | 
         return None
 
 
-def finish(plan: Plan, checked: Checked, lines) -> tuple[pl.DataFrame, dict[str, bool] | None, pl.DataFrame | None] | None:
+# Rows of another format than their file's, when at least this many, are read by that
+# format's own fast path (a DPO part in a ShareGPT file: 9,000 of 48,375 rows took 1.9 s
+# through the standard library); fewer go to the standard library at once.
+REROUTE_MIN = 256
+
+
+def finish(plan: Plan, checked: Checked, lines, depth: int = 0
+           ) -> tuple[pl.DataFrame, dict[str, bool] | None, pl.DataFrame | None] | None:
     """(the inner shape's columns of checked rows, what the checks learnt: repeats and
     lengths, None when rows were re-read); None when a row to re-read is bad after all."""
     inner = plan.reader.inner(checked.raw)
     if not checked.redo:
         return inner, checked.repeats, checked.lengths
-    fixed = reread_rows(inner, checked.redo, lines, plan.override)
-    return None if fixed is None else (fixed, None, None)
+    fixed = _reroute(plan, checked.redo, lines, depth) if len(checked.redo) >= REROUTE_MIN else None
+    if fixed is None:
+        return (None if (done := reread_rows(inner, checked.redo, lines, plan.override)) is None
+                else (done, None, None))
+    if fixed is False:
+        return None
+    kept = inner.with_row_index("_i").filter(~pl.col("_i").is_in(pl.Series(checked.redo, dtype=pl.UInt32).implode()))
+    fixed = fixed.with_columns(pl.Series("_i", checked.redo, dtype=pl.UInt32))
+    return pl.concat([kept, fixed.select(kept.columns)]).sort("_i").drop("_i"), None, None
+
+
+def _reroute(plan: Plan, redo: list[int], lines, depth: int) -> pl.DataFrame | bool | None:
+    """The inner columns of the ``redo`` rows read by the fast path of the format most
+    of them are in; None when that is the file's own format (they were re-read for
+    their values: the standard library reads them), False when one is a bad line."""
+    if plan.override is not None or depth >= 2:
+        return None
+    sub_lines = [lines[i] for i in redo]
+    sub = plan_for(sniff.records_of(sub_lines))
+    if sub.format == plan.format or sub.reader.schema is None:
+        return None
+    piece = b"\n".join(sub_lines) + b"\n"
+    raw = read_fast(piece, sub.reader.schema)
+    checked = None if raw is None or raw.height != len(sub_lines) else sub.reader.check(raw, piece, sub_lines)
+    done = None if checked is None else finish(sub, checked, sub_lines, depth + 1)
+    return False if done is None else done[0]
 
 
 def check_chunk(plan: Plan, raw: pl.DataFrame | None, piece: bytes, numbers, lines, rel: str,

@@ -11,7 +11,9 @@ array, Parquet, or no data at all; and the records its format is told from.
   that reason. So is one that begins with anything but ``{`` or ``[``.
 
 The first records (formats.SNIFF_RECORDS, within SNIFF_BYTES unless the first line is
-longer) decide the file's format (formats.file_format).
+longer) and a few taken across the rest of the file decide the file's format
+(formats.file_format) and the variant its reader reads (a DPO part at the end of a
+ShareGPT file is then read in the same pass).
 """
 from __future__ import annotations
 
@@ -46,13 +48,36 @@ def not_records(head: bytes) -> str:
     return f"neither a JSON array nor JSON lines (it begins with {shown!r})"
 
 
-def records_of(lines) -> list[dict]:
-    """The good objects among the first SNIFF_RECORDS lines or records."""
+SPREAD = 16  # records taken across the rest of a file, besides its first ones
+_WINDOW = 64 << 10
+
+
+def records_of(lines, more: list[bytes] = ()) -> list[dict]:
+    """The good objects among the first SNIFF_RECORDS lines or records, SPREAD more
+    evenly spaced after them, and ``more`` (lines from further on in the file)."""
+    chosen = list(lines[:SNIFF_RECORDS])
+    rest = len(lines) - SNIFF_RECORDS
+    if rest > 0:
+        chosen += [lines[SNIFF_RECORDS + rest * k // SPREAD] for k in range(SPREAD) if rest * k // SPREAD < rest]
+    chosen += more
     out = []
-    for line in lines[:SNIFF_RECORDS]:
+    for line in chosen:
         obj, _ = parse_line(line)
         if obj is not None:
             out.append(obj)
+    return out
+
+
+def _spread_lines(fd: int, size: int, start: int) -> list[bytes]:
+    """A whole line or two from each of SPREAD windows across [start, size) of a file."""
+    out = []
+    for k in range(SPREAD):
+        lo = start + (size - start) * k // SPREAD
+        window = rawfile.read_at(fd, lo, min(size, lo + _WINDOW))
+        first = window.find(b"\n")
+        last = window.rfind(b"\n")
+        if 0 <= first < last:
+            out += [line for line in window[first + 1:last].split(b"\n")[:2] if line.strip()]
     return out
 
 
@@ -68,8 +93,9 @@ def sniff_lines(fd: int, size: int, name: str) -> tuple[list[dict], str | None]:
     if not whole:
         head = head[: head.rfind(b"\n") + 1]
     _, lines, _ = rawfile.split_lines(head)
+    further = _spread_lines(fd, size, end) if size - end > _WINDOW else []
     if name.lower().endswith(".jsonl"):
-        return records_of(lines), None
+        return records_of(lines, further), None
     if whole and len(lines) == 1 and parse_line(lines[0])[0] is not None:
         return [], ONE_OBJECT
     if lines and parse_line(lines[0])[1] and size <= _FIRST_LINE_MAX:
@@ -79,4 +105,4 @@ def sniff_lines(fd: int, size: int, name: str) -> tuple[list[dict], str | None]:
                 return [], ONE_OBJECT
         except ValueError:
             pass  # JSON lines with a bad first line: reported line by line
-    return records_of(lines), None
+    return records_of(lines, further), None

@@ -19,11 +19,47 @@ def index() -> pl.Expr:
     return pl.int_range(pl.len(), dtype=pl.Int64)
 
 
-def role(name: pl.Expr) -> pl.Expr:
-    """formats.role_of, inside list.eval: a known name (lower-cased) or, by position,
-    user for even turns and assistant for odd ones."""
-    alternate = pl.when(index() % 2 == 0).then(pl.lit("user")).otherwise(pl.lit("assistant"))
+def role(name: pl.Expr, at: pl.Expr | None = None) -> pl.Expr:
+    """formats.role_of, inside list.eval (or with ``at``, the turn's index): a known name
+    (lower-cased) or, by position, user for even turns and assistant for odd ones."""
+    alternate = pl.when((index() if at is None else at) % 2 == 0).then(pl.lit("user")).otherwise(pl.lit("assistant"))
     return name.str.strip_chars().str.to_lowercase().replace_strict(ROLE_NAMES, default=alternate, return_dtype=pl.String)
+
+
+def role_namer(frame: pl.DataFrame, names: pl.Expr):
+    """``role`` for the role names this frame holds (``names``: a column of them): when
+    every one is known, a lookup of the raw name (a third of role()'s time at 420,000
+    turns: no lower-cased copy, no alternation computed)."""
+    seen = frame.select(names.unique()).to_series().to_list()
+    known = {n: ROLE_NAMES.get(n.strip().lower()) for n in seen if n is not None}
+    if None in seen or not all(known.values()):
+        return role
+    return lambda name, at=None: name.replace_strict(known, default=None, return_dtype=pl.String)
+
+
+def flat_turns(frame: pl.DataFrame, column: str, role_key: str, text_key: str,
+               more: pl.DataFrame | None = None) -> pl.DataFrame:
+    """keyed_turns with the first user text and the last assistant text of every row,
+    built on the turns laid flat and gathered back once (a third of the time of
+    list.eval at 420,000 turns: each path is a view of one of a few distinct strings,
+    not formatted anew). ``more``: turns (_r, turn) to append to some rows (a
+    preference record's response). Columns: turns, first_user, last_assistant."""
+    longest = frame.select(pl.col(column).list.len().max()).item() or 0
+    paths = pl.Series([f"{column}[{i}].{text_key}" for i in range(max(longest, 1))], dtype=pl.String)
+    flat = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_r"), pl.col(column).alias("_c"),
+                        pl.int_ranges(0, pl.col(column).list.len(), dtype=pl.Int64).alias("_k")
+                        ).explode("_c", "_k", empty_as_null=True)  # every row stays, an empty one as null
+    namer = role_namer(flat, pl.col("_c").struct.field(role_key))
+    item = pl.col("_c")
+    turns = flat.select("_r", pl.when(item.is_not_null()).then(pl.struct(
+        role=namer(item.struct.field(role_key), pl.col("_k")), text=item.struct.field(text_key).fill_null(""),
+        path=pl.lit(paths).gather(pl.col("_k").fill_null(0)))).alias("turn"))
+    if more is not None and more.height:  # each after its row's turns; sorted rows group faster (no hashing)
+        turns = pl.concat([turns, more.select("_r", "turn")]).sort("_r", maintain_order=True)
+    role_, text = pl.col("turn").struct.field("role"), pl.col("turn").struct.field("text")
+    return turns.group_by("_r", maintain_order=True).agg(
+        pl.col("turn").drop_nulls().alias("turns"), text.filter(role_ == "user").first().fill_null("").alias("first_user"),
+        text.filter(role_ == "assistant").last().fill_null("").alias("last_assistant")).drop("_r")
 
 
 def turn(role_: pl.Expr | str, text: pl.Expr, path: pl.Expr | str) -> pl.Expr:
@@ -37,10 +73,10 @@ def one(role_: str, column: str, path: str) -> pl.Expr:
     return pl.concat_list(turn(role_, pl.col(column), path))
 
 
-def keyed_turns(column: str, base: str, role_key: str, text_key: str) -> pl.Expr:
+def keyed_turns(column: str, base: str, role_key: str, text_key: str, namer=None) -> pl.Expr:
     """records.container_turns: a list of {role_key, text_key} objects."""
     return pl.col(column).list.eval(
-        turn(role(E.struct.field(role_key)), E.struct.field(text_key),
+        turn((namer or role)(E.struct.field(role_key)), E.struct.field(text_key),
              pl.format(f"{base}[{{}}].{text_key}", index())).filter(E.is_not_null()))
 
 
