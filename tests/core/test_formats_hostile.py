@@ -144,3 +144,34 @@ def test_no_readable_row_names_the_arrays_reason(tmp_path):
     (tmp_path / "x.json").write_text("[1, 2")
     with pytest.raises(ReleaseError, match=r"no readable row .*x\.json: truncated JSON array"):
         load_release(tmp_path)
+
+
+def test_jsonl_export_refuses_files_that_are_not_json_lines(tmp_path):
+    """Its rows are records, not lines: a line-splicing export would corrupt an array."""
+    from app.core.export import ExportError, export_release
+
+    (tmp_path / "rel").mkdir()
+    (tmp_path / "rel" / "a.json").write_text(json.dumps([ALPACA, ALPACA | {"output": "狗"}], ensure_ascii=False, indent=2))
+    release = load_release(tmp_path / "rel")
+    with pytest.raises(ExportError, match=r"a\.json: JSONL export copies JSON lines only"):
+        export_release(release, None, tmp_path / "out.jsonl")
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_anchors_read_back_array_records_and_parquet_rows(tmp_path):
+    """A decided row's anchor hashes its raw record, read back by its byte span (a
+    pretty-printed array record spans lines) or, for Parquet, remade as canonical JSON."""
+    from app.core.anchors import anchors_for, canonical_id
+
+    records = [SHARE, ALPACA, ALPACA | {"output": "狗"}]
+    (tmp_path / "a.json").write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
+    pl.DataFrame({"instruction": ["一", "二"], "output": ["1", "2"]}).write_parquet(tmp_path / "p.parquet")
+    release = load_release(tmp_path)
+    rids = release.frame["rid"].to_list()
+    got = anchors_for(release, rids)
+    assert sorted(got) == sorted(rids)
+    want = [canonical_id(json.dumps(r, ensure_ascii=False).encode()) for r in records]
+    want += [canonical_id(json.dumps({"instruction": i, "output": o}, ensure_ascii=False).encode())
+             for i, o in (("一", "1"), ("二", "2"))]
+    assert [got[r].cid for r in rids] == want
+    assert [got[r].line for r in rids] == [1, 2, 3, 1, 2]
