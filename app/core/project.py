@@ -31,6 +31,7 @@ from pathlib import Path
 import xxhash
 
 from app.core.io.atomic import SaveError, describe_oserror, write_atomic, write_new
+from app.core.load.formatsfile import FORMATS_FILE  # the per-file formats the curator gave
 
 PROJECT_FILE = "project.json"
 LOCK_FILE = "lock"
@@ -38,7 +39,7 @@ GUARD_FILE = "lock.guard"
 SUFFIX = ".curation"
 FORMAT = "cqia-curation-project/1"
 REVIEWS_FILE = "reviews.jsonl"  # the review-session log (review_session.ReviewLog appends to it)
-SIDE_FILES = (REVIEWS_FILE,)  # the project's files besides project.json, journal and versions
+SIDE_FILES = (REVIEWS_FILE, FORMATS_FILE)  # the project's files besides project.json, journal and versions
 _OWN_NAMES = {PROJECT_FILE, LOCK_FILE, GUARD_FILE, "journal.jsonl", "versions", *SIDE_FILES}
 _OWN_PREFIXES = ("journal.set-aside-",)  # journal tails kept aside (journal.py)
 _UNREADABLE_LOCK_GRACE = 10.0  # seconds an empty lock may be "being written"
