@@ -17,6 +17,7 @@ import polars as pl
 
 from . import convread, sniff
 from .formats import Shape, file_format
+from .records import own_values, record_values
 from .instread import Checked, InstructionReader
 from .reread import parse_lines, reread_rows
 from .report import LoadReport
@@ -36,6 +37,18 @@ class Plan:
     reader: object  # InstructionReader | ConversationReader | StdlibReader
     override: Shape | None = None
 
+    def values_of(self, obj: Mapping) -> dict:
+        """A record's inner values as the fast path reads them (the standard library's
+        reading of a row Polars did not read itself): in the override's format, or in its
+        own; in a COIG-CQIA file read without the other formats' keys (instread), a record
+        with an instruction or output and none of the keys read as cqia, alpaca or other."""
+        if self.override is not None:
+            return record_values(obj, self.override.format, self.override)
+        reader = self.reader
+        if isinstance(reader, InstructionReader) and reader.restricted and reader.keeps(obj):
+            return reader.values(obj)
+        return own_values(obj)
+
 
 def plan_for(sniffed: list[Mapping], override: Shape | None = None) -> Plan:
     if override is not None:
@@ -47,7 +60,7 @@ def plan_for(sniffed: list[Mapping], override: Shape | None = None) -> Plan:
         return Plan(fmt, convread.plan(fmt, sniffed, forced=True), override)
     fmt = file_format(sniffed)
     if fmt in ("cqia", "alpaca", "other"):
-        return Plan(fmt, InstructionReader(fmt), None)
+        return Plan(fmt, InstructionReader(fmt, seen=sniffed), None)
     return Plan(fmt, convread.plan(fmt, sniffed), None)
 
 
@@ -75,7 +88,7 @@ def finish(plan: Plan, checked: Checked, lines, depth: int = 0
         return inner, checked.repeats, checked.lengths
     fixed = _reroute(plan, checked.redo, lines, depth) if len(checked.redo) >= REROUTE_MIN else None
     if fixed is None:
-        return (None if (done := reread_rows(inner, checked.redo, lines, plan.override)) is None
+        return (None if (done := reread_rows(inner, checked.redo, lines, plan.values_of)) is None
                 else (done, None, None))
     if fixed is False:
         return None
@@ -107,5 +120,5 @@ def check_chunk(plan: Plan, raw: pl.DataFrame | None, piece: bytes, numbers, lin
     checked = None if raw is None or raw.height != len(lines) else plan.reader.check(raw, piece, lines)
     done = None if checked is None else finish(plan, checked, lines)
     if done is None:
-        return parse_lines(numbers, lines, rel, report, plan.override)
+        return parse_lines(numbers, lines, rel, report, plan.values_of)
     return done[0], None
