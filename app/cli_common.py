@@ -64,10 +64,10 @@ def _shapes(path, args) -> dict:
     if getattr(args, "project", None):
         return read_shapes(Path(args.project).expanduser().absolute())
     try:
-        place = release_place(path)
-    except OSError:
-        return {}  # a missing path: the load says so
-    return read_shapes(locate_project(place).folder)
+        folder = locate_project(release_place(path)).folder
+    except (OSError, RuntimeError, ValueError):  # a missing path, a link loop, a name not UTF-8: the load says so
+        return {}
+    return read_shapes(folder)
 
 
 def _one_line(text: str) -> str:

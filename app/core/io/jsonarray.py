@@ -148,7 +148,7 @@ class _Walk:
             value, end = _STRICT.raw_decode(self.text, i)
             reason = None if isinstance(value, dict) else f"not a JSON object (a {_kind(value)})"
         except (_NotJson, json.JSONDecodeError, RecursionError) as exc:
-            end = self._lenient_end(i, number, exc)
+            end = self._lenient_end(i, number)
             reason = self._why(exc, i, end)
         start_b, end_b = self.byte(i), self.byte(end)
         bad_byte = next((b for b in self.invalid if start_b <= b < end_b), None)
@@ -164,13 +164,13 @@ class _Walk:
 
     def _why(self, exc: BaseException, i: int, end: int) -> str:
         """The reason a record the lenient decoder read is bad, at its place in the file."""
-        if isinstance(exc, RecursionError):
-            return "invalid JSON: nested too deeply"
         if isinstance(exc, _NotJson):
             return f"invalid JSON: {exc.args[0]} is not a JSON value at {self.where(i + _constant_at(self.text[i:end]))}"
         return f"invalid JSON: {_msg(exc)} at {self.where(exc.pos)}"
 
-    def _lenient_end(self, i: int, number: int, exc: BaseException) -> int:
+    def _lenient_end(self, i: int, number: int) -> int:
+        """Where a bad record ends, by a decoder that takes what the strict one refused;
+        a record even it cannot read ends the walk (ArrayError)."""
         try:
             return _LENIENT.raw_decode(self.text, i)[1]
         except RecursionError:

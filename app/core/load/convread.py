@@ -239,11 +239,8 @@ class ConversationReader:
         return pl.concat_list(tx.turn("assistant", self._response_text("chosen"), path))
 
     def _prompt(self, frame: pl.DataFrame) -> pl.Expr | pl.Series:
+        """The prompt's turns of every base but sharegpt and openai strings (inner lays those flat)."""
         base = self.base
-        if base in ("sharegpt", "openai") and not self.parts:
-            column, role_key, text_key = CONTAINERS[base]
-            namer = tx.role_namer(frame, pl.col(column).list.eval(E.struct.field(role_key)))
-            return tx.keyed_turns(column, column, role_key, text_key, namer)
         if base == "openai":
             return _openai_parts(frame)
         if base == "firefly":

@@ -39,7 +39,8 @@ def role_namer(frame: pl.DataFrame, names: pl.Expr):
 
 def flat_turns(frame: pl.DataFrame, column: str, role_key: str, text_key: str,
                more: pl.DataFrame | None = None) -> pl.DataFrame:
-    """keyed_turns with the first user text and the last assistant text of every row,
+    """records.container_turns of a list of {role_key, text_key} objects, with the first
+    user text and the last assistant text of every row,
     built on the turns laid flat and gathered back once (a third of the time of
     list.eval at 420,000 turns: each path is a view of one of a few distinct strings,
     not formatted anew). ``more``: turns (_r, turn) to append to some rows (a
@@ -71,13 +72,6 @@ def turn(role_: pl.Expr | str, text: pl.Expr, path: pl.Expr | str) -> pl.Expr:
 def one(role_: str, column: str, path: str) -> pl.Expr:
     """A list of one turn from a top-level column."""
     return pl.concat_list(turn(role_, pl.col(column), path))
-
-
-def keyed_turns(column: str, base: str, role_key: str, text_key: str, namer=None) -> pl.Expr:
-    """records.container_turns: a list of {role_key, text_key} objects."""
-    return pl.col(column).list.eval(
-        turn((namer or role)(E.struct.field(role_key)), E.struct.field(text_key),
-             pl.format(f"{base}[{{}}].{text_key}", index())).filter(E.is_not_null()))
 
 
 def firefly_turns(column: str = "conversation") -> pl.Expr:
