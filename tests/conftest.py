@@ -68,3 +68,28 @@ def write_jsonl(path: Path, lines: list[bytes | str]) -> Path:
     data = b"\n".join(l.encode() if isinstance(l, str) else l for l in lines) + b"\n"
     path.write_bytes(data)
     return path
+
+
+# ---- the reliability tests: how hard they run, and a line of what each saw (tests/reliability.py)
+
+from tests import reliability  # noqa: E402
+
+
+@pytest.fixture()
+def tally(request) -> reliability.Tally:
+    """Counts what a reliability test tried (kills sent, cases, ...), for its log line."""
+    return reliability.tally_of(request.node)
+
+
+def pytest_collection_modifyitems(config, items):
+    try:
+        default = float(config.getini("timeout") or 0)
+    except ValueError:  # pytest-timeout absent: no limits to scale
+        default = 0.0
+    reliability.scale_timeouts(items, default)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    reliability.observe(item, report)

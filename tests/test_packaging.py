@@ -114,7 +114,7 @@ def test_self_test_passes_headless_without_loading_jieba(bundle, run_env):
 
 
 def test_validates_the_demo_release_it_ships(bundle, run_env):
-    from app.core.loader import load_release
+    from app.core.load.loader import load_release
 
     demo = bundle / "_internal" / "resources" / "demo"
     assert demo.is_dir(), "resources/demo is not where app/resources.py looks in a frozen build"
@@ -256,8 +256,8 @@ def test_archive_holds_our_modules_and_the_jieba_tables(bundle):
     (pyz,) = [name for name in pkg.toc if name.endswith(".pyz")]
     modules = set(pkg.open_embedded_archive(pyz).toc)
     for name in ("jieba", "jieba.finalseg.prob_start", "jieba.finalseg.prob_trans", "jieba.finalseg.prob_emit",
-                 "jieba.posseg", "jieba.posseg.char_state_tab", "jieba.posseg.prob_emit", "app.core.text",
-                 "app.ui.launch", "app.ui.main_window", "app.ui.self_test", "app.launcher", "app.cli"):
+                 "jieba.posseg", "jieba.posseg.char_state_tab", "jieba.posseg.prob_emit", "app.core.text.wordpass",
+                 "app.ui.shell.launch", "app.ui.shell.startup", "app.ui.shell.main_window", "app.ui.shell.self_test", "app.launcher", "app.cli.main", "app.about"):
         assert name in modules, f"{name} is not in the bundle"
     for name in ("scipy", "pandas", "datasketch", "jieba.lac_small", "PySide6.QtNetwork", "PySide6.QtQml"):
         assert name not in modules, f"{name} should not be in the bundle"
@@ -266,8 +266,8 @@ def test_archive_holds_our_modules_and_the_jieba_tables(bundle):
 def test_frozen_text_pass_runs_jieba_in_worker_processes(bundle, run_env, tmp_path):
     """jieba's dictionary and the spawn-based process pool work from the bundle: a text
     pass big enough to use 2 worker processes gives the same verbs as this interpreter."""
-    from app.core.loader import load_release
-    from app.core.text import INPROCESS_CHARS
+    from app.core.load.loader import load_release
+    from app.core.text.wordpass import INPROCESS_CHARS
 
     demo = PROJECT / "resources" / "demo"
     objs = load_release(demo).frame.select("instruction", "input", "output").to_dicts()  # the good rows only

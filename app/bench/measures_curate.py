@@ -1,7 +1,7 @@
 """Figures 4 and 5 (issue 4): save a 1,000-edit version of the 500,000-row release, and
 export the 48,375-row release with no edits and with 1,000 edits.
 
-The 1,000 edits are real EditField commands (app.core.edits), applied through the
+The 1,000 edits are real EditField commands (app.core.curate.edits), applied through the
 Curation facade for the save; only the save / export itself is timed. Baselines: a bare
 json.dumps write of 1,000 diff-like lines (with fsync, as the app's atomic write has),
 and Polars' write_ndjson of the same base frame.
@@ -13,7 +13,7 @@ from .table import Row, from_result
 
 EDITS = 1_000
 EXPORT = "export JSONL"
-CURATION_MODULES = ("app.core.edits", "app.core.overlay")
+CURATION_MODULES = ("app.core.curate.edits", "app.core.curate.overlay")
 
 
 # ---- child side -----------------------------------------------------------------------
@@ -21,8 +21,8 @@ CURATION_MODULES = ("app.core.edits", "app.core.overlay")
 def edited_overlay(frame, n: int = EDITS):
     """An Overlay holding ``n`` output edits, made by ``n`` EditField commands on rows
     spread evenly through the release (not journaled: export only reads the overlay)."""
-    from app.core.edits import EditField, plan_change
-    from app.core.overlay import BaseLookup, Overlay
+    from app.core.curate.edits import EditField, plan_change
+    from app.core.curate.overlay import BaseLookup, Overlay
 
     step = max(1, frame.height // n)
     picked = frame.gather(list(range(0, frame.height, step))[:n])
@@ -40,16 +40,16 @@ def edited_overlay(frame, n: int = EDITS):
 def child_save(job) -> dict:
     """Through the session facade, as the app saves: 1,000 journaled EditField commands
     (untimed), then Curation.save_version (timed; each repeat writes the next version)."""
-    if why := missing_any("app.core.curation", *CURATION_MODULES):
+    if why := missing_any("app.core.store.curation", *CURATION_MODULES):
         return {"na": why}
     import json
     import os
 
-    from app.core.curation import Curation
-    from app.core.edits import EditField
+    from app.core.store.curation import Curation
+    from app.core.curate.edits import EditField
     from app.core.load.schema import rid_hex
 
-    from .child import best
+    from .job import best
 
     frame = job.frame
     step = max(1, frame.height // EDITS)
@@ -88,12 +88,12 @@ def child_save(job) -> dict:
 
 
 def child_export(job) -> dict:
-    if why := missing_any("app.core.export", *CURATION_MODULES):
+    if why := missing_any("app.core.export.exporter", *CURATION_MODULES):
         return {"na": why}
-    from app.core.export import export_release
-    from app.core.overlay import Overlay
+    from app.core.export.exporter import export_release
+    from app.core.curate.overlay import Overlay
 
-    from .child import best
+    from .job import best
 
     release = job.release
     out_app, out_bare = job.work / "export-app.jsonl", job.work / "export-bare.jsonl"
@@ -133,7 +133,7 @@ def _release_lines(release) -> list[bytes]:
 
 
 def missing_any(*modules: str) -> str | None:
-    from .child import missing
+    from .job import missing
 
     return missing(*modules)
 

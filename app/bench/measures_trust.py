@@ -39,14 +39,14 @@ def _decisions(frame, n: int) -> bytes:
 
 
 def child_apply(job) -> dict:
-    from .child import best, missing
+    from .job import best, missing
 
-    if why := missing("app.core.decisions"):
+    if why := missing("app.core.curate.decisions"):
         return {"na": why}
     import polars as pl
 
-    from app.core.curation import Curation
-    from app.core.decisions import read_decisions
+    from app.core.store.curation import Curation
+    from app.core.curate.decisions import read_decisions
 
     release, frame = job.release, job.frame
     data = _decisions(frame, APPLY)
@@ -99,12 +99,12 @@ def _changed_copy(job, decided: list[int]):
 
 
 def child_stale(job) -> dict:
-    from .child import best, missing
+    from .job import best, missing
 
-    if why := missing("app.core.follow"):
+    if why := missing("app.core.curate.follow"):
         return {"na": why}
-    from app.core.curation import Curation
-    from app.core.edits import Reject
+    from app.core.store.curation import Curation
+    from app.core.curate.edits import Reject
 
     frame = job.frame
     step = max(1, frame.height // STALE)

@@ -37,7 +37,7 @@ def one_error_line(result: subprocess.CompletedProcess) -> str:
 
 _HOLDER = """
 import sys
-from app.core.curation import Curation
+from app.core.store.curation import Curation
 from app.core.load.loader import load_release
 c = Curation.open(load_release(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else None, author="占用者")
 print("ready", c.project.folder, c.read_only, flush=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.core.edits import EditField, plan_change
-from app.core.overlay import BaseLookup, Overlay
+from app.core.curate.edits import EditField, plan_change
+from app.core.curate.overlay import BaseLookup, Overlay
 
 
 def make_big_tree(root: Path, files: int = 4, rows: int = 1500) -> Path:

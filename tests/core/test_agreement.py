@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from app.core.agreement import ALL, SCHEMA, agreement, cohen_kappa, format_agreement
-from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject
-from app.core.overlay import Overlay, make_state
+from app.core.team.agreement import ALL, SCHEMA, agreement, cohen_kappa, format_agreement
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept, EditField, Reject
+from app.core.curate.overlay import Overlay, make_state
 
 from .curation_support import load, make_file
 

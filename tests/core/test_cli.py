@@ -73,8 +73,8 @@ def test_version_names_the_libraries():
 
 
 def test_export_and_diff_verbs(demo_root, tmp_path):
-    from app.core.curation import Curation
-    from app.core.edits import EditField, Reject
+    from app.core.store.curation import Curation
+    from app.core.curate.edits import EditField, Reject
     from app.core.load.loader import load_release
 
     unchanged = tmp_path / "same.jsonl"

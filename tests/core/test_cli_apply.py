@@ -7,10 +7,10 @@ import os
 
 import pytest
 
-from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject, Restore, SetLabels
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
 from app.core.load.loader import load_release
-from app.core.journal import Journal
+from app.core.store.journal import Journal
 
 from .cli_support import HeldProject, isolated_env, one_error_line, run_cli
 from .curation_support import content, make_tree

@@ -9,13 +9,15 @@ import shutil
 
 import pytest
 
-from app import cli
-from app.core.curation import Curation
-from app.core.edits import EditField, Reject
+from app.cli import main as cli
+from app.core.store.curation import Curation
+from app.core.curate.edits import EditField, Reject
 from app.core.load.loader import load_release
 
 from .cli_support import isolated_env, one_error_line, run_cli
 from .curation_support import make_file
+
+pytestmark = pytest.mark.reliability("check")
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +129,8 @@ DAMAGES = {
 }
 
 
+@pytest.mark.reliability("tamper", "a damaged project: export, stats and save give one `error:` line naming the "
+                                   "file (and line), exit 2, no traceback; nothing exported")
 @pytest.mark.parametrize("damage", list(DAMAGES))
 def test_a_damaged_project_is_one_error_line_naming_the_file(damaged, tmp_path, damage):
     path, project = damaged
@@ -144,6 +148,7 @@ def test_a_damaged_project_is_one_error_line_naming_the_file(damaged, tmp_path, 
     assert reads_fail != (tmp_path / "out.jsonl").exists()
 
 
+@pytest.mark.reliability("tamper", "a damaged version manifest: one warning naming it, the state still exported")
 def test_a_damaged_version_manifest_is_a_warning_naming_it(damaged, tmp_path):
     """A version whose manifest is damaged is left out, with a warning (the journal still
     holds the current state), as the app does."""
@@ -156,9 +161,10 @@ def test_a_damaged_version_manifest_is_a_warning_naming_it(damaged, tmp_path):
     assert len(warnings) == 1 and "v0001.json is damaged (not a version manifest)" in warnings[0]
 
 
+@pytest.mark.reliability("fault", "an unreadable journal or versions folder: one line naming it")
 def test_unreadable_journal_and_versions_are_one_line(pristine, tmp_path, monkeypatch, capsys):
     """Mode 000 as a non-root user: the read raises PermissionError (simulated: root reads anyway)."""
-    from app.core import journal, versions
+    from app.core.store import journal, versions
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     path = pristine / "rel.jsonl"
@@ -188,8 +194,10 @@ def test_unreadable_journal_and_versions_are_one_line(pristine, tmp_path, monkey
     assert err.count("\n") == 1 and err.startswith("error: ") and "versions" in err and "permission denied" in err
 
 
+@pytest.mark.reliability("fault", "an unexpected error: one `error: internal error` line; the traceback only with "
+                                  "CQIA_DEBUG=1")
 def test_an_unexpected_error_is_one_line_and_a_traceback_only_when_asked(pristine, tmp_path, monkeypatch, capsys):
-    from app.core import export
+    from app.core.export import exporter as export
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.delenv("CQIA_DEBUG", raising=False)
@@ -208,6 +216,7 @@ def test_an_unexpected_error_is_one_line_and_a_traceback_only_when_asked(pristin
     assert err.rstrip("\n").splitlines()[-1] == "error: internal error: RuntimeError: boom second line (please report)"
 
 
+@pytest.mark.reliability("check", "a usage mistake: one `error:` line")
 @pytest.mark.parametrize("args", [["export"], ["export", "x.jsonl"], ["apply", "x.jsonl"], ["stats", "--nope", "x"],
                                   ["export", "x", "--out", "o", "--version", "one"], ["export", "x", "--no-project",
                                                                                        "--project", "p", "--out", "o"]])
@@ -216,6 +225,7 @@ def test_usage_errors_are_one_line_too(tmp_path, args):
     assert "cqia-curator" in line or "--help" in line
 
 
+@pytest.mark.reliability("check", "a missing or wrong path: one `error:` line")
 def test_bad_input_paths_are_one_line(tmp_path):
     rel = make_file(tmp_path / "r")
     decisions = tmp_path / "d.jsonl"

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept, EditField, Reject
 from app.core.load.loader import load_release
-from app.core.project import fallback_project_dir
+from app.core.store.project import fallback_project_dir
 
 from .cli_support import HeldProject, isolated_env, one_error_line, run_cli
 from .curation_support import make_file, make_tree, tree_digest
@@ -82,7 +82,7 @@ def test_a_project_in_the_fallback_folder_is_found(tmp_path, monkeypatch):
 def test_a_remembered_project_folder_is_found_by_app_and_command_line(tmp_path, monkeypatch):
     """A project the curator moved elsewhere (File > Move project) is remembered in a
     file the core reads, so the command line finds it as the app does."""
-    from app.core import locate
+    from app.core.store import locate
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     path = make_file(tmp_path / "rel")

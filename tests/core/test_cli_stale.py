@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept, EditField, Reject
 from app.core.load.loader import load_release
 
 from .cli_support import isolated_env, run_cli
+
+pytestmark = pytest.mark.reliability("tamper")
 
 ROWS = [
     {"instruction": "甲", "input": "", "output": "一", "score": 1E2},
@@ -47,6 +49,7 @@ def _export(tmp_path, path, *extra):
     return run_cli(tmp_path, "export", path, "--out", out, *extra, env=isolated_env(tmp_path)), out
 
 
+@pytest.mark.reliability("tamper", "the release re-serialised upstream: export applies every decision")
 def test_a_reserialised_release_exports_every_decision(curated, tmp_path):
     _write(curated, ROWS, ensure_ascii=True, separators=(",", ":"))  # the same objects, spelt otherwise
     done, out = _export(tmp_path, curated)
@@ -56,6 +59,8 @@ def test_a_reserialised_release_exports_every_decision(curated, tmp_path):
     assert [r["output"] for r in rows] == ["改过的一", "同", "同"]
 
 
+@pytest.mark.reliability("tamper", "a decided row changed upstream: export stops (exit 1) naming it, writes "
+                                   "nothing; --drop-stale leaves it out")
 def test_a_row_changed_upstream_stops_the_export_naming_it(curated, tmp_path):
     rows = [dict(r) for r in ROWS]
     rows[1]["output"] = "上游改过"
@@ -70,6 +75,8 @@ def test_a_row_changed_upstream_stops_the_export_naming_it(curated, tmp_path):
     assert [json.loads(x)["output"] for x in out.read_bytes().splitlines()] == ["改过的一", "上游改过", "同", "同"]
 
 
+@pytest.mark.reliability("tamper", "one of two identical lines deleted upstream: the decision on the other is "
+                                   "stale, export stops")
 def test_a_deleted_copy_makes_a_decision_on_the_other_stale(curated, tmp_path):
     _write(curated, ROWS[:3])  # one of the two identical lines is gone upstream
     done, out = _export(tmp_path, curated)
@@ -77,6 +84,7 @@ def test_a_deleted_copy_makes_a_decision_on_the_other_stale(curated, tmp_path):
     assert "data.jsonl:4: accept: this row's line now appears 1 time" in done.stderr
 
 
+@pytest.mark.reliability("tamper", "a decided file replaced by a Git LFS pointer: export stops naming the decision")
 def test_a_file_replaced_by_an_lfs_pointer(tmp_path):
     root = tmp_path / "rel"
     (root / "a").mkdir(parents=True)

@@ -17,20 +17,23 @@ from pathlib import Path
 import pytest
 
 from app.core.io.atomic import SaveError
-from app.core.curation import Curation, ReadOnlyError
-from app.core.edits import EditField, Reject, SetLabels
+from app.core.store.curation import Curation, ReadOnlyError
+from app.core.curate.edits import EditField, Reject, SetLabels
+
+from tests.reliability import rounds
 
 from .curation_support import content, content_digest, load, make_tree
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.reliability("fault")
 
 CHILD = textwrap.dedent("""
     import random, sys
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation
-    from app.core.edits import Accept, EditField, Reject, Restore, SetLabels, plan_change
+    from app.core.store.curation import Curation
+    from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels, plan_change
     from app.core.load.loader import load_release
-    from app.core.overlay import BaseLookup
+    from app.core.curate.overlay import BaseLookup
     from tests.core.curation_support import content_digest
 
     rel = load_release({release!r})
@@ -87,14 +90,16 @@ def _versions_whole(folder: Path) -> list[int]:
     return numbers
 
 
-def test_kill_minus_nine_loses_no_acknowledged_action(tmp_path):
+@pytest.mark.reliability("kill", "nothing acknowledged lost (replay gives the last acknowledged state or the one "
+                                 "being written); every saved version whole")
+def test_kill_minus_nine_loses_no_acknowledged_action(tmp_path, tally):
     release = make_tree(tmp_path)
     rel = load(release)
     project = tmp_path / "proj"
     rng = random.Random(4)
     expected_open = None
     acked_total = 0
-    for round_ in range(7):
+    for round_ in range(rounds(7)):
         script = CHILD.format(root=str(ROOT), release=str(release), project=str(project), seed=round_)
         child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=str(ROOT))
         try:
@@ -102,13 +107,22 @@ def test_kill_minus_nine_loses_no_acknowledged_action(tmp_path):
             assert first and first[0] == "open", first
             if expected_open is not None:
                 assert first[1] == expected_open  # the child replayed what we saw
-            time.sleep(rng.uniform(0.05, 0.6))
+            seen, acked, wanted = [], 0, rng.randint(8, 40)
+            while acked < wanted:  # a number of actions, not a time: a loaded machine only takes longer
+                line = child.stdout.readline()
+                assert line, "the child died on its own"
+                seen.append(line.split())
+                acked += seen[-1][0] == "ack"
+            time.sleep(rng.uniform(0.0, 0.1))  # then a random moment of the actions and saves that follow
         finally:
             child.send_signal(signal.SIGKILL)
             child.wait(10)
-        lines = _complete_lines(child.stdout.read())
+        lines = seen + _complete_lines(child.stdout.read())
         child.stdout.close()
+        steps = [l[0] for l in lines if l[0] in ("will", "ack", "saving", "saved")]
         acks = [i for i, l in enumerate(lines) if l[0] == "ack"]
+        tally.add(rounds=1, kills=1, kills_mid_write=bool(steps) and steps[-1] in ("will", "saving"),
+                  acknowledged=len(acks) + steps.count("saved"))
         last_ack = lines[acks[-1]][1] if acks else first[1]
         pending = [l[1] for l in lines[(acks[-1] + 1 if acks else 0):] if l[0] == "will"]
         saved = [int(l[1]) for l in lines if l[0] == "saved"]
@@ -122,7 +136,7 @@ def test_kill_minus_nine_loses_no_acknowledged_action(tmp_path):
             reopened.load_version(n)  # manifest and data agree
         reopened.close()
         expected_open = got
-    assert acked_total > 50  # the child really worked between kills
+    assert acked_total > rounds(50)  # the child really worked between kills
 
 
 # ---- a full disk and a read-only folder (a tiny tmpfs; tests run as root) ----------------
@@ -140,6 +154,8 @@ def tmpfs(tmp_path):
         subprocess.run(["umount", "-l", str(point)], capture_output=True)
 
 
+@pytest.mark.reliability("fault", "a full disk: the failed edit and save change nothing in memory or on disk; the "
+                                  "journal holds exactly the acknowledged work")
 def test_disk_full_keeps_memory_and_disk_consistent(tmp_path, tmpfs):
     rel = load(make_tree(tmp_path))
     rids = rel.frame["rid"].to_list()
@@ -163,6 +179,8 @@ def test_disk_full_keeps_memory_and_disk_consistent(tmp_path, tmpfs):
     c.close()
 
 
+@pytest.mark.reliability("fault", "a read-only disk: the project opens read-only with its state; a new one falls "
+                                  "back to the data folder")
 def test_read_only_folders(tmp_path, tmpfs, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     release = make_tree(tmpfs)
@@ -188,6 +206,8 @@ def test_read_only_folders(tmp_path, tmpfs, monkeypatch):
     c.close()
 
 
+@pytest.mark.reliability("fault", "the project folder deleted under the app: writes refused, nothing lost in memory, "
+                                  "saved elsewhere with its undo history")
 def test_project_folder_deleted_under_the_app(tmp_path):
     rel = load(make_tree(tmp_path))
     rids = rel.frame["rid"].to_list()
@@ -217,8 +237,8 @@ def test_project_folder_deleted_under_the_app(tmp_path):
 SAVER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation
-    from app.core.edits import EditField
+    from app.core.store.curation import Curation
+    from app.core.curate.edits import EditField
     from app.core.load.loader import load_release
 
     rel = load_release({release!r})
@@ -235,15 +255,16 @@ SAVER = textwrap.dedent("""
 """)
 
 
-def test_kill_minus_nine_mid_save_never_leaves_a_half_version(tmp_path):
+@pytest.mark.reliability("kill", "every version on disk whole, every acknowledged one there; the project reopens")
+def test_kill_minus_nine_mid_save_never_leaves_a_half_version(tmp_path, tally):
     """SIGKILL a few milliseconds into save_version, again and again: every version on
     disk is whole (manifest last), every acknowledged one is there, and the project reopens."""
     release = make_tree(tmp_path)
     rel = load(release)
     project = tmp_path / "proj"
     rng = random.Random(11)
-    mid_save = 0
-    for round_ in range(8):
+    mid_save, kills = 0, rounds(8)
+    for round_ in range(kills):
         script = SAVER.format(root=str(ROOT), release=str(release), project=str(project))
         child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=str(ROOT))
         try:
@@ -261,6 +282,7 @@ def test_kill_minus_nine_mid_save_never_leaves_a_half_version(tmp_path):
         saved = [int(l[1]) for l in lines if l and l[0] == "saved"]
         if len(saving) > len(saved):
             mid_save += 1
+        tally.add(rounds=1, kills=1, kills_mid_write=len(saving) > len(saved), acknowledged=len(saved))
         committed = _versions_whole(project / "versions")
         assert set(saved) <= set(committed), f"round {round_}: an acknowledged version is missing"
         leftovers = [p.name for p in (project / "versions").iterdir() if p.suffix not in (".json", ".jsonl")]
@@ -275,4 +297,4 @@ def test_kill_minus_nine_mid_save_never_leaves_a_half_version(tmp_path):
     writer = Curation.open(rel, project)  # the next writer sweeps the dead one's temp files
     assert not [p for p in (project / "versions").iterdir() if ".tmp-" in p.name]
     writer.close()
-    assert mid_save >= 3, f"only {mid_save} of 8 kills landed inside a save: the test did not test"
+    assert mid_save >= rounds(3), f"only {mid_save} of {kills} kills landed inside a save: the test did not test"

@@ -4,9 +4,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from app.core import dashboard
-from app.core.edits import Accept, EditField, Reject, plan_change
-from app.core.overlay import BaseLookup, Overlay
+from app.core.figures import dashboard
+from app.core.curate.edits import Accept, EditField, Reject, plan_change
+from app.core.curate.overlay import BaseLookup, Overlay
 
 from .analysis_support import make_frame
 

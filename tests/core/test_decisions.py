@@ -1,4 +1,4 @@
-"""The decisions file (app/core/decisions.py): parsing, resolving rows by locator or rid,
+"""The decisions file (app/core/curate/decisions.py): parsing, resolving rows by locator or rid,
 and the one command it builds, which must do what the app's own commands do."""
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core.decisions import DecisionsError, parse_decisions, read_decisions
-from app.core.edits import Accept, EditField, Reject, Restore, SetLabels, plan_change
+from app.core.curate.decisions import DecisionsError, parse_decisions, read_decisions
+from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels, plan_change
 from app.core.load.loader import load_release
-from app.core.overlay import BaseLookup, Overlay
+from app.core.curate.overlay import BaseLookup, Overlay
 from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS
 
 from .curation_support import content, make_tree

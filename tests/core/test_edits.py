@@ -4,8 +4,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from app.core.edits import Accept, EditField, Reject, Restore, Revert, SetLabels, SetStates, plan_change
-from app.core.overlay import EMPTY, BaseLookup, Overlay, make_state
+from app.core.curate.edits import Accept, EditField, Reject, Restore, Revert, SetLabels, SetStates, plan_change
+from app.core.curate.overlay import EMPTY, BaseLookup, Overlay, make_state
 from app.core.load.schema import BASE_SCHEMA
 
 from .curation_support import load, make_tree

@@ -10,10 +10,10 @@ import polars as pl
 import pytest
 
 from app.core.io.atomic import SaveError
-from app.core.edits import EditField, Reject, SetLabels
-from app.core.export import ExportCancelled, ExportError, export_release
+from app.core.curate.edits import EditField, Reject, SetLabels
+from app.core.export.exporter import ExportCancelled, ExportError, export_release
 from app.core.load.loader import load_release
-from app.core.overlay import Overlay
+from app.core.curate.overlay import Overlay
 
 from .curation_support import good_lines, load, make_file, make_tree, tree_digest, visible
 from .test_crash import tmpfs  # noqa: F401 - a fixture

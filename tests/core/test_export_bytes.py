@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from app.core.io import rawfile
 
-from app.core.edits import EditField, Reject
-from app.core.export import export_release
-from app.core.export_jsonl import locate
+from app.core.curate.edits import EditField, Reject
+from app.core.export.exporter import export_release
+from app.core.export.export_jsonl import locate
 from app.core.load.loader import load_release
-from app.core.overlay import Overlay
+from app.core.curate.overlay import Overlay
 
 from .test_edits import run
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app.core.export import rewrite_row
-from app.core.overlay import RowState
+from app.core.export.exporter import rewrite_row
+from app.core.curate.overlay import RowState
 
 
 def dumped(value) -> bytes:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.curation import Curation
-from app.core.edits import EditField
-from app.core.export import ExportError, export_release
+from app.core.store.curation import Curation
+from app.core.curate.edits import EditField
+from app.core.export.exporter import ExportError, export_release
 
 from .curation_support import load, make_tree, tree_digest
 

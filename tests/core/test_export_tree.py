@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from app.core import export_tree
+from app.core.export import export_tree
 from app.core.io.atomic import SaveError
-from app.core.edits import EditField
-from app.core.export import ExportCancelled, ExportError, export_release
+from app.core.curate.edits import EditField
+from app.core.export.exporter import ExportCancelled, ExportError, export_release
 from app.core.load.loader import load_release
-from app.core.overlay import Overlay
+from app.core.curate.overlay import Overlay
+
+from tests.reliability import rounds
 
 from .curation_support import load, make_tree, tree_digest
 from .export_support import make_big_tree, tagged_overlay
@@ -27,6 +29,7 @@ from .test_crash import tmpfs  # noqa: F401 - a fixture
 from .test_edits import run
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.reliability("check")
 
 
 def dead_pid() -> int:
@@ -41,6 +44,7 @@ def rel(tmp_path):
     return load(make_tree(tmp_path))
 
 
+@pytest.mark.reliability("check", "a tree export replaces the whole folder")
 def test_a_tree_export_replaces_the_whole_folder(rel, tmp_path):
     out = tmp_path / "out" / "tree"
     export_release(rel, None, out, layout="tree", fmt="parquet")
@@ -49,6 +53,7 @@ def test_a_tree_export_replaces_the_whole_folder(rel, tmp_path):
     assert sorted(os.listdir(tmp_path / "out")) == ["tree"] and len(res.files) == 2
 
 
+@pytest.mark.reliability("check", "a folder holding anything but an earlier export is never replaced")
 def test_a_folder_holding_anything_else_is_not_replaced(rel, tmp_path):
     mine = tmp_path / "mine"
     (mine / "notes").mkdir(parents=True)
@@ -71,6 +76,7 @@ def test_a_folder_holding_anything_else_is_not_replaced(rel, tmp_path):
     export_release(rel, None, empty, layout="tree")  # an empty folder is fine
 
 
+@pytest.mark.reliability("tamper", "leftovers of dead exports removed, a live one's kept")
 def test_leftovers_of_dead_exports_are_removed_and_live_ones_kept(rel, tmp_path):
     out_dir = tmp_path / "out"
     export_release(rel, None, out_dir / "tree", layout="tree")
@@ -88,6 +94,7 @@ def test_leftovers_of_dead_exports_are_removed_and_live_ones_kept(rel, tmp_path)
                                                   "all.jsonl", "tree"])
 
 
+@pytest.mark.reliability("tamper", "an old tree a killed swap left aside is put back")
 def test_an_old_tree_left_aside_is_put_back(rel, tmp_path):
     """The fallback swap (no RENAME_EXCHANGE) killed between its two renames: no out, the
     old tree aside, the new one staged. The next run puts the old tree back first."""
@@ -102,6 +109,7 @@ def test_an_old_tree_left_aside_is_put_back(rel, tmp_path):
 
 
 @pytest.mark.parametrize("layout", ["single", "tree"])
+@pytest.mark.reliability("fault", "a cancelled export leaves the old export, nothing else")
 def test_a_failed_or_cancelled_export_leaves_the_old_export(rel, tmp_path, layout):
     out = tmp_path / "out" / ("all.jsonl" if layout == "single" else "tree")
     export_release(rel, None, out, layout=layout)
@@ -112,6 +120,7 @@ def test_a_failed_or_cancelled_export_leaves_the_old_export(rel, tmp_path, layou
     assert tree_digest(out.parent) == before and sorted(os.listdir(out.parent)) == [out.name]
 
 
+@pytest.mark.reliability("check", "the fallback swap gives the same tree")
 def test_the_fallback_swap_gives_the_same_tree(rel, tmp_path, monkeypatch):
     export_release(rel, None, tmp_path / "a", layout="tree")
     monkeypatch.setattr(export_tree, "exchange", lambda a, b: False)
@@ -126,8 +135,8 @@ def test_the_fallback_swap_gives_the_same_tree(rel, tmp_path, monkeypatch):
 CHILD = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
-    from app.core import export_tree
-    from app.core.export import export_release
+    from app.core.export import export_tree
+    from app.core.export.exporter import export_release
     from app.core.load.loader import load_release
     from tests.core.export_support import tagged_overlay
 
@@ -149,8 +158,10 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.reliability("kill", "the old tree or the new one, never files of both; the single file old or new; "
+                                 "leftovers swept by the next export")
 @pytest.mark.parametrize("fallback", [False, True], ids=["exchange", "rename-aside"])
-def test_kill_minus_nine_leaves_the_old_tree_or_the_new_one(tmp_path, fallback):
+def test_kill_minus_nine_leaves_the_old_tree_or_the_new_one(tmp_path, fallback, tally):
     release = make_big_tree(tmp_path / "release")
     rel = load_release(release)
     out = tmp_path / "out"
@@ -165,8 +176,8 @@ def test_kill_minus_nine_leaves_the_old_tree_or_the_new_one(tmp_path, fallback):
     export_release(rel, tagged_overlay(rel, "甲"), tree, layout="tree")  # the tree before the first kill
     export_release(rel, tagged_overlay(rel, "甲"), single)
     rng = random.Random(7 + fallback)
-    mid_export = 0
-    for round_ in range(6):
+    mid_export, kills = 0, rounds(6)
+    for round_ in range(kills):
         script = CHILD.format(root=str(ROOT), release=str(release), tree=str(tree), single=str(single),
                               fallback=fallback, first=round_)
         errors = tmp_path / f"child{round_}.err"
@@ -190,6 +201,7 @@ def test_kill_minus_nine_leaves_the_old_tree_or_the_new_one(tmp_path, fallback):
         tail = child.stdout.read().split("\n")[:-1]
         child.stdout.close()
         mid_export += not (tail and tail[-1].startswith("done"))
+        tally.add(rounds=1, kills=1, kills_mid_write=not (tail and tail[-1].startswith("done")))
         if fallback:  # the one moment without a tree: the next export's first step puts the old one back
             export_tree.sweep(tree)
         assert tree_digest(tree) in expected_tree, f"round {round_}: the tree mixes two exports"
@@ -198,9 +210,10 @@ def test_kill_minus_nine_leaves_the_old_tree_or_the_new_one(tmp_path, fallback):
     export_release(rel, None, single)
     assert sorted(os.listdir(out)) == ["all.jsonl", "tree"], "leftovers of killed exports remain"
     assert not [p for p in tree.rglob("*") if p.name.startswith(".")]
-    assert mid_export >= 3, f"only {mid_export} of 6 kills landed inside an export: the test did not test"
+    assert mid_export >= rounds(3), f"only {mid_export} of {kills} kills landed inside an export: the test did not test"
 
 
+@pytest.mark.reliability("fault", "a full disk leaves the previous tree, nothing else")
 def test_a_full_disk_leaves_the_previous_tree(rel, tmp_path, tmpfs):
     """The new tree does not fit: the previous one stays, and nothing else."""
     export_release(rel, None, tmpfs / "tree", layout="tree")

@@ -7,8 +7,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.anchors import Anchor, anchors_for, canonical_id
-from app.core.follow import follow
+from app.core.curate.anchors import Anchor, anchors_for, canonical_id
+from app.core.curate.follow import follow
 from app.core.load.loader import load_release
 
 ROWS = [
@@ -140,7 +140,7 @@ def test_moved_rows_follow_across_files_and_unchanged_files_are_not_read(tmp_pat
     _write(tmp_path / "rel" / "m.jsonl", ROWS[:1], separators=(",", ":"))  # moved and re-spelt
     new = load_release(path.parent)
     read = []
-    import app.core.anchors as anchors_mod
+    import app.core.curate.anchors as anchors_mod
 
     real = anchors_mod.RawRows.lines
     monkeypatch.setattr(anchors_mod.RawRows, "lines", lambda self, f, *a: read.append(f) or real(self, f, *a))
@@ -160,7 +160,7 @@ def test_legacy_decisions_without_anchors_stay_when_their_row_does(tmp_path):
 
 
 def _every_line_is_read_back(release):
-    from app.core.anchors import located, raw_rows
+    from app.core.curate.anchors import located, raw_rows
     from app.core.load.schema import line_hash
 
     rows = located(release).join(release.duplicates, on="rid", how="anti")  # unique lines: id == hash

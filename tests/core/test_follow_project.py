@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from app.core.curation import Curation, open_overlay
-from app.core.edits import Accept, EditField, Reject
-from app.core.follow import StaleDecisionsError
+from app.core.store.curation import Curation, open_overlay
+from app.core.curate.edits import Accept, EditField, Reject
+from app.core.curate.follow import StaleDecisionsError
 from app.core.load.loader import load_release
+
+pytestmark = pytest.mark.reliability("tamper")
 
 ROWS = [
     {"instruction": "甲", "input": "", "output": "一", "n": 1E2},
@@ -47,6 +49,8 @@ def decided(tmp_path):
     return path, proj, rids
 
 
+@pytest.mark.reliability("tamper", "the release re-serialised: every decision follows its row, through undo, "
+                                   "redo and reopening, journaled once")
 def test_decisions_follow_a_reserialised_release_and_survive_reopening(decided):
     path, proj, rids = decided
     _write(path, ROWS, ensure_ascii=True, separators=(",", ":"))
@@ -71,6 +75,8 @@ def test_decisions_follow_a_reserialised_release_and_survive_reopening(decided):
     assert result.edited == 1 and result.rejected_dropped == 1
 
 
+@pytest.mark.reliability("tamper", "a row edited upstream: its decision listed stale, never laid on the new row; "
+                                   "export stops; re-apply and discard undoable")
 def test_a_row_edited_upstream_is_listed_stale_and_export_stops(decided, tmp_path):
     path, proj, rids = decided
     rows = [dict(r) for r in ROWS]
@@ -97,6 +103,7 @@ def test_a_row_edited_upstream_is_listed_stale_and_export_stops(decided, tmp_pat
         assert not c.stale and rids[1] not in c.overlay
 
 
+@pytest.mark.reliability("tamper", "a reader follows a changed release in memory and writes nothing")
 def test_the_cli_export_path_follows_in_memory_without_writing(decided, tmp_path):
     path, proj, rids = decided
     _write(path, ROWS, separators=(",", ":"))
@@ -107,6 +114,7 @@ def test_the_cli_export_path_follows_in_memory_without_writing(decided, tmp_path
     assert (proj / "journal.jsonl").read_bytes() == before
 
 
+@pytest.mark.reliability("tamper", "a copy of a repeated line deleted upstream: the decision on the other is stale")
 def test_a_decision_on_one_of_two_identical_lines_is_stale_when_a_copy_goes(decided):
     path, proj, rids = decided
     _write(path, ROWS[:3] + ROWS[4:])  # one of the two copies deleted upstream
@@ -117,6 +125,7 @@ def test_a_decision_on_one_of_two_identical_lines_is_stale_when_a_copy_goes(deci
         assert c.current_frame()["status"].to_list()[3] == "untouched"
 
 
+@pytest.mark.reliability("tamper", "a saved version follows a re-serialised release too")
 def test_a_saved_version_follows_too(decided, tmp_path):
     path, proj, rids = decided
     _write(path, ROWS, separators=(",", ":"))
@@ -127,6 +136,7 @@ def test_a_saved_version_follows_too(decided, tmp_path):
         assert c.export(tmp_path / "v1.jsonl", version=1).edited == 1
 
 
+@pytest.mark.reliability("tamper", "a journal without anchors gets them on its next open, then follows")
 def test_an_old_project_gets_anchors_on_its_next_open(decided):
     path, proj, rids = decided
     # strip the anchors, as a journal written before anchors existed
@@ -144,6 +154,7 @@ def test_an_old_project_gets_anchors_on_its_next_open(decided):
         assert not c.stale
 
 
+@pytest.mark.reliability("tamper", "compaction keeps anchors, base and stale reasons")
 def test_compaction_keeps_anchors_base_and_stale_reasons(decided):
     path, proj, rids = decided
     rows = [dict(r) for r in ROWS]

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from app.core.curation import Curation
+from app.core.store.curation import Curation
 from app.core.load.formats import Shape
 from app.core.load.loader import load_release
 from app.core.load.formatsfile import FORMATS_FILE, FormatsFileError, read_shapes, set_shape, write_shapes
-from app.core.project import SIDE_FILES, copy_side_files
+from app.core.store.project import SIDE_FILES, copy_side_files
 from tests.core.cli_support import run_cli
 
 SEEDS = [{"instruction": "写诗", "instances": [{"input": "夏天", "output": "不但春妍夏亦佳"}]},

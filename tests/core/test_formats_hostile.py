@@ -148,7 +148,7 @@ def test_no_readable_row_names_the_arrays_reason(tmp_path):
 
 def test_jsonl_export_refuses_files_that_are_not_json_lines(tmp_path):
     """Its rows are records, not lines: a line-splicing export would corrupt an array."""
-    from app.core.export import ExportError, export_release
+    from app.core.export.exporter import ExportError, export_release
 
     (tmp_path / "rel").mkdir()
     (tmp_path / "rel" / "a.json").write_text(json.dumps([ALPACA, ALPACA | {"output": "狗"}], ensure_ascii=False, indent=2))
@@ -161,7 +161,7 @@ def test_jsonl_export_refuses_files_that_are_not_json_lines(tmp_path):
 def test_anchors_read_back_array_records_and_parquet_rows(tmp_path):
     """A decided row's anchor hashes its raw record, read back by its byte span (a
     pretty-printed array record spans lines) or, for Parquet, remade as canonical JSON."""
-    from app.core.anchors import anchors_for, canonical_id
+    from app.core.curate.anchors import anchors_for, canonical_id
 
     records = [SHARE, ALPACA, ALPACA | {"output": "狗"}]
     (tmp_path / "a.json").write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.curation import Curation
-from app.core.edits import Accept, Change, EditField, Reject, SetLabels
-from app.core.history import History
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept, Change, EditField, Reject, SetLabels
+from app.core.curate.history import History
 
 from .curation_support import content, load, make_tree
 

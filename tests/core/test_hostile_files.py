@@ -27,7 +27,8 @@ TEXT = "\n".join(json.dumps({"instruction": f"问题{i}", "output": "回答" * 3
                             ensure_ascii=False) for i in range(20)) + "\n"
 ODD = b"odd\xff\xfename.jsonl"
 ODD_SHOWN = "odd\\xff\\xfename.jsonl"
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="FIFOs, sockets and byte file names are POSIX")
+pytestmark = [pytest.mark.skipif(os.name != "posix", reason="FIFOs, sockets and byte file names are POSIX"),
+              pytest.mark.reliability("hostile")]
 
 
 @pytest.fixture(params=["16 MB chunks", "256 B chunks"])
@@ -119,8 +120,11 @@ def _refuse_to_open(monkeypatch, names: set[str]):
     monkeypatch.setattr(builtins, "open", lambda path, *a, **k: check(path) or real_open(path, *a, **k))
 
 
-def test_every_hostile_file_is_skipped_with_its_reason(hostile, monkeypatch, chunk_size):
+@pytest.mark.reliability("hostile", "every hostile file skipped with its reason (FIFO, socket, device never opened); "
+                                    "the good row read")
+def test_every_hostile_file_is_skipped_with_its_reason(hostile, monkeypatch, chunk_size, tally):
     root, expected = hostile
+    tally.add(hostile_files=len(expected))
     _refuse_to_open(monkeypatch, {"fifo.jsonl", "socket.jsonl", "device.jsonl"})
     release = load_release(root)
     assert release.frame["file"].to_list() == ["good.jsonl"]
@@ -129,7 +133,9 @@ def test_every_hostile_file_is_skipped_with_its_reason(hostile, monkeypatch, chu
     assert [s.file for s in release.report.skipped_files] == sorted(expected)
 
 
-def test_a_file_with_a_cr_at_its_end_only_is_not_cr_only(tmp_path):
+@pytest.mark.reliability("hostile", "a CR at the very end only, or as JSON white space, is read, not refused")
+def test_a_file_with_a_cr_at_its_end_only_is_not_cr_only(tmp_path, tally):
+    tally.add(hostile_files=2)
     path = tmp_path / "one.jsonl"
     path.write_bytes(ROW.encode() + b"\r")
     assert load_release(path).frame.height == 1
@@ -137,7 +143,9 @@ def test_a_file_with_a_cr_at_its_end_only_is_not_cr_only(tmp_path):
     assert load_release(path).frame["output"].to_list() == ["b"]
 
 
-def test_utf16_text_that_is_mostly_chinese_is_recognised(tmp_path):
+@pytest.mark.reliability("hostile", "UTF-16 text that is mostly Chinese is named as UTF-16")
+def test_utf16_text_that_is_mostly_chinese_is_recognised(tmp_path, tally):
+    tally.add(hostile_files=2)
     chinese = "\n".join(json.dumps({"output": "中文" * 500}, ensure_ascii=False) for _ in range(3))
     for encoding, name in (("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")):
         path = tmp_path / f"{encoding}.jsonl"
@@ -146,6 +154,7 @@ def test_utf16_text_that_is_mostly_chinese_is_recognised(tmp_path):
             load_release(path)
 
 
+@pytest.mark.reliability("hostile", "a hostile file opened alone: one error naming it and why")
 @pytest.mark.parametrize("name", ["fifo.jsonl", "dangling.jsonl", "loop.jsonl", "gz.jsonl", "utf16le.jsonl", "cr.jsonl", ODD_SHOWN])
 def test_a_hostile_file_opened_alone_says_why_it_has_no_row(hostile, name):
     root, expected = hostile
@@ -155,9 +164,12 @@ def test_a_hostile_file_opened_alone_says_why_it_has_no_row(hostile, name):
     assert name in str(info.value) and expected[name] in str(info.value)
 
 
-def test_an_unreadable_file_and_folder_are_reported(tmp_path, monkeypatch):
+@pytest.mark.reliability("hostile", "an unreadable file and folder are named in the report (permission denied, "
+                                    "simulated)")
+def test_an_unreadable_file_and_folder_are_reported(tmp_path, monkeypatch, tally):
     """Permission denied, as a user who is not root meets it (root reads anything, so
     the refusal is simulated here; the CLI test below meets the real one)."""
+    tally.add(hostile_files=2)
     root = tmp_path / "rel"
     (root / "closed").mkdir(parents=True)
     (root / "good.jsonl").write_text(ROW + "\n", encoding="utf-8")
@@ -185,7 +197,9 @@ def test_an_unreadable_file_and_folder_are_reported(tmp_path, monkeypatch):
     }
 
 
-def test_dangling_link_and_link_loop_opened_alone(tmp_path):
+@pytest.mark.reliability("hostile", "a dangling link and a link loop opened alone: an error naming each")
+def test_dangling_link_and_link_loop_opened_alone(tmp_path, tally):
+    tally.add(hostile_files=2)
     os.symlink("missing.jsonl", tmp_path / "a.jsonl")
     os.symlink("b.jsonl", tmp_path / "b.jsonl")
     with pytest.raises(ReleaseError, match=r"a\.jsonl.*dangling symbolic link \(to missing\.jsonl\)"):
@@ -218,9 +232,12 @@ def _one_error_line(result: subprocess.CompletedProcess, *names: str) -> str:
     return err
 
 
+@pytest.mark.reliability("hostile", "validate, stats and export of a release holding every hostile file: exit 0, "
+                                    "each named with its reason, only the good row exported")
 @pytest.mark.timeout(600)
-def test_cli_validate_stats_export_on_a_release_with_every_hostile_file(hostile, tmp_path):
+def test_cli_validate_stats_export_on_a_release_with_every_hostile_file(hostile, tmp_path, tally):
     root, expected = hostile
+    tally.add(hostile_files=len(expected))
     result = _cli("validate", str(root), "--json", cwd=tmp_path)
     assert result.returncode == 0 and result.stderr == b"", result.stderr
     report = json.loads(result.stdout)
@@ -239,10 +256,13 @@ def test_cli_validate_stats_export_on_a_release_with_every_hostile_file(hostile,
     assert out.read_bytes() == ROW.encode() + b"\n"
 
 
+@pytest.mark.reliability("hostile", "each hostile file alone: one `error:` line naming it and why, exit 2, no "
+                                    "traceback, no hang")
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("verb", ["validate", "stats", "export"])
-def test_cli_on_each_hostile_file_alone_is_one_error_line(hostile, tmp_path, verb):
+def test_cli_on_each_hostile_file_alone_is_one_error_line(hostile, tmp_path, verb, tally):
     root, expected = hostile
+    tally.add(hostile_files=len(expected))
     for name, reason in expected.items():
         path = os.path.join(os.fsencode(root), ODD) if name == ODD_SHOWN else os.fsencode(root / name)
         extra = ["--out", str(tmp_path / "out.jsonl")] if verb == "export" else []
@@ -253,9 +273,12 @@ def test_cli_on_each_hostile_file_alone_is_one_error_line(hostile, tmp_path, ver
         assert result.stdout == b""
 
 
+@pytest.mark.reliability("hostile", "a file and a folder at mode 000, as an ordinary user: named and skipped; alone, "
+                                    "one error line")
 @pytest.mark.timeout(600)
-def test_cli_on_an_unreadable_file_and_folder(tmp_path):
+def test_cli_on_an_unreadable_file_and_folder(tmp_path, tally):
     """Mode 000, as an ordinary user meets it."""
+    tally.add(hostile_files=2)
     root = tmp_path / "rel"
     (root / "closed").mkdir(parents=True)
     (root / "good.jsonl").write_text(ROW + "\n", encoding="utf-8")

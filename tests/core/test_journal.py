@@ -7,11 +7,11 @@ import shutil
 
 import pytest
 
-from app.core import journal as journal_mod
+from app.core.store import journal as journal_mod
 from app.core.io.atomic import SaveError
-from app.core.curation import Curation, ReadOnlyError
-from app.core.edits import Accept, EditField, Reject, Restore, SetLabels
-from app.core.journal import Journal, JournalError
+from app.core.store.curation import Curation, ReadOnlyError
+from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
+from app.core.store.journal import Journal, JournalError
 
 from .curation_support import content, load, make_tree
 

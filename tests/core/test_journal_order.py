@@ -8,13 +8,17 @@ import json
 
 import pytest
 
-from app.core.curation import Curation, ReadOnlyError, open_overlay
-from app.core.edits import Accept, EditField, Reject
-from app.core.journal import JournalError
-from app.core.project import PROJECT_FILE
+from app.core.store.curation import Curation, ReadOnlyError, open_overlay
+from app.core.curate.edits import Accept, EditField, Reject
+from app.core.store.journal import JournalError
+from app.core.store.project import PROJECT_FILE
+
+from tests.reliability import rounds
 
 from .curation_support import content, load, make_tree
 from .store_support import open_up, shared_dir, without_root
+
+pytestmark = pytest.mark.reliability("check")
 
 
 @pytest.fixture()
@@ -69,6 +73,9 @@ def _bad_journal(case, rel, tmp_path):
 CASES = ["duplicated undo", "duplicated apply", "out of order", "foreign", "missing key", "damaged line"]
 
 
+@pytest.mark.reliability("tamper", "a duplicated, out-of-order, foreign or damaged journal line: read-only at the "
+                                   "last good line, named; nothing replayed silently; the rest set aside, never "
+                                   "deleted")
 @pytest.mark.parametrize("case", CASES)
 def test_a_bad_line_opens_the_project_read_only_at_the_last_good_line(rel, tmp_path, case):
     lines, bad, expected = _bad_journal(case, rel, tmp_path)
@@ -99,6 +106,7 @@ def test_a_bad_line_opens_the_project_read_only_at_the_last_good_line(rel, tmp_p
         assert aside.exists()  # never deleted
 
 
+@pytest.mark.reliability("check", "keeping the good records needs the lock")
 def test_keep_good_records_needs_the_lock(rel, tmp_path):
     lines, bad, expected = _bad_journal("duplicated undo", rel, tmp_path)
     (tmp_path / "p" / "journal.jsonl").write_bytes(b"".join(lines))
@@ -114,6 +122,7 @@ def test_keep_good_records_needs_the_lock(rel, tmp_path):
         first.close()
 
 
+@pytest.mark.reliability("check", "every journal line carries the project id and the next sequence number")
 def test_every_line_carries_the_project_id_and_the_next_sequence_number(rel, tmp_path):
     rids = rel.frame["rid"].to_list()
     with Curation.open(rel, tmp_path / "p") as c:
@@ -127,6 +136,7 @@ def test_every_line_carries_the_project_id_and_the_next_sequence_number(rel, tmp
     assert [r["project"] for r in recs] == [pid] * 5 and [r["seq"] for r in recs] == [1, 2, 3, 4, 5]
 
 
+@pytest.mark.reliability("check", "compaction keeps the id and sequence rules")
 def test_compaction_keeps_the_id_and_sequence_rules(rel, tmp_path):
     rids = rel.frame["rid"].to_list()
     with Curation.open(rel, tmp_path / "p") as c:
@@ -149,6 +159,7 @@ def test_compaction_keeps_the_id_and_sequence_rules(rel, tmp_path):
         assert content(again.overlay) == expect
 
 
+@pytest.mark.reliability("tamper", "an old line without ids after one with an id stops replay there")
 def test_an_old_journal_without_ids_is_accepted_before_the_first_line_with_one(rel, tmp_path):
     rids = rel.frame["rid"].to_list()
     with Curation.open(rel, tmp_path / "p") as c:
@@ -184,6 +195,7 @@ def test_an_old_journal_without_ids_is_accepted_before_the_first_line_with_one(r
         assert c.read_only and "line 5" in str(c.journal_problem) and content(c.overlay) == state
 
 
+@pytest.mark.reliability("fault", "an unreadable journal is one clear error; no lock kept")
 def test_an_unreadable_journal_is_a_clear_error(rel):
     with shared_dir() as top:
         release = make_tree(top)
@@ -204,7 +216,7 @@ def test_an_unreadable_journal_is_a_clear_error(rel):
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from app.core.journal import replay  # noqa: E402
+from app.core.store.journal import replay  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -228,10 +240,13 @@ def journal_records(tmp_path_factory):
     return records, pid, foreign
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.reliability("tamper", "any duplicated, moved or foreign journal line is caught where the order first "
+                                   "breaks (or sooner); the state up to it is exactly the good lines' state")
+@settings(max_examples=rounds(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_no_mutation_of_the_journal_is_replayed_silently(journal_records, data):
+def test_no_mutation_of_the_journal_is_replayed_silently(journal_records, data, tally):
     records, pid, foreign = journal_records
+    tally.add(rounds=1, tamper_cases=1)  # each example is one mutated journal
     n = len(records)
     kind = data.draw(st.sampled_from(["duplicate", "move", "foreign"]))
     i = data.draw(st.integers(0, n - 1))

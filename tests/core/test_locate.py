@@ -1,10 +1,10 @@
 """Where a release's project is: the rule the app and the command line share."""
 from __future__ import annotations
 
-from app.core import locate
-from app.core.curation import Curation
+from app.core.store import locate
+from app.core.store.curation import Curation
 from app.core.load.loader import load_release
-from app.core.project import default_project_dir, fallback_project_dir
+from app.core.store.project import default_project_dir, fallback_project_dir
 from app.resources import demo_release
 
 from .curation_support import make_file, make_tree

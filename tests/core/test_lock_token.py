@@ -8,12 +8,14 @@ import re
 
 import pytest
 
-from app.core.curation import Curation, ReadOnlyError
-from app.core.edits import EditField, Reject
-from app.core.project import LOCK_FILE, break_lock, read_lock
+from app.core.store.curation import Curation, ReadOnlyError
+from app.core.curate.edits import EditField, Reject
+from app.core.store.project import LOCK_FILE, break_lock, read_lock
 
 from .curation_support import content, load, make_tree
 from .store_support import child, finish
+
+pytestmark = pytest.mark.reliability("check")
 
 
 @pytest.fixture()
@@ -21,6 +23,7 @@ def rel(tmp_path):
     return load(make_tree(tmp_path))
 
 
+@pytest.mark.reliability("check", "the lock file holds a random token")
 def test_the_lock_file_holds_a_random_token(rel, tmp_path):
     with Curation.open(rel, tmp_path / "a") as a, Curation.open(rel, tmp_path / "b") as b:
         tokens = [json.loads((c.project.folder / LOCK_FILE).read_text())["token"] for c in (a, b)]
@@ -28,6 +31,8 @@ def test_the_lock_file_holds_a_random_token(rel, tmp_path):
         assert read_lock(a.project.folder / LOCK_FILE).token == tokens[0]
 
 
+@pytest.mark.reliability("tamper", "a writer whose lock was broken refuses every write, turns read-only, names the "
+                                   "new holder; nothing changed in memory or on disk")
 @pytest.mark.parametrize("how", ["taken", "removed"])
 def test_a_writer_that_lost_its_lock_stops_writing_and_says_so(rel, tmp_path, how):
     rids = rel.frame["rid"].to_list()
@@ -61,8 +66,8 @@ def test_a_writer_that_lost_its_lock_stops_writing_and_says_so(rel, tmp_path, ho
 WRITER = """
     import sys
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation, ReadOnlyError
-    from app.core.edits import Reject
+    from app.core.store.curation import Curation, ReadOnlyError
+    from app.core.curate.edits import Reject
     from app.core.load.loader import load_release
     rel = load_release({release!r})
     rids = rel.frame["rid"].to_list()
@@ -84,6 +89,8 @@ WRITER = """
 """
 
 
+@pytest.mark.reliability("race", "two writers (open anyway): the old one's undo, edit and save refused; the new "
+                                 "one's edit kept")
 def test_an_open_anyway_never_lets_the_old_writer_undo_the_new_ones_edit(rel, tmp_path):
     """The issue's scenario with two real processes: ann writes, bob opens anyway and edits,
     ann presses undo. Ann's undo must be refused, or replay would undo bob's edit."""

@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from app.core.io import atomic
 from app.core.io.atomic import SaveError
-from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject, Restore, SetLabels
-from app.core.lineage import open_version, version_id
-from app.core.merge import (STATUS, Decision, MergeError, MergePlan, commit_merge, merge_overlays, parse_labels,
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
+from app.core.team.lineage import open_version, version_id
+from app.core.team.merge import (STATUS, Decision, MergeError, MergePlan, commit_merge, merge_overlays, parse_labels,
                             plan_merge, resolve, resolve_all)
-from app.core.overlay import BaseLookup, Overlay, make_state
+from app.core.curate.overlay import BaseLookup, Overlay, make_state
 from app.core.load.schema import rid_hex
 
 from .curation_support import content, load, make_file, make_tree
@@ -457,7 +457,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture()
 def cli_inproc(capsys):
     """The same verbs in this process (a fresh `python -m app` costs over a second)."""
-    from app import cli as cli_module
+    from app.cli import main as cli_module
 
     def run(*args: str) -> subprocess.CompletedProcess:
         code = cli_module.main(list(args))

@@ -6,25 +6,32 @@ right base and raises no conflict."""
 from __future__ import annotations
 
 import random
+import shutil
 import signal
 import time
 
-from app.core.curation import Curation
-from app.core.edits import EditField
-from app.core.lineage import open_version
-from app.core.merge import plan_merge
+import pytest
+
+from app.core.store.curation import Curation
+from app.core.curate.edits import EditField
+from app.core.team.lineage import open_version
+from app.core.team.merge import plan_merge
+
+from tests.reliability import scale
 
 from .curation_support import content, content_digest, load, make_tree
 from .store_support import child, finish
+
+pytestmark = pytest.mark.reliability("kill")
 
 LONG = "长文本，😀\n" * 30000  # ~200 KB a row: a merge takes long enough to be hit
 
 MERGER = """
     import sys
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation
+    from app.core.store.curation import Curation
     from app.core.load.loader import load_release
-    from app.core.merge import commit_merge, plan_merge
+    from app.core.team.merge import commit_merge, plan_merge
     from tests.core.curation_support import content_digest
     rel = load_release({release!r})
     ann = Curation.open(rel, {ann!r}, author="ann")
@@ -42,16 +49,25 @@ def _merge_versions(c: Curation, their_id: str) -> list[int]:
             if ((c.store.manifest(v.number).get("merge") or {}).get("theirs") or {}).get("id") == their_id]
 
 
-def test_sigkill_during_a_merge_never_loses_its_version(tmp_path):
+@pytest.mark.reliability("kill", "the state before the merge, or the merged state with its one merge version; "
+                                 "an acknowledged merge never lost; the next merge finds the right base")
+def test_sigkill_during_a_merge_never_loses_its_version(tmp_path, tally):
     release = make_tree(tmp_path)
     rel = load(release)
+    # A harder run repeats the whole scenario on fresh projects: one pair of projects
+    # merged hundreds of times would test ever longer replays (500 undo steps of ~2 MB).
+    for episode in range(scale()):
+        _kill_merges(tmp_path / f"episode{episode}", release, rel, random.Random(7 + episode), tally)
+        shutil.rmtree(tmp_path / f"episode{episode}")
+
+
+def _kill_merges(folder, release, rel, rng, tally) -> None:
     rids = rel.frame["rid"].to_list()
-    ann_dir, bob_dir = tmp_path / "ann", tmp_path / "bob"
+    ann_dir, bob_dir = folder / "ann", folder / "bob"
     with Curation.open(rel, ann_dir, author="ann") as ann:
         ann.apply(EditField(rids[:4], "output", "安：" + LONG))
         ann.save_version("ann 1")
     bob = Curation.open(rel, bob_dir, author="bob")
-    rng = random.Random(7)
     in_window = merged_rounds = 0
     try:
         for round_ in range(40):  # until enough kills landed in each place (a loaded machine shifts them)
@@ -70,6 +86,7 @@ def test_sigkill_during_a_merge_never_loses_its_version(tmp_path):
                 acked = proc.stdout.readline().startswith("merged")
                 finish(proc)
             before, merged = plan[1], plan[2]
+            tally.add(rounds=1, kills=1, kills_mid_write=not acked, acknowledged=acked)  # killed inside commit_merge
             with Curation.open(rel, ann_dir, read_only=True) as seen:  # as the kill left it
                 if content_digest(seen.overlay) == merged and not _merge_versions(seen, theirs.id):
                     in_window += 1  # killed after the merge was journaled, before its version was saved
@@ -93,9 +110,9 @@ def test_sigkill_during_a_merge_never_loses_its_version(tmp_path):
 DIES = """
     import os, sys
     sys.path.insert(0, {root!r})
-    from app.core import curation, versions
+    from app.core.store import curation, versions
     from app.core.load.loader import load_release
-    from app.core.merge import commit_merge, plan_merge
+    from app.core.team.merge import commit_merge, plan_merge
     rel = load_release({release!r})
     ann = curation.Curation.open(rel, {ann!r}, author="ann")
     plan = plan_merge(ann, {bob!r})
@@ -122,12 +139,15 @@ def _two_curators(tmp_path):
     return release, rel, theirs, merged
 
 
-def test_a_merge_killed_at_each_step_is_completed_once_on_the_next_open(tmp_path):
+@pytest.mark.reliability("kill", "a merge whose process dies (os._exit) before its version, or before the journal "
+                                 "notes it, is completed once on the next open")
+def test_a_merge_killed_at_each_step_is_completed_once_on_the_next_open(tmp_path, tally):
     for where in ("before the version", "before the journal notes the version"):
         folder = tmp_path / where.replace(" ", "-")
         release, rel, theirs, merged = _two_curators(folder)
         proc = child(DIES, release=str(release), ann=str(folder / "ann"), bob=str(folder / "bob"), where=where)
         proc.wait(120)
+        tally.add(rounds=1, kills=1, kills_mid_write=1)
         assert proc.returncode == 9, finish(proc)
         finish(proc)
         with Curation.open(rel, folder / "ann") as ann:
@@ -140,12 +160,13 @@ def test_a_merge_killed_at_each_step_is_completed_once_on_the_next_open(tmp_path
             assert again.last_version == 2 and not again.notices and not again.warnings
 
 
+@pytest.mark.reliability("check", "a merge that compacts the journal keeps its version")
 def test_a_merge_that_fills_the_journal_past_compaction_keeps_its_version(tmp_path, monkeypatch):
-    from app.core import curation
+    from app.core.store import curation
 
     monkeypatch.setattr(curation, "COMPACT_BYTES", 0)  # every noted version compacts the journal
     release, rel, theirs, merged = _two_curators(tmp_path)
-    from app.core.merge import commit_merge
+    from app.core.team.merge import commit_merge
 
     with Curation.open(rel, tmp_path / "ann") as ann:
         info = commit_merge(ann, plan_merge(ann, tmp_path / "bob"))

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.curation import Curation
-from app.core.edits import EditField, Reject
-from app.core.project import (LOCK_FILE, LockInfo, Project, ProjectLocationError, acquire_lock, break_lock,
+from app.core.store.curation import Curation
+from app.core.curate.edits import EditField, Reject
+from app.core.store.project import (LOCK_FILE, LockInfo, Project, ProjectLocationError, acquire_lock, break_lock,
                               default_project_dir, read_lock)
 
 from .curation_support import load, make_file, make_tree
@@ -120,7 +120,7 @@ HOLDER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
     from app.core.load.loader import load_release
-    from app.core.curation import Curation
+    from app.core.store.curation import Curation
     c = Curation.open(load_release({release!r}), {project!r}, author="child")
     print("ro" if c.read_only else "rw", flush=True)
     sys.stdin.read()
@@ -157,7 +157,7 @@ RACER = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {root!r})
     from pathlib import Path
-    from app.core.project import acquire_lock
+    from app.core.store.project import acquire_lock
     while time.time() < {start}:
         time.sleep(0.001)
     ok, _ = acquire_lock(Path({folder!r}))

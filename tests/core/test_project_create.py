@@ -9,12 +9,18 @@ import subprocess
 import sys
 import time
 
-from app.core.curation import Curation
-from app.core.edits import Reject
-from app.core.project import PROJECT_FILE
+import pytest
+
+from app.core.store.curation import Curation
+from app.core.curate.edits import Reject
+from app.core.store.project import PROJECT_FILE
+
+from tests.reliability import rounds as scaled
 
 from .curation_support import load, make_tree
 from .store_support import child, finish
+
+pytestmark = pytest.mark.reliability("check")
 
 
 def _dead_pid() -> int:
@@ -22,6 +28,8 @@ def _dead_pid() -> int:
     return int(done.stdout)
 
 
+@pytest.mark.reliability("tamper", "a creator's crash leftover (a temp file, no project.json) never diverts the "
+                                   "project")
 def test_a_crash_while_creating_leaves_nothing_that_diverts_the_project(tmp_path, monkeypatch):
     """What a creator killed mid-write leaves: the folder and its temp file, no project.json."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -40,6 +48,7 @@ def test_a_crash_while_creating_leaves_nothing_that_diverts_the_project(tmp_path
     assert [p.name for p in folder.iterdir() if ".tmp-" in p.name] == []  # the writer swept it
 
 
+@pytest.mark.reliability("check", "every project gets an id; an old one on its first writable open")
 def test_every_project_gets_an_id_and_an_old_one_gets_it_on_its_first_writable_open(tmp_path):
     rel = load(make_tree(tmp_path))
     with Curation.open(rel, tmp_path / "a") as a, Curation.open(rel, tmp_path / "b") as b:
@@ -63,28 +72,46 @@ def test_every_project_gets_an_id_and_an_old_one_gets_it_on_its_first_writable_o
 CREATOR = """
     import sys, time
     sys.path.insert(0, {root!r})
-    from app.core.curation import Curation
+    from app.core.store.curation import Curation
     from app.core.load.loader import load_release
     releases = [load_release(p) for p in {releases!r}]
-    held = []
+    print("ready", flush=True)
     for i, rel in enumerate(releases):
-        while time.time() < {start} + i * {step}:
+        start = float(sys.stdin.readline())  # the same moment for both creators
+        while time.time() < start:
             time.sleep(0.0005)
         c = Curation.open(rel, author="{who}")
-        held.append(c)  # kept open: the other process must find the lock taken
         print(i, "ro" if c.read_only else "rw", c.project.meta["id"], c.project.folder, flush=True)
-    sys.stdin.read()
+        sys.stdin.readline()  # kept open until the other process has opened it too: it must find the lock taken
+        c.close()
 """
 
 
-def test_two_processes_creating_at_once_share_one_project(tmp_path):
-    rounds, step = 30, 0.15
+def _tell(procs, text: str) -> None:
+    for p in procs:
+        p.stdin.write(text + "\n")
+        p.stdin.flush()
+
+
+@pytest.mark.reliability("race", "two processes creating one project at once: one project, one writer, one reader, "
+                                 "the same id; no fallback project")
+def test_two_processes_creating_at_once_share_one_project(tmp_path, tally):
+    rounds = scaled(30)
     releases = [str(make_tree(tmp_path / f"r{i}")) for i in range(rounds)]
     env = {"XDG_DATA_HOME": str(tmp_path / "data")}
-    start = time.time() + 6.0  # both children have loaded their releases by then
-    procs = [child(CREATOR, env=env, releases=releases, start=start, step=step, who=who) for who in ("ann", "bob")]
+    procs = [child(CREATOR, env=env, releases=releases, who=who) for who in ("ann", "bob")]
+    seen = [[], []]
     try:
-        seen = [[p.stdout.readline().strip().split(maxsplit=3) for _ in range(rounds)] for p in procs]
+        ready = [p.stdout.readline().strip() for p in procs]  # both loaded: no guessed delay
+        assert ready == ["ready", "ready"], [finish(p) for p in procs]
+        for i in range(rounds):
+            _tell(procs, repr(time.time() + 0.05))
+            for k, p in enumerate(procs):
+                seen[k].append(p.stdout.readline().strip().split(maxsplit=3))
+            if not (seen[0][-1] and seen[1][-1]):
+                break  # a child died: its stderr says why, below
+            _tell(procs, "close")
+            tally.add(rounds=1, races=1)
     finally:
         errs = [finish(p) for p in procs]
     assert all(len(line) == 4 for lines in seen for line in lines), errs

@@ -2,10 +2,10 @@
 a project folder, and it goes along when the project moves."""
 from __future__ import annotations
 
-from app.core import review_session
-from app.core.curation import Curation
-from app.core.edits import Accept
-from app.core.project import REVIEWS_FILE, copy_side_files
+from app.core.store import review_session
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept
+from app.core.store.project import REVIEWS_FILE, copy_side_files
 
 from .curation_support import load, make_tree
 

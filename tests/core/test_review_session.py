@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.io.atomic import SaveError
-from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject, Restore, SetStates
-from app.core.review_session import (DEFAULT_REASONS, REVIEWS_FILE, Progress, ReviewLog, ReviewQueue, SessionRecord,
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept, EditField, Reject, Restore, SetStates
+from app.core.store.review_session import (DEFAULT_REASONS, REVIEWS_FILE, Progress, ReviewLog, ReviewQueue, SessionRecord,
                                      SessionTally, edited_state, format_duration, progress, resume_index)
 from tests.core.curation_support import load, make_file
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject, Restore, Revert, SetLabels
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept, EditField, Reject, Restore, Revert, SetLabels
 from app.core.load.loader import load_release
 
 from .curation_support import content, load, make_tree, tree_digest, visible
@@ -25,7 +25,7 @@ FRESH_EXPORT = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
     from app.core.load.loader import load_release
-    from app.core.curation import Curation
+    from app.core.store.curation import Curation
     c = Curation.open(load_release({release!r}), {project!r}, read_only=True)
     c.export({out!r}, version=2)
 """)

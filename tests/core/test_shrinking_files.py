@@ -2,7 +2,7 @@
 
 A mapped file that shrinks kills its reader with SIGBUS (Python cannot catch it). Here
 another process truncates a large file at a random moment (while it loads, or while the
-export writes), 20 times per verb, in two ways: by path (a program that had not opened
+export writes), 20 times per verb (times CQIA_RELIABILITY_SCALE), in two ways: by path (a program that had not opened
 the file: it waits while the reader holds a lease) and through a descriptor it held
 open for writing before the reader started (no lease can be had: the reader copies
 with pread). Every run ends with a one-line error naming the file (exit 2) or a
@@ -23,11 +23,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT
+from tests.reliability import rounds
 
-RUNS = 20
+RUNS = rounds(20)
 ROWS = 30_000
 pytestmark = [pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc to see when the file is open"),
-              pytest.mark.timeout(1800)]
+              pytest.mark.timeout(1800),
+              pytest.mark.reliability("race", "a file truncated by another program while it is read: a complete result "
+                                              "(of the whole file or a prefix) or one `error:` line naming it, exit 2; "
+                                              "never a signal or a traceback")]
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +96,7 @@ def _run(verb: str, big: Path, folder: Path, rng: random.Random, by_path: bool,
 
 
 @pytest.mark.parametrize("verb", ["validate", "export"])
-def test_a_file_truncated_at_a_random_moment_never_kills_the_process(big, tmp_path, verb):
+def test_a_file_truncated_at_a_random_moment_never_kills_the_process(big, tmp_path, verb, tally):
     rng = random.Random(f"shrink-{verb}")
     original = big.read_bytes()
     during = 0
@@ -101,6 +105,7 @@ def test_a_file_truncated_at_a_random_moment_never_kills_the_process(big, tmp_pa
         folder.mkdir()
         result, was_running = _run(verb, big, folder, rng, by_path=run % 2 == 0, exporting=verb == "export" and run % 4 >= 2)
         during += was_running
+        tally.add(rounds=1, truncations=1, truncations_mid_read=was_running)
         err = result.stderr.decode("utf-8", "replace")
         assert result.returncode >= 0, f"run {run}: killed by signal {-result.returncode} ({err[-300:]})"
         assert "Traceback" not in err, f"run {run}: {err}"

@@ -8,15 +8,17 @@ import json
 import pytest
 import xxhash
 
-from app.core.curation import Curation, open_overlay
-from app.core.edits import Reject
-from app.core.journal import JournalError
-from app.core.lineage import open_version
-from app.core.project import ProjectError
-from app.core.versions import VersionError, format_diff
+from app.core.store.curation import Curation, open_overlay
+from app.core.curate.edits import Reject
+from app.core.store.journal import JournalError
+from app.core.team.lineage import open_version
+from app.core.store.project import ProjectError
+from app.core.store.versions import VersionError, format_diff
 
 from .curation_support import load, make_tree
 from .store_support import open_up, shared_dir, without_root
+
+pytestmark = pytest.mark.reliability("check")
 
 
 def _one_line(exc: BaseException, *names: str) -> str:
@@ -37,6 +39,8 @@ def project():
         yield rel, top / "p"
 
 
+@pytest.mark.reliability("fault", "an unreadable project folder, project.json or journal: one-line error naming "
+                                  "it; no lock kept")
 @pytest.mark.parametrize("what, error", [("", ProjectError), ("project.json", ProjectError),
                                          ("journal.jsonl", JournalError)])
 def test_unreadable_project_files(project, what, error):
@@ -50,6 +54,7 @@ def test_unreadable_project_files(project, what, error):
     assert not (folder / "lock").exists()
 
 
+@pytest.mark.reliability("fault", "an unreadable versions folder: one-line error for diff, merge and export")
 def test_unreadable_versions_for_diff_and_merge(project):
     rel, folder = project
     (folder / "versions").chmod(0)
@@ -61,6 +66,8 @@ def test_unreadable_versions_for_diff_and_merge(project):
             _one_line(info.value, "versions", "permission denied")
 
 
+@pytest.mark.reliability("tamper", "a version line missing a key (hand edit with a matching checksum): one-line "
+                                   "error naming the file; the project still opens, with a warning")
 @pytest.mark.parametrize("key", ["rid", "op", "fields"])
 def test_a_version_line_missing_a_key(project, key):
     rel, folder = project

@@ -22,7 +22,7 @@ def jieba():
 
 def test_importing_the_analysis_core_loads_neither_jieba_nor_datasketch():
     code = (
-        "import sys; import app.core.text.wordpass, app.core.text.tokencache, app.core.text.signals, app.core.text.neardup, app.core.dashboard;"
+        "import sys; import app.core.text.wordpass, app.core.text.tokencache, app.core.text.signals, app.core.text.neardup, app.core.figures.dashboard;"
         "print(sorted(m for m in ('jieba', 'datasketch', 'scipy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -8,12 +8,16 @@ import time
 
 import pytest
 
-from app.core.curation import Curation
-from app.core.edits import EditField, Reject
-from app.core.versions import VersionError, VersionStore
+from app.core.store.curation import Curation
+from app.core.curate.edits import EditField, Reject
+from app.core.store.versions import VersionError, VersionStore
+
+from tests.reliability import rounds
 
 from .curation_support import load, make_tree
 from .store_support import child, finish, open_up, shared_dir, without_root
+
+pytestmark = pytest.mark.reliability("check")
 
 
 def _two_versions(rel, folder):
@@ -31,6 +35,8 @@ def _files(folder):
     return {p.name: p.read_bytes() if p.is_file() else "folder" for p in (folder / "versions").iterdir()}
 
 
+@pytest.mark.reliability("tamper", "a damaged manifest stops the save with an error naming it; nothing written or "
+                                   "overwritten")
 @pytest.mark.parametrize("damage", ["garbage", "not an object", "no version key", "a folder"])
 def test_a_damaged_manifest_stops_the_save_and_its_data_survives(tmp_path, damage):
     rel = load(make_tree(tmp_path))
@@ -57,6 +63,7 @@ def test_a_damaged_manifest_stops_the_save_and_its_data_survives(tmp_path, damag
     assert _files(tmp_path / "p") == before  # nothing written, nothing overwritten
 
 
+@pytest.mark.reliability("fault", "a manifest at mode 000 stops the save, naming it; nothing written")
 def test_a_manifest_at_mode_000_stops_the_save(tmp_path):
     with shared_dir() as top:
         rel = load(make_tree(top))
@@ -77,6 +84,7 @@ def test_a_manifest_at_mode_000_stops_the_save(tmp_path):
         assert _files(top / "p") == before
 
 
+@pytest.mark.reliability("fault", "a versions folder at mode 000 is a clear error; nothing lost")
 def test_a_versions_folder_at_mode_000_is_a_clear_error(tmp_path):
     with shared_dir() as top:
         rel = load(make_tree(top))
@@ -98,6 +106,8 @@ def test_a_versions_folder_at_mode_000_is_a_clear_error(tmp_path):
                                                                "v0002.jsonl"]
 
 
+@pytest.mark.reliability("tamper", "a data file a killed save left is set aside, never overwritten; its number "
+                                   "skipped")
 def test_a_data_file_without_manifest_is_set_aside_never_overwritten(tmp_path):
     """What a save killed between its two files leaves: v0002.jsonl and no v0002.json."""
     rel = load(make_tree(tmp_path))
@@ -117,6 +127,7 @@ def test_a_data_file_without_manifest_is_set_aside_never_overwritten(tmp_path):
     c.close()
 
 
+@pytest.mark.reliability("tamper", "version numbers go past every file of a number")
 def test_numbers_go_past_every_file_of_a_number(tmp_path):
     rel = load(make_tree(tmp_path))
     versions = tmp_path / "p" / "versions"
@@ -132,13 +143,15 @@ SAVER = """
     import sys, time
     sys.path.insert(0, {root!r})
     from app.core.load.loader import load_release
-    from app.core.overlay import BaseLookup, Overlay, make_state
-    from app.core.versions import VersionStore
+    from app.core.curate.overlay import BaseLookup, Overlay, make_state
+    from app.core.store.versions import VersionStore
     rel = load_release({release!r})
     base = BaseLookup(rel.frame)
     store = VersionStore({versions!r})
     rids = rel.frame["rid"].to_list()
-    while time.time() < {start}:
+    print("ready", flush=True)
+    start = float(sys.stdin.readline())  # the same moment for both savers
+    while time.time() < start:
         time.sleep(0.001)
     for i in range({n}):
         state = make_state("rejected", "{who}-%d" % i, {{}})
@@ -148,21 +161,29 @@ SAVER = """
 """
 
 
-def test_concurrent_savers_never_share_a_number(tmp_path):
+@pytest.mark.reliability("race", "two processes saving into one versions folder at once: no number shared, no "
+                                 "version replaced, each manifest matches its data")
+def test_concurrent_savers_never_share_a_number(tmp_path, tally):
     """Two processes saving into one versions folder at once (only possible when the lock
     was broken): each number is taken by exclusive create, so no version replaces another."""
     release = make_tree(tmp_path)
     versions = tmp_path / "p" / "versions"
     versions.mkdir(parents=True)
-    start, n = time.time() + 2.0, 25
-    procs = [child(SAVER, release=str(release), versions=str(versions), start=start, n=n, who=who)
-             for who in ("ann", "bob")]
+    n = rounds(25)
+    procs = [child(SAVER, release=str(release), versions=str(versions), n=n, who=who) for who in ("ann", "bob")]
+    ready = [p.stdout.readline().strip() for p in procs]  # both loaded: no guessed delay
+    assert ready == ["ready", "ready"], [finish(p) for p in procs]
+    start = time.time() + 0.05
+    for p in procs:
+        p.stdin.write(f"{start!r}\n")
+        p.stdin.flush()
     outs = {}
     for who, proc in zip(("ann", "bob"), procs):
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=rounds(120))
         assert proc.returncode == 0, err
         outs[who] = [int(x) for x in out.split()]
     numbers = outs["ann"] + outs["bob"]
+    tally.add(rounds=n, races=len(numbers))
     assert len(set(numbers)) == 2 * n  # every save got its own number
     store = VersionStore(versions)
     for who, got in outs.items():
@@ -172,8 +193,9 @@ def test_concurrent_savers_never_share_a_number(tmp_path):
             assert rec["reason"] == f"{who}-{i}"
 
 
+@pytest.mark.reliability("check", "moving into another project never overwrites it")
 def test_moving_into_another_project_never_overwrites_it(tmp_path):
-    from app.core.project import ProjectLocationError
+    from app.core.store.project import ProjectLocationError
 
     rel = load(make_tree(tmp_path))
     _two_versions(rel, tmp_path / "other")

@@ -9,10 +9,10 @@ import pytest
 
 from app.core.io import atomic
 from app.core.io.atomic import SaveError
-from app.core.curation import Curation
-from app.core.edits import Accept, EditField, Reject, Restore, SetLabels
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
 from app.core.load.schema import rid_hex
-from app.core.versions import VersionError, format_diff
+from app.core.store.versions import VersionError, format_diff
 
 from .curation_support import content, load, make_tree
 
@@ -182,7 +182,7 @@ def test_rows_the_base_lost_keep_their_locator(tmp_path):
 
 
 def test_open_overlay_for_the_cli(tmp_path):
-    from app.core.curation import open_overlay
+    from app.core.store.curation import open_overlay
 
     rel = load(make_tree(tmp_path))
     rids = rel.frame["rid"].to_list()
@@ -215,7 +215,7 @@ def test_revert_one_change_to_the_version_before(cur):
 
 
 def test_char_diff_marks_characters():
-    from app.core.versions import char_diff
+    from app.core.store.versions import char_diff
 
     ops = char_diff("今天天气很好。", "今天天气不好！")
     assert ops == [("equal", "今天天气"), ("delete", "很"), ("insert", "不"), ("equal", "好"), ("delete", "。"),

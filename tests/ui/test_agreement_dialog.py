@@ -6,11 +6,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from app.core.agreement import agreement, format_agreement
-from app.core.curation import Curation
-from app.core.edits import Accept, Reject
-from app.ui import dialogs
-from app.ui.widgets.agreement_dialog import AgreementDialog, AgreementModel
+from app.core.team.agreement import agreement, format_agreement
+from app.core.store.curation import Curation
+from app.core.curate.edits import Accept, Reject
+from app.ui.common import dialogs
+from app.ui.curate.agreement_dialog import AgreementDialog, AgreementModel
 
 from .test_curate import settle
 
@@ -57,7 +57,7 @@ def test_agreement_with_another_curator_per_source(qtbot, qtmodeltester, loaded,
 def test_no_shared_decisions_says_so(qtbot, app_env):
     import polars as pl
 
-    from app.core.agreement import SCHEMA
+    from app.core.team.agreement import SCHEMA
 
     empty = pl.DataFrame({"source": ["(all)"], "n": [0], "agree": [0], "agreement": [None], "kappa": [None],
                           "both_accept": [0], "both_reject": [0], "mine_accept_theirs_reject": [0],

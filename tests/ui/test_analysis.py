@@ -18,8 +18,8 @@ from PySide6.QtGui import QImage
 from app.core.text import signals, wordpass as text
 from app.core.query.filters import FacetSel, RangeSel, SearchSpec, SortSpec
 from app.resources import demo_release
-from app.ui.analysis import labels
-from app.ui.models.rows_model import COLUMN_INDEX
+from app.ui.common import labels
+from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .conftest import row
 
@@ -116,7 +116,7 @@ def test_signals_follow_edits(qtbot, window, tmp_path):
     open_release(qtbot, window, release)
     assert shown(window, "sig_placeholder")["sig_placeholder"].to_list() == [True, False]
     rid = window.session.frame["rid"][0]
-    from app.core.edits import EditField
+    from app.core.curate.edits import EditField
 
     assert window.curation.apply(EditField((rid,), "output", "一个完整的回答，已经修好了。")) is not None
     qtbot.waitUntil(lambda: window.session.frame["sig_placeholder"].to_list() == [False, False], timeout=20000)
@@ -314,7 +314,7 @@ def test_dashboard_exports_csv_and_png_of_the_current_filter(qtbot, loaded, tmp_
 
 
 def test_decisions_per_curator_chart_exports_each_authors_counts(qtbot, loaded, tmp_path):
-    from app.core.edits import Accept, EditField, Reject
+    from app.core.curate.edits import Accept, EditField, Reject
 
     settle(qtbot, loaded)
     loaded.registry["analyse.dashboard"].trigger()
@@ -360,7 +360,7 @@ def test_rows_model_with_analysis_columns_passes_the_model_tester(qtbot, window,
 
 def test_jieba_is_not_imported_at_startup_nor_by_a_cache_restore(tmp_path, small_release):
     from app.core.text import tokencache
-    from app.core.curation import Curation
+    from app.core.store.curation import Curation
     from app.core.load.loader import load_release
 
     release = load_release([str(small_release)])
@@ -375,9 +375,9 @@ from PySide6.QtCore import QSettings, QStandardPaths
 QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path / "settings")!r})
 QStandardPaths.setTestModeEnabled(True)
-from app.ui.launch import make_app
+from app.ui.shell.startup import make_app
 app, settings, fonts = make_app()
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
 w = MainWindow(settings, fonts)
 w.show()
 app.processEvents()

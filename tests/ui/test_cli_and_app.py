@@ -1,5 +1,5 @@
 """The app and the command line work on one project: the app opens the project the
-command line finds (one rule, app/core/locate.py), and shows what `apply` did as one
+command line finds (one rule, app/core/store/locate.py), and shows what `apply` did as one
 undoable step."""
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 
-from app.core import locate
-from app.core.curation import Curation
-from app.core.edits import Reject
+from app.core.store import locate
+from app.core.store.curation import Curation
+from app.core.curate.edits import Reject
 from app.core.load.loader import load_release
-from app.core.project import fallback_project_dir
-from app.ui.curation_ctl import CurationCtl, app_project_dir, remember_project_dir
+from app.core.store.project import fallback_project_dir
+from app.ui.curate.curation_ctl import CurationCtl, app_project_dir, remember_project_dir
 
 
 def test_the_core_knows_the_app_data_folder_qt_uses(app_env):
@@ -112,7 +112,7 @@ def test_the_window_offers_to_keep_the_state_before_a_damaged_journal_line(qtbot
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     from .test_curate import settle
 

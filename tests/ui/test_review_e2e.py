@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.curation import Curation
+from app.core.store.curation import Curation
 from app.core.load.loader import load_release
-from app.core.review_session import ReviewLog
+from app.core.store.review_session import ReviewLog
 
 from .test_end_to_end import PROJECT, clean_env, colours, free_display
 

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.core.edits import Accept
-from app.core.review_session import ReviewLog
-from app.ui import curation_ctl
+from app.core.curate.edits import Accept
+from app.core.store.review_session import ReviewLog
+from app.ui.curate import curation_ctl
 
 from .conftest import wait_idle
 

@@ -27,6 +27,7 @@ import xxhash
 
 from app.core.io import filekind, rawfile, sourcefile
 from app.core.io.jsonline import parse_line  # noqa: F401 - the loader's own reading of a line (anchors, tests)
+
 from . import arrowlines, labeltext, recordfiles, sniff
 from .discovery import Found, discover
 from .formats import Shape

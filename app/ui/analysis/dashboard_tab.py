@@ -1,5 +1,5 @@
 """The statistics tab: the COIG-CQIA paper's tables and figures for the rows of the
-current filter, one card per table (app.core.dashboard computes them in a worker).
+current filter, one card per table (app.core.figures.dashboard computes them in a worker).
 Each card draws its table with pyqtgraph and saves it as PNG (the chart) or CSV (the
 numbers, dashboard.to_csv)."""
 from __future__ import annotations
@@ -11,9 +11,10 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QT_TRANSLATE_NOOP, QTim
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
                                QWidget)
 
-from app.core import dashboard
-from app.ui.analysis.charts import PALETTE, BarChart
-from app.ui.models.rows_model import status_label
+from app.core.figures import dashboard
+from app.ui.browse.rows_model import status_label
+
+from .charts import PALETTE, BarChart
 
 # name -> (title, how it is drawn); the order of the tab.
 CARDS = {

@@ -4,10 +4,11 @@ labels in a small dialog with completion over the release's values. A mixin of
 ReviewController, which supplies queue, view, ctl, decide(), go(), _open()."""
 from __future__ import annotations
 
-from app.core.edits import SetStates
+from app.core.curate.edits import SetStates
 from app.core.load.schema import TEXT_FIELDS
-from app.core.review_session import edited_state, label_values
-from app.ui.review import dialogs
+from app.core.store.review_session import edited_state, label_values
+
+from . import dialogs
 
 
 class EditingActions:

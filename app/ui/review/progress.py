@@ -1,4 +1,4 @@
-"""Words for the numbers of app.core.review_session: the progress line under the bar and
+"""Words for the numbers of app.core.store.review_session: the progress line under the bar and
 the session summary shown on leaving. The math is the core's; this only formats.
 
 Every string is a literal ``QCoreApplication.translate("Review", ...)`` call, so
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from app.core.review_session import Progress, Summary, format_duration
+from app.core.store.review_session import Progress, Summary, format_duration
 
 
 def progress_line(p: Progress) -> str:

@@ -1,0 +1,284 @@
+"""The curation overlay: per-row state keyed by rid, laid over the immutable base frame.
+
+An Overlay is immutable: a command yields a new one (``with_states``), so a worker can
+keep computing on the snapshot it was given while the curator edits on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+import polars as pl
+
+from app.core.load.schema import LENGTH_COLUMNS, LIST_FIELDS, TEXT_FIELDS, rid_from_hex, rid_hex
+
+EDITABLE_FIELDS = TEXT_FIELDS + LIST_FIELDS
+STATUSES = ("untouched", "edited", "accepted", "rejected")
+DECISIONS = ("accepted", "rejected")
+CURATION_COLUMNS = ("status", "reason", "edited_fields", "curator")
+_EMPTY_FIELDS: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class RowState:
+    """What the curator did to one row. Text values are str, label values tuples of str.
+
+    ``decision`` and edits are independent: an edited row can be accepted or rejected,
+    and restoring a rejected row keeps its edits. ``by``/``at`` say who last changed it
+    and are not part of equality (a no-op is judged on content only).
+    """
+
+    decision: str | None = None
+    reason: str | None = None
+    fields: Mapping[str, Any] = field(default_factory=lambda: _EMPTY_FIELDS)
+    by: str | None = field(default=None, compare=False)
+    at: str | None = field(default=None, compare=False)
+
+    @property
+    def status(self) -> str:
+        if self.decision:
+            return self.decision
+        return "edited" if self.fields else "untouched"
+
+    @property
+    def is_empty(self) -> bool:
+        return self.decision is None and not self.fields
+
+    def stamped(self, by: str | None, at: str | None) -> "RowState":
+        return RowState(self.decision, self.reason, self.fields, by, at)
+
+    def to_json(self, *, meta: bool = True) -> dict:
+        out: dict[str, Any] = {}
+        if self.decision:
+            out["d"] = self.decision
+        if self.reason is not None:
+            out["r"] = self.reason
+        if self.fields:
+            out["f"] = {k: list(v) if isinstance(v, tuple) else v for k, v in self.fields.items()}
+        if meta:
+            if self.by is not None:
+                out["by"] = self.by
+            if self.at is not None:
+                out["at"] = self.at
+        return out
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any] | None, *, by: str | None = None, at: str | None = None) -> "RowState":
+        """The state a file recorded (journal); ValueError if it is not one, so a damaged
+        file is refused here and not deep inside Polars later."""
+        if not obj:
+            return EMPTY
+        if not isinstance(obj, dict):
+            raise ValueError(f"not a row state: {obj!r}")
+        fields = obj.get("f") or {}
+        by, at = obj.get("by", by), obj.get("at", at)
+        _check_types(obj.get("r"), fields, by, at)
+        return make_state(obj.get("d"), obj.get("r"), fields, by=by, at=at)
+
+
+EMPTY = RowState()
+
+
+def _check_types(reason: Any, fields: Any, by: Any, at: Any) -> None:
+    for name, value in (("reason", reason), ("author", by), ("time", at)):
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{name} must be a string, not {value!r}")
+    if not isinstance(fields, dict):
+        raise ValueError(f"edited fields must be an object, not {fields!r}")
+    for name, value in fields.items():
+        if name in LIST_FIELDS:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"{name} must be a list of strings, not {value!r}")
+        elif not isinstance(value, str):
+            raise ValueError(f"{name} must be a string, not {value!r}")
+
+
+def make_state(decision: str | None, reason: str | None, fields: Mapping[str, Any], *, by=None, at=None) -> RowState:
+    if decision is not None and decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}")
+    clean = {}
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"{name!r} is not an editable field")
+        clean[name] = tuple(value) if name in LIST_FIELDS else value
+    if decision is None and not clean:
+        return EMPTY
+    return RowState(decision, reason, MappingProxyType(clean), by, at)
+
+
+class Overlay(Mapping[int, RowState]):
+    """rid -> RowState for every row the curator touched (untouched rows are absent)."""
+
+    __slots__ = ("_rows", "_frame", "_parent", "_changed")
+
+    def __init__(self, rows: Mapping[int, RowState] | None = None):
+        self._rows: dict[int, RowState] = {r: s for r, s in (rows or {}).items() if not s.is_empty}
+        self._frame: pl.DataFrame | None = None
+        self._parent: Overlay | None = None  # lets overlay_frame() patch instead of rebuild
+        self._changed: tuple[int, ...] = ()
+
+    # Mapping protocol
+    def __getitem__(self, rid: int) -> RowState:
+        return self._rows[rid]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(self, rid: int, default: RowState = EMPTY) -> RowState:  # type: ignore[override]
+        return self._rows.get(rid, default)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Overlay) and self._rows == other._rows
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def with_states(self, states: Mapping[int, RowState]) -> "Overlay":
+        """A new overlay with ``states`` set (EMPTY removes a row)."""
+        rows = dict(self._rows)
+        for rid, state in states.items():
+            if state.is_empty:
+                rows.pop(rid, None)
+            else:
+                rows[rid] = state
+        child = Overlay.__new__(Overlay)
+        child._rows, child._frame = rows, None
+        child._parent, child._changed = (self, tuple(states)) if self._frame is not None else (None, ())
+        return child
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(STATUSES[1:], 0)
+        for state in self._rows.values():
+            out[state.status] += 1
+        return out
+
+    def to_json(self) -> dict[str, dict]:
+        return {rid_hex(r): s.to_json() for r, s in self._rows.items()}
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Mapping]) -> "Overlay":
+        return cls({rid_from_hex(k): RowState.from_json(v) for k, v in obj.items()})
+
+    # ---- frames --------------------------------------------------------------------
+
+    def overlay_frame(self) -> pl.DataFrame:
+        """One row per changed rid: rid, status, reason, edited_fields, by, at and the new
+        value of every editable field (null where that field is not edited)."""
+        if self._frame is None:
+            parent = self._parent
+            if parent is not None and parent._frame is not None and len(self._changed) < max(64, len(self) // 2):
+                gone = pl.Series("rid", self._changed, dtype=pl.UInt64)
+                kept = parent._frame.join(gone.to_frame(), on="rid", how="anti", maintain_order="left")
+                fresh = [r for r in self._changed if r in self._rows]
+                self._frame = pl.concat([kept, _rows_frame(fresh, self._rows)])
+            else:
+                self._frame = _rows_frame(list(self._rows), self._rows)
+            self._parent, self._changed = None, ()
+        return self._frame
+
+    def current_frame(self, base: pl.DataFrame) -> pl.DataFrame:
+        """``base`` with edits patched in, len_* kept in step, plus status, reason,
+        edited_fields and curator (who last changed the row; null if untouched).
+        Vectorised: a scatter per edited column, about 20 ms at 500k rows."""
+        n = base.height
+        ov = self.overlay_frame()
+        pos = ov.join(base.select("rid").with_row_index("_i"), on="rid", how="inner", maintain_order="left")
+        idx = pos["_i"]
+        cols: list[pl.Series] = []
+        for name in EDITABLE_FIELDS:
+            sub = pos.filter(pl.col(name).is_not_null())
+            if sub.height == 0:
+                continue
+            if name in TEXT_FIELDS:
+                cols.append(base[name].clone().scatter(sub["_i"], sub[name]))
+                lengths = sub[name].str.len_chars().cast(pl.UInt32)
+                cols.append(base[LENGTH_COLUMNS[name]].clone().scatter(sub["_i"], lengths))
+            else:  # Polars cannot scatter lists: gather from base ++ new values instead
+                cols.append(_scatter_list(base[name], sub["_i"], sub[name]))
+        status = pl.repeat("untouched", n, eager=True, dtype=pl.String).alias("status")
+        reason = pl.repeat(None, n, eager=True, dtype=pl.String).alias("reason")
+        curator = pl.repeat(None, n, eager=True, dtype=pl.String).alias("curator")
+        # edited_fields: gather from [[]] ++ per-overlay-row lists by a code vector.
+        code = pl.repeat(0, n, eager=True, dtype=pl.UInt32)
+        if pos.height:
+            status = status.scatter(idx, pos["status"])
+            reason = reason.scatter(idx, pos["reason"])
+            curator = curator.scatter(idx, pos["by"])
+            code = code.scatter(idx, pl.int_range(1, pos.height + 1, eager=True, dtype=pl.UInt32))
+        lists = pl.concat([pl.Series([[]], dtype=pl.List(pl.String)), pos["edited_fields"]], rechunk=True)
+        edited = lists.gather(code).alias("edited_fields")
+        return base.with_columns(*cols, status, reason, edited, curator)
+
+
+def status_counts(current: pl.DataFrame) -> dict[str, int]:
+    """Rows per curation status (untouched, edited, accepted, rejected) of a current frame
+    (Curation.current_frame: the release's rows, so changes to rows it lacks are not counted)."""
+    counts = dict(current.group_by("status").len().iter_rows())
+    return {s: int(counts.get(s, 0)) for s in STATUSES}
+
+
+def _scatter_list(column: pl.Series, idx: pl.Series, values: pl.Series) -> pl.Series:
+    """``column`` with ``values`` at ``idx``. Polars cannot scatter list columns, so gather
+    from column ++ values by an index vector instead."""
+    n = column.len()
+    code = pl.int_range(n, eager=True, dtype=pl.UInt32).scatter(
+        idx, pl.int_range(n, n + idx.len(), eager=True, dtype=pl.UInt32)
+    )
+    return pl.concat([column, values.cast(column.dtype)], rechunk=True).gather(code).alias(column.name)
+
+
+def _rows_frame(rids: Sequence[int], rows: Mapping[int, RowState]) -> pl.DataFrame:
+    states = [rows[r] for r in rids]
+    present: set[str] = set()
+    for s in states:
+        if s.fields:
+            present.update(s.fields)
+    n = len(states)
+    columns: list[pl.Series] = [
+        pl.Series("rid", rids, dtype=pl.UInt64),
+        pl.Series("status", [s.status for s in states], dtype=pl.String),
+        pl.Series("reason", [s.reason for s in states], dtype=pl.String),
+        pl.Series("by", [s.by for s in states], dtype=pl.String),
+        pl.Series("at", [s.at for s in states], dtype=pl.String),
+    ]
+    for name in EDITABLE_FIELDS:
+        dtype = pl.List(pl.String) if name in LIST_FIELDS else pl.String
+        if name not in present:
+            columns.append(pl.repeat(None, n, eager=True, dtype=dtype).alias(name))
+            continue
+        vals = [s.fields.get(name) for s in states]
+        if name in LIST_FIELDS:
+            vals = [list(v) if v is not None else None for v in vals]
+        columns.append(pl.Series(name, vals, dtype=dtype))
+    # edited_fields: few distinct field sets, so codes into a small list series
+    kinds: dict[tuple[str, ...], int] = {}
+    codes = [kinds.setdefault(tuple(s.fields), len(kinds)) for s in states]
+    ordered = [[f for f in EDITABLE_FIELDS if f in k] for k in kinds]
+    lists = pl.Series("edited_fields", ordered or [[]], dtype=pl.List(pl.String))
+    columns.insert(3, lists.gather(pl.Series(codes, dtype=pl.UInt32)))
+    return pl.DataFrame(columns)
+
+
+class BaseLookup:
+    """Base values by rid, for commands that must compare an edit with the original."""
+
+    def __init__(self, frame: pl.DataFrame):
+        self.frame = frame
+
+    def rows(self, rids: Iterable[int], columns: Sequence[str]) -> dict[int, dict[str, Any]]:
+        """rid -> {column: value} for the rids present in the base (others are absent)."""
+        keys = pl.Series("rid", list(rids), dtype=pl.UInt64).to_frame()
+        found = keys.join(self.frame.select("rid", *columns), on="rid", how="inner")
+        return {row["rid"]: row for row in found.iter_rows(named=True)}
+
+    def present(self, rids: Iterable[int]) -> set[int]:
+        keys = pl.Series("rid", list(rids), dtype=pl.UInt64).to_frame()
+        # an inner join builds on the small side; a semi join would hash the whole base
+        return set(keys.join(self.frame.select("rid"), on="rid", how="inner").get_column("rid").to_list())
+
+    def values(self, rids: Iterable[int], column: str) -> dict[int, Any]:
+        conv = tuple if column in LIST_FIELDS else (lambda v: v)
+        return {r: conv(row[column]) for r, row in self.rows(rids, [column]).items()}
