@@ -16,9 +16,13 @@ Formats (``FORMATS``), and the keys that decide a record's own format, first mat
 
 Every record is read in its own format, so a file may mix formats. A file's format (the
 load report's, and the reader its records go through first) is that of most of its
-first SNIFF_RECORDS good records, ties going to the earlier format above; a record of
-another format is re-read on its own (the standard library's path), so mixing costs
-time, never correctness. A per-file override (``Shape`` given to the load, kept in the
+first SNIFF_RECORDS good records and a few taken across the rest (sniff.py), ties going
+to the earlier format above; its reader reads the keys of every format those records
+show, and a record of another format is re-read on its own, so mixing costs time, never
+correctness. One exception keeps COIG-CQIA files fast (instread.py): a cqia file whose
+sampled records hold no other format's keys is read without them, so a record further
+on with an instruction or output is cqia, alpaca or other by its COIG keys whatever
+else it holds; one with neither is read in its own format. A per-file override (``Shape`` given to the load, kept in the
 project's formats.json) reads every record of the file in that format, and for ``other``
 may map the file's own fields onto instruction / input / output / a conversation.
 
