@@ -52,6 +52,29 @@ def benchmarks_root() -> Path:
     return root
 
 
+def _formats_root() -> Path | None:
+    """The real files of other formats: $CQIA_FORMATS, else beside the COIG sample
+    (../shared/data/formats)."""
+    env = os.environ.get("CQIA_FORMATS")
+    candidates = [Path(env)] if env else []
+    sample = _sample_root()
+    if sample is not None:
+        candidates.append(sample.parent / "formats")
+    candidates.append(PROJECT.parent / "shared" / "data" / "formats")
+    return next((c for c in candidates if c.is_dir()), None)
+
+
+@pytest.fixture(scope="session")
+def formats_root() -> Path:
+    """Real instruction files in other formats (Alpaca, ShareGPT, OpenAI, Firefly, DPO, BELLE)."""
+    root = _formats_root()
+    if root is None and os.environ.get("CQIA_REQUIRE_SAMPLE"):
+        pytest.fail("CQIA_REQUIRE_SAMPLE is set but the real files of other formats were not found")
+    if root is None:
+        pytest.skip("real files of other formats not found: set CQIA_FORMATS or place them at ../shared/data/formats")
+    return root
+
+
 @pytest.fixture(scope="session")
 def demo_root() -> Path:
     root = PROJECT / "resources" / "demo"

@@ -9,7 +9,7 @@ by a third from run to run, and the budget is a ratio of two such minima.
 """
 from __future__ import annotations
 
-from . import budgets, proc
+from . import budgets, proc, sharegpt
 from .table import Row, na
 
 APP = """
@@ -150,3 +150,46 @@ def measure(ctx, rows: int) -> list[Row]:
     else:
         out.append(na("peak memory, load + counts (ru_maxrss)", rows, "a run failed", mem_budget, "bare Polars"))
     return out
+
+
+# Issue 23: a ShareGPT release (sharegpt.py) loaded to the inner shape (turns, paths,
+# formats), against bare Polars reading the same file (its schema inferred).
+APP_SHAREGPT = """
+import sys
+from app.core.load.loader import load_release
+release = load_release(sys.argv[1])
+RESULT = {'rows': release.frame.height, 'formats': dict(release.frame['format'].value_counts().iter_rows()),
+          'bad': len(release.report.bad_lines)}
+"""
+POLARS_SHAREGPT = """
+import sys
+import polars as pl
+df = pl.read_ndjson(sys.argv[1])
+RESULT = {'rows': df.height}
+"""
+FIGURE_SHAREGPT = "load a ShareGPT release (whole process)"
+
+
+def measure_sharegpt(ctx, rows: int) -> list[Row]:
+    """App vs bare read_ndjson on a ShareGPT release of ``rows`` rows, runs interleaved."""
+    try:
+        path = sharegpt.ensure(ctx.cache, rows, ctx.seed, log=ctx.log)
+    except RuntimeError as exc:
+        return [na(FIGURE_SHAREGPT, rows, str(exc), budgets.LOAD_SHAREGPT_RATIO, "bare Polars read_ndjson")]
+    timeout = 120 + rows / 1_000
+    runs: dict[str, list[proc.ChildRun]] = {"app": [], "polars": []}
+    for rep in range(ctx.reps(rows) + EXTRA_REPEATS):
+        for key, script in (("app", APP_SHAREGPT), ("polars", POLARS_SHAREGPT)):
+            ctx.log(f"ShareGPT load {rows:,}: {key} run {rep + 1}")
+            runs[key].append(proc.run_script(script, [str(path)], timeout=timeout))
+    app_s, base_s = proc.best_of(runs["app"]), proc.best_of(runs["polars"])
+    if app_s is None or base_s is None:
+        failed = runs["app"] if app_s is None else runs["polars"]
+        return [na(FIGURE_SHAREGPT, rows, f"a run failed: {proc.first_error(failed)}", budgets.LOAD_SHAREGPT_RATIO,
+                   "bare Polars read_ndjson")]
+    payload = next(r.payload for r in runs["app"] if r.ok)
+    app_mb, base_mb = proc.best_of(runs["app"], "rss_mb"), proc.best_of(runs["polars"], "rss_mb")
+    formats = ", ".join(f"{k} {v:,}" for k, v in sorted(payload.get("formats", {}).items()))
+    note = f"{formats}; peak {app_mb:,.0f} MB vs {base_mb:,.0f} MB"
+    return [Row(FIGURE_SHAREGPT, rows, app_s, "bare Polars read_ndjson", base_s, budgets.LOAD_SHAREGPT_RATIO,
+                note=note, repeats=len(runs["app"]))]

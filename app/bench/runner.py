@@ -30,6 +30,7 @@ RUN_BUDGET_S = {"full": 570.0, "quick": 170.0}
 # key -> (which sizes: "each" | "small" | "large" | "once", measurement)
 FIGURES: dict[str, tuple[str, Measure]] = {
     "load": ("each", measures_load.measure),
+    "sharegpt": ("small", measures_load.measure_sharegpt),  # issue 23: another format's load
     "browse": ("each", measures_browse.measure),  # facet recount + search, one child per size
     "save": ("large", measures_curate.measure_save),
     "export": ("small", measures_curate.measure_export),

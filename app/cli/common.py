@@ -41,13 +41,33 @@ def route_warnings() -> None:
         logger.propagate = False
 
 
-def load_release(path):
+def load_release(path, args=None):
+    """The release at ``path``, each file read in the format its project keeps for it
+    (formats.json of the project found as the app finds it, or ``--project DIR``; none
+    with ``--no-project``)."""
     from app.core.load.loader import ReleaseError, load_release as load
 
     try:
-        return load(path)
+        return load(path, shapes=_shapes(path, args))
     except ReleaseError as exc:
         raise CliError(str(exc)) from None
+
+
+def _shapes(path, args) -> dict:
+    from pathlib import Path
+
+    from app.core.load.formatsfile import read_shapes
+    from app.core.store.locate import locate_project, release_place
+
+    if getattr(args, "no_project", False):
+        return {}
+    if getattr(args, "project", None):
+        return read_shapes(Path(args.project).expanduser().absolute())
+    try:
+        folder = locate_project(release_place(path)).folder
+    except (OSError, RuntimeError, ValueError):  # a missing path, a link loop, a name not UTF-8: the load says so
+        return {}
+    return read_shapes(folder)
 
 
 def _one_line(text: str) -> str:

@@ -99,7 +99,7 @@ def _stale_lines(stale, overlay) -> list[str]:
 def cmd_export(args) -> int:
     from app.core.export import exporter as export
 
-    release = load_release(args.release)
+    release = load_release(args.release, args)
     folder = find_project(args, release, required=args.version is not None, why=" to take --version from")
     overlay, stale = None, []
     if folder is not None:
@@ -171,7 +171,7 @@ def cmd_diff(args) -> int:
 def cmd_merge(args) -> int:
     from app.core.team.merge_projects import merge_projects
 
-    release = load_release(args.release)
+    release = load_release(args.release, args)
     mine = find_project(args, release, required=True)
     outcome = merge_projects(release, mine, args.theirs, out=args.out, prefer=args.prefer)
     sys.stdout.write(outcome.report())
@@ -181,7 +181,7 @@ def cmd_merge(args) -> int:
 def cmd_agreement(args) -> int:
     from app.core.team.agreement import agreement_json, agreement_with_version, format_agreement
 
-    release = load_release(args.release)
+    release = load_release(args.release, args)
     mine = find_project(args, release, required=True)
     with open_read(release, mine) as c:
         overlay = c.overlay
@@ -204,7 +204,7 @@ def cmd_apply(args) -> int:
         data = path.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read the decisions file {path}: {exc.strerror or exc}") from None
-    release = load_release(args.release)
+    release = load_release(args.release, args)
     try:
         command = read_decisions(data, path.name, release.frame)
     except DecisionsError as exc:
@@ -224,7 +224,7 @@ def cmd_apply(args) -> int:
 
 
 def cmd_save(args) -> int:
-    release = load_release(args.release)
+    release = load_release(args.release, args)
     c, notes = open_write(args, release, create=False)
     with c:
         info = c.save_version(args.message or "")

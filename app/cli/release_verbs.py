@@ -24,6 +24,8 @@ def cmd_validate(args) -> int:
     lines = [report.summary()]
     lines += [f"  {b.file}:{b.line}: {b.reason}" for b in report.bad_lines]
     lines += [f"  {s.file}: skipped: {s.reason}" for s in report.skipped_files]
+    if {f.format for f in report.file_formats} != {"cqia"}:  # a COIG-CQIA release says nothing new
+        lines += [f"  {f.file}: {f.format}, {f.rows:,} rows" for f in report.file_formats]
     _emit(report.to_json(), args.json, "\n".join(lines))
     return 0
 
@@ -31,7 +33,7 @@ def cmd_validate(args) -> int:
 def cmd_stats(args) -> int:
     from app.core.figures.stats import release_stats
 
-    release = _load(args.path)
+    release = _load(args.path, args)
     stats = release_stats(release.frame)
     if args.signals:
         from app.core.text.signals import signal_stats

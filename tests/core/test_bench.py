@@ -259,3 +259,24 @@ def test_the_demo_resample_is_readable_by_the_bare_baselines(tmp_path):
     out = tmp_path / "r.jsonl"
     releases.resample_demo(2_000, out, seed=0)
     assert pl.read_ndjson(out).height == 2_000
+
+
+def test_the_sharegpt_release_and_its_load_figure(tmp_path, monkeypatch, formats_root):
+    """Issue 23's figure: a ShareGPT release resampled from the real files (distinct
+    lines, ShareGPT and DPO records), loaded by the app beside bare read_ndjson."""
+    from app.bench import sharegpt
+    from app.core.load.loader import load_release
+
+    path = tmp_path / "sg.jsonl"
+    sharegpt.make(2000, path, root=formats_root)  # more than the 1,600 real records: every source
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines)) == 2000
+    release = load_release(path)
+    assert release.report.bad_lines == [] and set(release.frame["format"]) == {"sharegpt", "preference"}
+    monkeypatch.setenv("CQIA_FORMATS", str(formats_root))
+    ctx = Ctx(cache=tmp_path / "cache", work=tmp_path / "work", repeats=1, log=lambda _: None)
+    [row] = measures_load.measure_sharegpt(ctx, 2000)
+    assert row.measured, row.note
+    assert row.budget == budgets.LOAD_SHAREGPT_RATIO and row.ratio == pytest.approx(row.app_s / row.base_s)
+    assert "preference" in row.note and "sharegpt" in row.note
+    assert ("sharegpt", 48_375) in runner.plan([48_375, 500_000], None)

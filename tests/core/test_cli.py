@@ -20,11 +20,14 @@ def test_validate_json_on_the_real_sample(sample_root):
     result = run("validate", str(sample_root), "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert set(report) == {"rows", "files", "bad_lines", "skipped_files"}
+    assert set(report) == {"rows", "files", "bad_lines", "skipped_files", "file_formats"}
     assert report["rows"] == 17971 and report["files"] == 39 and report["bad_lines"] == []
     assert sorted(s["file"] for s in report["skipped_files"]) == sorted(
-        ["COIG-CQIA-full.jsonl", "wikihow/wikihow.jsonl", "wiki/bkmy_medicine.jsonl", "finance/mba_baike.jsonl"]
+        ["COIG-CQIA-full.jsonl", "wikihow/wikihow.jsonl", "wiki/bkmy_medicine.jsonl", "finance/mba_baike.jsonl",
+         "dataset_infos.json"]  # one JSON object: the subsets' metadata, named, not read
     )
+    assert {f["format"] for f in report["file_formats"]} == {"cqia"} and len(report["file_formats"]) == 39
+    assert sum(f["rows"] for f in report["file_formats"]) == 17971
 
 
 def test_stats_counts_equal_an_independent_count(sample_root):

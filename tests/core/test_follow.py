@@ -143,7 +143,7 @@ def test_moved_rows_follow_across_files_and_unchanged_files_are_not_read(tmp_pat
     import app.core.curate.anchors as anchors_mod
 
     real = anchors_mod.RawRows.lines
-    monkeypatch.setattr(anchors_mod.RawRows, "lines", lambda self, f, n: read.append(f) or real(self, f, n))
+    monkeypatch.setattr(anchors_mod.RawRows, "lines", lambda self, f, *a: read.append(f) or real(self, f, *a))
     got = follow(new, rids[:1], anchors, _unchanged(old))
     assert got.moves == {rids[0]: new.frame.filter(new.frame["file"] == "m.jsonl")["rid"][0]}
     assert "z.jsonl" not in read and other.exists()

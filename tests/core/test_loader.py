@@ -14,7 +14,7 @@ import xxhash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core.load import loader
+from app.core.load import coerced, loader
 from app.core.io import rawfile
 from app.core.load.loader import LoadCancelled, ReleaseError, load_release, parse_line
 from app.core.load.schema import BASE_SCHEMA
@@ -149,6 +149,7 @@ def test_lfs_pointer_empty_and_non_jsonl_files(tmp_path):
     (tmp_path / "empty.jsonl").write_bytes(b"")
     (tmp_path / "blank.jsonl").write_bytes(b"\n \n")
     (tmp_path / "notes.txt").write_text("not data")
+    (tmp_path / ".gitattributes").write_text("*.jsonl filter=lfs")
     (tmp_path / "dataset_infos.json").write_text("{}")
     release = load_release(tmp_path)
     assert release.frame.height == 1
@@ -156,7 +157,11 @@ def test_lfs_pointer_empty_and_non_jsonl_files(tmp_path):
     assert skipped["wikihow/wikihow.jsonl"] == "Git LFS pointer of 11,519,024 bytes, not data: run `git lfs pull`"
     assert skipped["empty.jsonl"] == "empty file"
     assert skipped["blank.jsonl"] == "blank lines only"
-    assert "notes.txt" not in skipped and "dataset_infos.json" not in skipped
+    # nothing in a data folder is left out without a word; hidden files are not data
+    assert skipped["notes.txt"] == "not a data file: only .jsonl, .json and .parquet files are read"
+    assert skipped["dataset_infos.json"] == ("one JSON object, not records (dataset metadata?): "
+                                             "neither a JSON array nor JSON lines")
+    assert ".gitattributes" not in skipped and len(skipped) == 5
 
 
 def test_missing_path_and_no_rows_raise_release_error(tmp_path):
@@ -165,7 +170,7 @@ def test_missing_path_and_no_rows_raise_release_error(tmp_path):
     (tmp_path / "p.jsonl").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n")
     with pytest.raises(ReleaseError, match="no readable row.*Git LFS pointer"):
         load_release(tmp_path)
-    with pytest.raises(ReleaseError, match="no .jsonl files"):
+    with pytest.raises(ReleaseError, match=r"no data files \(\.jsonl, \.json, \.parquet\)"):
         load_release(tmp_path / "p.jsonl" if False else _empty_dir(tmp_path))
 
 
@@ -371,7 +376,7 @@ def test_a_file_saved_anew_while_it_is_read_gives_the_rows_it_had_when_opened(tm
     """Polars opens the path itself; if an editor saved a new file there meanwhile, its
     rows would not match the lines hashed from the file the loader has open."""
     path = write_jsonl(tmp_path / "a.jsonl", [row(i) for i in range(50)])
-    real = loader._read_fast
+    real = loader.read_fast
 
     def read_after_a_save(source, *schema):
         if isinstance(source, Path):
@@ -379,7 +384,7 @@ def test_a_file_saved_anew_while_it_is_read_gives_the_rows_it_had_when_opened(tm
             os.replace(fresh, path)
         return real(source, *schema)
 
-    monkeypatch.setattr(loader, "_read_fast", read_after_a_save)
+    monkeypatch.setattr(loader, "read_fast", read_after_a_save)
     f = load_release(path).frame
     assert f["instruction"].to_list() == [f"问题{i}：天为什么是蓝的？" for i in range(50)]
 
@@ -513,8 +518,8 @@ def test_the_prefix_test_for_coerced_text_keeps_every_value_the_regex_flags(valu
     """The checks look at a value with the regex only when its prefix may start one: a
     value the regex flags must never be left out by the cheaper prefix comparison."""
     frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
-    flagged = frame.select(pl.col("v").str.contains(loader._COERCED_TEXT).fill_null(False)).to_series()
-    kept = frame.select(loader._may_be_coerced("v")).to_series()
+    flagged = frame.select(pl.col("v").str.contains(coerced.COERCED_TEXT).fill_null(False)).to_series()
+    kept = frame.select(coerced.may_be_coerced("v")).to_series()
     assert not (flagged & ~kept).any()
     assert kept.to_list() == [v[:1] in set("-./0123456789[{") for v in values]
 

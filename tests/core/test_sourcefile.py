@@ -82,7 +82,7 @@ def test_a_read_whole_file_is_read_under_a_lease(tmp_path, monkeypatch):
     monkeypatch.setattr(rawfile, "CHUNK_BYTES", 4096)
     seen = []
     real = loader._read_whole
-    monkeypatch.setattr(loader, "_read_whole", lambda src, *a: seen.append(src.leased) or real(src, *a))
+    monkeypatch.setattr(loader, "_read_whole", lambda plan, src, *a: seen.append(src.leased) or real(plan, src, *a))
     assert load_release(path).frame.height == 300 and seen == [True]
 
 

@@ -76,9 +76,11 @@ def canonical_id(raw: bytes) -> int | None:
 
 
 class RawRows:
-    """A release's raw row lines, read back from disk by the byte offsets the loader
-    recorded (Release.offsets): no scan of the file. A file that changed on disk since the
-    load (size or mtime) gives nothing: its lines are no longer the rows that were loaded.
+    """A release's raw rows, read back from disk by the byte spans the loader recorded
+    (Release.offsets and ends): no scan of the file; a JSON array's record as a JSONL
+    line. A Parquet row's raw form is its canonical JSON (load.recordfiles), made again
+    from the file. A file that changed on disk since the load (size or mtime) gives
+    nothing: its lines are no longer the rows that were loaded.
     """
 
     _WINDOW = 64 << 10
@@ -86,9 +88,11 @@ class RawRows:
     def __init__(self, release):
         self.release = release
         self._stamp = {f.rel: (f.size, f.mtime_ns) for f in release.report.file_infos}
+        self._kind = {f.rel: f.kind for f in release.report.file_infos}
 
-    def lines(self, file: str, offsets: Iterable[int]) -> list[bytes | None]:
+    def lines(self, file: str, offsets: Iterable[int], ends: Iterable[int] | None = None) -> list[bytes | None]:
         offsets = list(offsets)
+        ends = list(ends) if ends is not None else None
         path = os.path.join(self.release.root, file)
         try:
             fd = os.open(path, os.O_RDONLY)
@@ -98,9 +102,32 @@ class RawRows:
             st = os.fstat(fd)
             if self._stamp.get(file) != (st.st_size, st.st_mtime_ns):
                 return [None] * len(offsets)
+            if self._kind.get(file) == "parquet":
+                return self._parquet_rows(fd, st.st_size, offsets)
+            if ends is not None:
+                return [self._span(fd, at, end) for at, end in zip(offsets, ends)]
             return [self._line_at(fd, at, st.st_size) for at in offsets]
         finally:
             os.close(fd)
+
+    @staticmethod
+    def _span(fd: int, at: int, end: int) -> bytes | None:
+        try:
+            return rawfile.read_at(fd, at, end)
+        except OSError:
+            return None
+
+    @staticmethod
+    def _parquet_rows(fd: int, size: int, rows: list[int]) -> list[bytes | None]:
+        import io
+
+        from app.core.load.recordfiles import canonical_lines
+
+        try:
+            frame = pl.read_parquet(io.BytesIO(rawfile.read_at(fd, 0, size)))
+            return canonical_lines(frame[rows]) if rows else []
+        except Exception:  # noqa: BLE001 - a file that cannot be read back gives no rows
+            return [None] * len(rows)
 
     def _line_at(self, fd: int, at: int, size: int) -> bytes | None:
         """The stripped line starting at byte ``at`` (as the loader read it)."""
@@ -140,14 +167,17 @@ def copies_of(release, rids: pl.Series) -> pl.DataFrame:
 def rows_of(release, rids: Iterable[int]) -> pl.DataFrame:
     """rid, file, line, offset, the text lengths, n and k of the given rids in the release."""
     keys = pl.Series("rid", list(rids), dtype=pl.UInt64).to_frame()
-    found = keys.join(located(release).select("rid", "file", "line", "offset", *LENGTHS), on="rid", how="inner",
+    found = keys.join(located(release).select("rid", "file", "line", "offset", "end", *LENGTHS), on="rid", how="inner",
                       maintain_order="left")
     return found.join(copies_of(release, found["rid"]), on="rid", how="left", maintain_order="left")
 
 
 def located(release) -> pl.DataFrame:
-    """The release frame's rid, file, line and lengths with each row's byte ``offset``."""
-    return release.frame.select("rid", "file", "line", *LENGTHS).with_columns(offset=release.offsets)
+    """The release frame's rid, file, line and lengths with each row's byte ``offset`` and
+    ``end`` (Release.ends; a release made without them reads to the line's end)."""
+    ends = release.ends if len(release.ends) == release.frame.height else pl.repeat(None, release.frame.height,
+                                                                                    dtype=pl.UInt64, eager=True)
+    return release.frame.select("rid", "file", "line", *LENGTHS).with_columns(offset=release.offsets, end=ends)
 
 
 def content_ids(release, rows: pl.DataFrame) -> list[int | None]:
@@ -155,9 +185,9 @@ def content_ids(release, rows: pl.DataFrame) -> list[int | None]:
     cannot be read any more or is no longer the loaded row."""
     reader = raw_rows(release)
     out: list[int | None] = [None] * rows.height
-    indexed = rows.select("file", "offset").with_row_index("_i")
+    indexed = rows.select("file", "offset", "end").with_row_index("_i")
     for (file,), part in indexed.partition_by("file", as_dict=True, maintain_order=True).items():
-        raws = reader.lines(file, part["offset"].to_list())
+        raws = reader.lines(file, part["offset"].to_list(), _ends(part))
         for i, raw in zip(part["_i"].to_list(), raws):
             if raw is not None:
                 out[i] = canonical_id(raw)
@@ -174,7 +204,7 @@ def anchors_for(release, rids: Iterable[int]) -> dict[int, Anchor]:
     out: dict[int, Anchor] = {}
     indexed = rows.with_row_index("_i")
     for (file,), part in indexed.partition_by("file", as_dict=True, maintain_order=True).items():
-        raws = reader.lines(file, part["offset"].to_list())
+        raws = reader.lines(file, part["offset"].to_list(), _ends(part))
         for row, raw in zip(part.iter_rows(named=True), raws):
             if raw is None or not _is_line_of(raw, row["rid"], row["k"]):
                 continue
@@ -184,6 +214,10 @@ def anchors_for(release, rids: Iterable[int]) -> dict[int, Anchor]:
             lengths = tuple(int(row[c]) for c in LENGTHS)
             out[row["rid"]] = Anchor(cid, file, int(row["line"]), lengths, int(row["n"]), int(row["k"]))  # type: ignore[arg-type]
     return out
+
+
+def _ends(part: pl.DataFrame) -> list[int] | None:
+    return None if part["end"].null_count() else part["end"].to_list()
 
 
 def _is_line_of(raw: bytes, rid: int, k: int) -> bool:

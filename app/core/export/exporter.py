@@ -68,6 +68,10 @@ def export_release(release, overlay: Overlay | None, out: Path | str, *, layout:
     overlay = overlay or Overlay()
     out = Path(out).expanduser().absolute()
     files = _files(release)
+    other = [f.rel for f in release.report.file_infos if f.kind != "jsonl"]
+    if fmt == "jsonl" and other:  # their rows are records, not lines: splicing lines would corrupt them
+        raise ExportError(f"{other[0]}{f' and {len(other) - 1} more' if len(other) > 1 else ''}: JSONL export copies "
+                          f"JSON lines only, and this is a JSON array or Parquet file (export per format is to come)")
     suffix = ".parquet" if fmt == "parquet" else ".jsonl"
     targets = [out] if layout == "single" else [out / Path(rel).with_suffix(suffix) for rel in files]
     every = [*files, *(f.file for f in release.report.skipped_files)]  # a pointer file is the release's too

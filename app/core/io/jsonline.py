@@ -84,9 +84,14 @@ _STRICT = json.JSONDecoder(parse_constant=_refuse)
 _CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
 
 
-def _constant_column(text: str) -> int:
+def constant_at(text: str) -> int:
+    """Index of the first NaN / Infinity / -Infinity outside a string in ``text`` (0 if none)."""
     found = next((m for m in _CONSTANT.finditer(text) if m.group(1)), None)
-    return found.start(1) + 1 if found else 1
+    return found.start(1) if found else 0
+
+
+def _constant_column(text: str) -> int:
+    return constant_at(text) + 1
 
 
 def _json_kind(value) -> str:

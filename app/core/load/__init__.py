@@ -1,1 +1,1 @@
-"""Files -> the immutable base frame and its load report (the schema, finding and parsing the files); uses io."""
+"""Files of any format (JSON lines, JSON arrays, Parquet) -> the immutable base frame in one inner shape, and its load report; uses io."""

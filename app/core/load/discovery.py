@@ -1,6 +1,12 @@
 """What was opened -> the data files of the release, each with the reason it cannot be
 read when that is known without opening it (a FIFO, a broken link, a name that is not
-UTF-8, a folder that cannot be listed)."""
+UTF-8, a folder that cannot be listed, a file that is no data file by its name).
+
+In a folder, ``.jsonl``, ``.json`` and ``.parquet`` files are read; every other file is
+named in the load report with why it is not (hidden files and folders, such as ``.git``
+and ``.gitattributes``, and ``*.curation`` projects, are not data and not named). A file
+opened on its own is read whatever its name, by what it holds.
+"""
 from __future__ import annotations
 
 import os
@@ -12,7 +18,8 @@ from app.core.io import sourcefile
 
 from .report import ReleaseError
 
-DATA_SUFFIXES = (".jsonl",)
+DATA_SUFFIXES = (".jsonl", ".json", ".parquet")
+NOT_DATA = "not a data file: only .jsonl, .json and .parquet files are read"
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,11 @@ def _data_files(folder: Path, root: Path) -> list[Found]:
     for dirpath, dirnames, names in os.walk(folder, onerror=unlisted.append):
         # Skip hidden folders (.git) and our own curation projects.
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not d.endswith(".curation"))
-        out += [_file(Path(dirpath) / name, root) for name in sorted(names) if name.endswith(DATA_SUFFIXES)]
+        for name in sorted(n for n in names if not n.startswith(".")):
+            found = _file(Path(dirpath) / name, root)
+            if not name.lower().endswith(DATA_SUFFIXES) and not found.skip:
+                found = Found(found.path, found.rel, NOT_DATA)
+            out.append(found)
     for exc in unlisted:
         where = Path(exc.filename)
         if where == folder:

@@ -1,38 +1,40 @@
 """A file, a folder tree or several files -> (immutable base frame, load report).
 
-Fast path: Polars' NDJSON reader with a strict schema, chunk by chunk. Any chunk Polars
-rejects (a shape it would otherwise coerce, a BOM, invalid UTF-8, a truncated line...)
-is re-read line by line with the stdlib, so every good line is kept and every bad one
-is reported with its file, line and reason.
+Fast path: Polars' NDJSON reader with a strict schema per format (plans.py), chunk by
+chunk. Any chunk Polars rejects (a shape it would otherwise coerce, a BOM, invalid
+UTF-8, a truncated line...) is re-read line by line with the stdlib, so every good line
+is kept and every bad one is reported with its file, line and reason.
 
 Files come from discovery (what was opened), are opened by sourcefile (regular files
 only; mapped only under a lease, else read with pread) and named by filekind when they
-are not UTF-8 JSON lines; a line is parsed strictly by jsonline.
+are not UTF-8 text; sniff tells JSON lines from a JSON array or Parquet and gives the
+first records, from which the file's format and reader are chosen (plans.plan_for,
+unless ``shapes`` overrides them); a line is parsed strictly by jsonline. JSON arrays
+and Parquet files (recordfiles.py) go through the same readers, a record at a time.
 """
 from __future__ import annotations
 
-import json
 import mmap
 import os
-import re
 import threading
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Mapping, NamedTuple, Sequence
 
 import polars as pl
 import xxhash
 
 from app.core.io import filekind, rawfile, sourcefile
-from app.core.io.jsonline import lone_surrogate_spans, parse_line
+from app.core.io.jsonline import parse_line  # noqa: F401 - the loader's own reading of a line (anchors, tests)
 
-from . import arrowlines, labeltext
+from . import arrowlines, labeltext, recordfiles, sniff
 from .discovery import Found, discover
+from .formats import Shape
 from .framefacts import remember_inner_duplicates
-from .report import BadLine, FileInfo, LoadReport, ReleaseError, SkippedFile
-from .schema import (BASE_SCHEMA, COPIES_SCHEMA, LENGTH_COLUMNS, RAW_LABELS, RAW_SCHEMA, line_hash, normalise_raw,
-                     raw_values, row_ids_and_copies, text_lengths)
+from .plans import Plan, check_chunk, finish, plan_for, read_fast
+from .report import FileFormat, FileInfo, LoadReport, ReleaseError, SkippedFile
+from .schema import BASE_SCHEMA, COPIES_SCHEMA, line_hash, normalise_raw, row_ids_and_copies
 
 
 class LoadCancelled(Exception):
@@ -64,6 +66,11 @@ class Release:
     # frame order: a decided row's raw line is read back at once (anchors.py)
     offsets: pl.Series = field(default_factory=lambda: pl.Series("offset", [], dtype=pl.UInt64), compare=False,
                                repr=False)
+    # where each row's record ends (exclusive): [offset, end) are its raw bytes, a JSONL
+    # line without its line end or an array's record. A Parquet row has no bytes of its
+    # own: its offset is its 0-based row index in the file, its end that plus one
+    # (report.file_infos tells each file's kind).
+    ends: pl.Series = field(default_factory=lambda: pl.Series("end", [], dtype=pl.UInt64), compare=False, repr=False)
     cache: dict = field(default_factory=dict, compare=False, repr=False)  # derived data made on demand
 
     @property
@@ -87,17 +94,22 @@ def load_release(
     *,
     progress: Callable[[Progress], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    shapes: Mapping[str, Shape | dict | str] | None = None,
 ) -> Release:
+    """``shapes``: per file (its path as the report shows it) the format to read it in,
+    and for ``other`` the mapping of its fields (formats.Shape, or its JSON form)."""
+    overrides = {rel: s if isinstance(s, Shape) else Shape.from_json(s) for rel, s in (shapes or {}).items()}
     opened = discover(paths)
     root, files, single = opened.root, opened.files, opened.single
     if not files:
-        raise ReleaseError(f"no .jsonl files under {root}")
+        raise ReleaseError(f"no data files (.jsonl, .json, .parquet) under {root}")
     sizes = [_size(f) for f in files]
     total = sum(sizes)
     report = LoadReport()
     frames: list[pl.DataFrame] = []
     hashes: list[pl.Series] = []
     offsets: list[pl.Series] = []
+    ends: list[pl.Series] = []
     repeats: list[dict[str, bool] | None] = []
     done = 0
     for i, found in enumerate(files):
@@ -114,12 +126,13 @@ def load_release(
             if progress:
                 progress(Progress(_base + _most[0], total, _i, len(files), _rel))
 
-        part = _load_file(found, _default_source(rel, single), report, chunk_done)
+        part = _load_file(found, _default_source(rel, single), report, chunk_done, overrides.get(rel))
         if part is not None:
             frames.append(part[0])
             hashes.append(part[1])
             repeats.append(part[2])
             offsets.append(part[3])
+            ends.append(part[4])
         done += sizes[i]
     if progress:
         progress(Progress(total, total, len(files), len(files), "", phase="row ids"))
@@ -136,7 +149,7 @@ def load_release(
     report.rows = frame.height
     report.bad_lines.sort(key=lambda b: (b.file, b.line))
     return Release(root=root, paths=opened.paths, frame=frame, report=report, duplicates=copies,
-                   offsets=pl.concat(offsets, rechunk=True))
+                   offsets=pl.concat(offsets, rechunk=True), ends=pl.concat(ends, rechunk=True))
 
 
 def _size(found: Found) -> int:
@@ -195,10 +208,16 @@ class _Beside(threading.Thread):
         return value
 
 
-# (frames of the file's rows, their line hashes (UInt64), how many non-blank lines, XXH3 of
-# the file, per label column whether a row repeats a label in it (None: not checked), the
-# byte offsets of the rows' lines (UInt64))
-_FileRows = tuple[list[pl.DataFrame], pl.Series, int, str, dict[str, bool] | None, pl.Series]
+class _FileRows(NamedTuple):
+    frames: list[pl.DataFrame]  # the file's rows
+    hashes: pl.Series  # their line hashes (UInt64)
+    seen: int  # non-blank lines (records)
+    digest: str  # XXH3 of the file
+    repeats: dict[str, bool] | None  # per label column: does a row repeat a label in it (None: not checked)
+    offsets: pl.Series  # where the rows' bytes start (UInt64)
+    ends: pl.Series  # and end
+
+
 # Polars takes a path with any of these for a glob pattern, and would read other files.
 _GLOB_CHARS = frozenset("*?[]{}")
 
@@ -208,14 +227,15 @@ CHANGED = ("changed on disk while it was read (another program truncated or rewr
            "load it again once that program is done")
 
 
-def _load_file(found: Found, source: str, report: LoadReport, chunk_done: Callable[[int], None]):
+def _load_file(found: Found, source: str, report: LoadReport, chunk_done: Callable[[int], None],
+               override: Shape | None):
     """Read one file into ``report`` (its rows, bad lines, or why it was skipped)."""
     rel, skip = found.rel, found.skip
     own = LoadReport()  # its bad lines count only if the file was read to its end unchanged
     if not skip:
         try:
             with sourcefile.Source(found.path) as src:
-                got, skip = _read_source(src, found.path, rel, source, own, chunk_done)
+                got, skip, kind, plan = _read_source(src, found.path, rel, source, own, chunk_done, override)
                 if not skip and src.changed():
                     skip = CHANGED
         except sourcefile.Unreadable as exc:
@@ -228,37 +248,62 @@ def _load_file(found: Found, source: str, report: LoadReport, chunk_done: Callab
         report.skipped_files.append(SkippedFile(rel, skip))
         return None
     report.bad_lines += own.bad_lines
-    frames, hashes, seen, digest, repeats, offsets = got
+    frames, hashes, seen, digest, repeats, offsets, ends = got
     if not seen:
-        report.skipped_files.append(SkippedFile(rel, "empty file" if src.size == 0 else "blank lines only"))
+        empty = "empty file" if src.size == 0 else "an empty JSON array" if kind == "array" else \
+            "no rows in the Parquet file" if kind == "parquet" else "blank lines only"
+        report.skipped_files.append(SkippedFile(rel, empty))
         return None
     rows = sum(f.height for f in frames)
-    report.file_infos.append(FileInfo(rel, src.size, src.mtime_ns, digest, rows))
+    report.file_infos.append(FileInfo(rel, src.size, src.mtime_ns, digest, rows, kind))
     if not frames:
         return None
-    return pl.concat(frames, rechunk=False), hashes, repeats, offsets
+    body = pl.concat(frames, rechunk=False)
+    report.file_formats += _formats_of(rel, body, plan)
+    return body, hashes, repeats, offsets, ends
+
+
+def _formats_of(rel: str, body: pl.DataFrame, plan: Plan) -> list[FileFormat]:
+    """The file's formats and their rows: its own first, then any other it mixes in."""
+    counts = dict(body.group_by("format").len().iter_rows())
+    order = sorted(counts, key=lambda f: (f != plan.format, -counts[f], f))
+    return [FileFormat(rel, f, counts[f], plan.override if plan.override and f == plan.format else Shape(f))
+            for f in order]
 
 
 def _read_source(src: sourcefile.Source, path: Path, rel: str, source: str, report: LoadReport,
-                 chunk_done: Callable[[int], None]) -> tuple[_FileRows | None, str | None]:
-    """(the file's rows, None) or (None, why it is no JSONL file)."""
+                 chunk_done: Callable[[int], None], override: Shape | None
+                 ) -> tuple[_FileRows | None, str | None, str | None, Plan | None]:
+    """(the file's rows, None, its kind, its plan) or (None, why it is not read, ...)."""
     head = rawfile.read_at(src.fd, 0, min(src.size, filekind.HEAD_BYTES))
-    reason = filekind.lfs_pointer(head) or filekind.problem(head) or filekind.cr_only(src.fd, src.size, head)
+    reason = filekind.lfs_pointer(head)
+    kind = sniff.kind_of(path.name, head) if not reason else None
+    if kind != "parquet":
+        reason = reason or filekind.problem(head) or (kind is None and sniff.not_records(head)) or None
     if reason:
-        return None, reason
+        return None, reason, kind, None
     subset = Path(rel).stem
+    if kind != "jsonl":
+        read = recordfiles.read_parquet if kind == "parquet" else recordfiles.read_array
+        got, reason, plan = read(src, rel, source, subset, report, chunk_done, override)
+        return (None if reason else _FileRows(*got)), reason, kind, plan
+    reason = filekind.cr_only(src.fd, src.size, head)
+    sniffed, why = sniff.sniff_lines(src.fd, src.size, path.name) if not reason else ([], None)
+    if reason or why:
+        return None, reason or why, kind, None
+    plan = plan_for(sniffed, override)
     got = None
     # Read whole only under a lease: Polars maps the file, and a mapped file that shrinks
     # kills the process (SIGBUS). Without one, the chunks are copies (pread).
-    if src.leased and src.size > rawfile.CHUNK_BYTES and _GLOB_CHARS.isdisjoint(str(path)):
+    if src.leased and src.size > rawfile.CHUNK_BYTES and _GLOB_CHARS.isdisjoint(str(path)) and plan.reader.schema:
         with rawfile.mapped_fd(src.fd) as buf:
-            got = _read_whole(src, path, buf, rel, source, subset, chunk_done)
+            got = _read_whole(plan, src, path, buf, rel, source, subset, chunk_done)
     if got is None:
-        got = _read_chunks(src, rel, source, subset, report, chunk_done)
-    return got, None
+        got = _read_chunks(plan, src, rel, source, subset, report, chunk_done)
+    return got, None, kind, plan
 
 
-def _read_whole(src: sourcefile.Source, path: Path, buf, rel: str, source: str, subset: str,
+def _read_whole(plan: Plan, src: sourcefile.Source, path: Path, buf, rel: str, source: str, subset: str,
                 chunk_done: Callable[[int], None]) -> _FileRows | None:
     """A file of more than one chunk: Polars reads it whole from its path, on a thread of
     its own (parallel over the whole file, no copy, GIL released), while this thread
@@ -273,19 +318,20 @@ def _read_whole(src: sourcefile.Source, path: Path, buf, rel: str, source: str, 
     """
     # Polars opens the file we have open (Linux), not whatever is at its path by now.
     own = Path(f"/proc/self/fd/{src.fd}")
-    reader = _Beside(_read_fast, own if own.exists() else path, labeltext.READ_SCHEMA)
+    reader = _Beside(read_fast, own if own.exists() else path, plan.reader.whole_schema)
     try:
-        return _hash_beside(reader, src, path, buf, rel, source, subset, chunk_done)
+        return _hash_beside(plan, reader, src, path, buf, rel, source, subset, chunk_done)
     finally:
         src.close_after(reader)  # a cancelled load must not give the lease back under Polars
 
 
-def _hash_beside(reader: _Beside, src: sourcefile.Source, path: Path, buf, rel: str, source: str, subset: str,
-                 chunk_done: Callable[[int], None]) -> _FileRows | None:
+def _hash_beside(plan: Plan, reader: _Beside, src: sourcefile.Source, path: Path, buf, rel: str, source: str,
+                 subset: str, chunk_done: Callable[[int], None]) -> _FileRows | None:
     digest = xxhash.xxh3_64()
     numbers: list[pl.Series] = []
     hashes: list[pl.Series] = []
     starts: list[pl.Series] = []
+    ends: list[pl.Series] = []
     parts: list = []
     reread: list[int] = []  # rows where a label may be a JSON string (labeltext)
     line, rows = 1, 0
@@ -307,50 +353,56 @@ def _hash_beside(reader: _Beside, src: sourcefile.Source, path: Path, buf, rel: 
             # Columns built a chunk at a time: 500k Python ints at once held the GIL ~30 ms.
             numbers.append(_uint32s(chunk_numbers))
             hashes.append(pl.Series(chunk_hashes, dtype=pl.UInt64))
-            starts.append(_starts(buf, lines, lo, hi, line))
-            reread += _text_label_rows(scan, lines, rows)
+            at, end = _spans(buf, lines, lo, hi, line)
+            starts.append(at)
+            ends.append(end)
+            if plan.reader.text_labels:
+                reread += _text_label_rows(scan, lines, rows)
             rawfile.forget(scan, lo, hi)
             parts.append(lines)
             rows += len(lines)
             line += count
             chunk_done(hi // 2)
     line_numbers, line_hashes = pl.concat(numbers, rechunk=True), pl.concat(hashes, rechunk=True)
-    line_starts = pl.concat(starts, rechunk=True)
-    del numbers, hashes, starts
+    line_starts, line_ends = pl.concat(starts, rechunk=True), pl.concat(ends, rechunk=True)
+    del numbers, hashes, starts, ends
     while not reader.done(0.05):
         chunk_done(len(buf) // 2)  # lets cancel in; the reader's result is then dropped
     pieces = reader.take()
     lines = rawfile.Joined(parts)
     if pieces is None or pieces.height != len(lines) or _replaced(src.fd, path):
         return None
-    pieces, more = labeltext.decode(pieces)
-    reread += more  # _check_rows sorts them and drops repeats
+    pieces, more = plan.reader.decode(pieces)
+    reread += more  # the check sorts them and drops repeats
     # Polars hands the file back in ~300-row pieces (1,683 at 500k rows), and every
     # expression pays per piece: the checks and the lengths are computed on a copy in one
     # piece (strings are views: it copies no text). The frame itself stays in pieces:
     # made one, the GUI's first paint after a load stalled ~10 ms longer (medians of 8
     # runs; the counts and charts it asks for then run faster and crowd its paint).
-    checked, seen = _check_rows(pieces, buf, lines, probe=pieces.rechunk(), lengths=True, reread=reread), len(lines)
-    del pieces, lines
+    checked = plan.reader.check(pieces, buf, lines, probe=pieces.rechunk(), lengths=True, reread=reread)
+    done, seen = (None if checked is None else finish(plan, checked, lines)), len(lines)
+    del pieces, lines, checked
     _Beside(_drop_gradually, parts, name="cqia-free")
-    if checked is None:
+    if done is None:
         return None
     chunk_done(len(buf))
-    raw, repeats, lengths = checked
-    frames = [normalise_raw(raw, rel, line_numbers, source, subset, lengths)] if raw.height else []
-    return frames, line_hashes, seen, digest.hexdigest(), repeats, line_starts
+    raw, repeats, lengths = done
+    frames = [normalise_raw(raw, rel, line_numbers, source, subset, lengths, plan.format)] if raw.height else []
+    return _FileRows(frames, line_hashes, seen, digest.hexdigest(), repeats, line_starts, line_ends)
 
 
-def _starts(buf, lines, lo: int, hi: int, first_line: int, base: int = 0) -> pl.Series:
-    """Where each of a chunk's lines starts in the file: the spans' own offsets, or
-    (a chunk split line by line: a BOM, CR or padded lines) the same lines' spans from
-    rawfile.line_table. ``base``: the file offset of ``buf``'s first byte."""
+def _spans(buf, lines, lo: int, hi: int, first_line: int, base: int = 0) -> tuple[pl.Series, pl.Series]:
+    """Where each of a chunk's lines starts and ends in the file (without BOM, CR and
+    surrounding white space): the spans' own offsets, or (a chunk split line by line: a
+    BOM, CR or padded lines) the same lines' spans from rawfile.line_table. ``base``: the
+    file offset of ``buf``'s first byte."""
     if isinstance(lines, rawfile.Spans):
-        found = lines.starts
+        starts, ends = lines.starts, lines.ends
     else:
-        found = rawfile.line_table(buf, lo, hi, first_line)[0].starts
-    return (pl.Series("offset", found, dtype=pl.UInt64) + base).cast(pl.UInt64) if base else \
-        pl.Series("offset", found, dtype=pl.UInt64)
+        table = rawfile.line_table(buf, lo, hi, first_line)[0]
+        starts, ends = table.starts, table.ends
+    return tuple((pl.Series(name, found, dtype=pl.UInt64) + base).cast(pl.UInt64) if base else
+                 pl.Series(name, found, dtype=pl.UInt64) for name, found in (("offset", starts), ("end", ends)))
 
 
 def _text_label_rows(scan, lines, first: int) -> list[int]:
@@ -389,7 +441,7 @@ def _replaced(fd: int, path: Path) -> bool:
     return (ours.st_dev, ours.st_ino, ours.st_size, ours.st_mtime_ns) != (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns)
 
 
-def _read_chunks(src: sourcefile.Source, rel: str, source: str, subset: str, report: LoadReport,
+def _read_chunks(plan: Plan, src: sourcefile.Source, rel: str, source: str, subset: str, report: LoadReport,
                  chunk_done: Callable[[int], None]) -> _FileRows:
     """Any file, 16 MB at a time, copied with pread (never mapped: safe if it shrinks):
     a chunk Polars refuses goes line by line, so every good line is kept and every bad
@@ -397,6 +449,7 @@ def _read_chunks(src: sourcefile.Source, rel: str, source: str, subset: str, rep
     frames: list[pl.DataFrame] = []
     hashes: list[int] = []
     starts: list[pl.Series] = []
+    ends: list[pl.Series] = []
     digest = xxhash.xxh3_64()
     line, seen = 1, 0
     fd = src.fd
@@ -408,191 +461,28 @@ def _read_chunks(src: sourcefile.Source, rel: str, source: str, subset: str, rep
         # reader leaves part of a core idle, and releases the GIL meanwhile); that
         # thread then reads the next chunk, so no copy waits on the main thread.
         split = _Beside(_split_and_hash, piece, line, digest, fd, spans[k + 1] if k + 1 < len(spans) else None)
-        raw = _read_fast(piece)
+        raw = read_fast(piece, plan.reader.schema)
         numbers, lines, count, line_hashes, ahead = split.result()
         first = line
         line += count
         seen += len(lines)
         if lines:
-            raw, keep = _check_chunk(raw, piece, numbers, lines, rel, report)
+            raw, keep = check_chunk(plan, raw, piece, numbers, lines, rel, report)
             if raw.height:
-                at = _starts(piece, lines, 0, len(piece), first, lo)
+                at, end = _spans(piece, lines, 0, len(piece), first, lo)
                 if keep is not None:
                     numbers, line_hashes = list(compress(numbers, keep)), list(compress(line_hashes, keep))
-                    at = at.filter(pl.Series(keep, dtype=pl.Boolean))
-                frames.append(normalise_raw(raw, rel, pl.Series(numbers, dtype=pl.UInt32), source, subset))
+                    kept = pl.Series(keep, dtype=pl.Boolean)
+                    at, end = at.filter(kept), end.filter(kept)
+                frames.append(normalise_raw(raw, rel, pl.Series(numbers, dtype=pl.UInt32), source, subset,
+                                            fmt=plan.format))
                 hashes += line_hashes
                 starts.append(at)
+                ends.append(end)
         del piece, lines, split, raw  # free this chunk's 16 MB before the one after next is copied
         chunk_done(hi)
     offsets = pl.concat(starts, rechunk=True) if starts else pl.Series("offset", [], dtype=pl.UInt64)
-    return frames, pl.Series(hashes, dtype=pl.UInt64), seen, digest.hexdigest(), None, offsets
+    last = pl.concat(ends, rechunk=True) if ends else pl.Series("end", [], dtype=pl.UInt64)
+    return _FileRows(frames, pl.Series(hashes, dtype=pl.UInt64), seen, digest.hexdigest(), None, offsets, last)
 
 
-def _read_fast(source: bytes | Path, schema: pl.Schema = RAW_SCHEMA) -> pl.DataFrame | None:
-    try:
-        return pl.read_ndjson(source, schema=schema)
-    except Exception:  # noqa: BLE001 - any refusal means: go line by line
-        return None
-
-
-def _check_chunk(raw: pl.DataFrame | None, piece: bytes, numbers: list[int], lines: list[bytes], rel: str,
-                 report: LoadReport) -> tuple[pl.DataFrame, list[bool] | None]:
-    """(RAW_SCHEMA frame, which of ``lines`` became rows; None means all of them)."""
-    checked = None if raw is None or raw.height != len(lines) else _check_rows(raw, piece, lines)
-    if checked is None:
-        return _parse_lines(numbers, lines, rel, report)
-    return checked.raw, None
-
-
-class _Checked(NamedTuple):
-    raw: pl.DataFrame  # one row per line, every row Polars may have read differently re-read by the stdlib
-    repeats: dict[str, bool] | None  # per label column: does a row repeat a label in it
-    lengths: pl.DataFrame | None  # text_lengths() of raw, if asked for
-
-
-def _check_rows(raw: pl.DataFrame, piece, lines, probe: pl.DataFrame | None = None,
-                lengths: bool = False, reread: list[int] = ()) -> _Checked | None:
-    """``raw`` (one row per line of ``piece``), checked; None when some row needs the
-    line-by-line path. What was learnt on the way is None when rows were re-read.
-    ``probe``: the same rows laid out for a faster check; ``reread``: rows the stdlib
-    must read whatever the checks find."""
-    nul, texts, items, repeats, counted = _suspects(raw if probe is None else probe, lengths)
-    if nul and lone_surrogate_spans(piece):
-        return None
-    redo = items.arg_true().to_list()
-    if texts.height or reread:
-        redo = sorted(set(redo).union(_not_all_strings(texts, lines), reread))
-    if not redo:
-        return _Checked(raw, repeats, counted)
-    fixed = _reparse_rows(raw, redo, lines)
-    return None if fixed is None else _Checked(fixed, None, None)
-
-
-# A value Polars may have rendered from a non-string JSON value: a number (1.0 -> "1",
-# 1e20 in full) or an object / array (re-serialised with backslashes, control characters
-# and quotes in keys left unescaped: {"\"": null} comes out as {""": null}, with nothing
-# in it to tell). So every value that is a bare number or starts like a rendered object
-# or array is a suspect; the raw line then tells whether it was a string after all
-# (real NER outputs are JSON-looking strings, ~2% of the rows), else the stdlib re-reads it.
-_JSON_START = r'(?:\{["}]|\[["\d\[\]{tfn-])'  # {" {} [" [1 [[ [] [{ [t(rue) [f(alse) [n(ull) [-
-_NUMBER = r"-?\d[\d.eE+-]*"
-_COERCED_TEXT = rf"^(?:{_JSON_START}|{_NUMBER}$)"
-
-
-def _may_be_coerced(column: str) -> pl.Expr:
-    """Starts with {, [, - or a digit: a superset of _COERCED_TEXT. Polars compares
-    strings by the prefix it keeps beside each one, so this reads no text: a regex reads
-    the first bytes of every value, one cache miss each (at 500k rows, on `output`:
-    45 ms for the regex, ~7 ms for this)."""
-    v = pl.col(column)
-    return (((v >= "-") & (v < ":")) | ((v >= "[") & (v < "\\")) | ((v >= "{") & (v < "|"))).fill_null(False)
-
-
-# Long values, mostly distinct, are checked row by row. The others hold a few distinct
-# values (labels, answer_from, ...): each distinct value is checked once, and only a value
-# that fails is looked for row by row, a third of the work of checking every row.
-_ROW_CHECKED = ("instruction", "input", "output", "metadata")
-_VALUE_CHECKED = ("source", "answer_from", "copyright")
-_LABEL_COLUMNS = {"domain": "domain", "major": "task_major", "minor": "task_minor"}  # in the base frame
-
-
-def _suspects(raw: pl.DataFrame, lengths: bool = False
-              ) -> tuple[bool, pl.DataFrame, pl.Series, dict[str, bool], pl.DataFrame | None]:
-    """(is there a NUL in the text: Polars turns a lone high-surrogate escape into U+0000;
-    the rows with a text value that may have been coerced from a non-string, with "_i" their
-    index and one flag column per text field; per row: may a label be coerced or null;
-    per label column: does any row repeat a label, which the facet counts want to know;
-    the text lengths, if asked for).
-    The scans of every value run in one parallel pass; the regex only sees the few rows
-    whose prefix may start a coerced value."""
-    distinct = {**{c: pl.col(c).drop_nulls().unique() for c in _VALUE_CHECKED},
-                **{k: e.explode(keep_nulls=False).unique() for k, e in RAW_LABELS.items()}}
-    got = raw.select(
-        *[pl.col(c).str.contains("\x00", literal=True).any().alias(f"nul:{c}") for c in _ROW_CHECKED],
-        *[pl.arg_where(_may_be_coerced(c)).implode().alias(f"at:{c}") for c in _ROW_CHECKED],
-        *[v.filter(v.str.contains(_COERCED_TEXT) | v.str.contains("\x00", literal=True) | v.is_null()).implode().alias(c)
-          for c, v in distinct.items()],
-        *[(e.list.len() != e.list.n_unique()).any().alias(f"dups:{k}") for k, e in RAW_LABELS.items()],
-        *[length.implode() for length in (text_lengths() if lengths else [])],
-    )
-    # Per short column, the distinct values that fail: coerced-looking, null or holding a NUL.
-    found = {c: got[c][0].to_list() for c in distinct}
-    has_nul = any(got[f"nul:{c}"][0] for c in _ROW_CHECKED) or any(v is not None and "\x00" in v for c in distinct for v in found[c])
-    # The few rows that may hold a coerced text value, and which of their values may.
-    at = pl.concat([got[f"at:{c}"][0] for c in _ROW_CHECKED]).unique().sort()
-    values = [pl.col(c).is_in(_series(found[c])).fill_null(False) for c in _VALUE_CHECKED if found[c]]
-    if values:  # a source / answer_from / copyright value that may be coerced: rare
-        at = pl.concat([at, raw.select(pl.arg_where(pl.any_horizontal(values))).to_series()]).unique().sort()
-    rows = raw.select(*_ROW_CHECKED, *_VALUE_CHECKED).gather(at).select(
-        pl.lit(at).alias("_i"),
-        *[pl.col(c).str.contains(_COERCED_TEXT).fill_null(False) for c in _ROW_CHECKED],
-        *[e.alias(e.meta.output_name()) for e in values])
-    text_flags = rows.filter(pl.any_horizontal(rows.columns[1:]))
-    items = [e.list.eval(pl.element().is_null() | pl.element().is_in(_series(found[k]))).list.any().fill_null(False)
-             for k, e in RAW_LABELS.items() if found[k]]
-    item_flags = raw.select(pl.any_horizontal(items)).to_series() if items else pl.repeat(False, raw.height, eager=True)
-    repeats = {_LABEL_COLUMNS[k]: bool(got[f"dups:{k}"][0]) for k in RAW_LABELS}
-    counted = got.select(pl.col(name).explode() for name in LENGTH_COLUMNS.values()) if lengths else None
-    return has_nul, text_flags, item_flags, repeats, counted
-
-
-def _series(values: list[str | None]) -> pl.Expr:
-    return pl.Series([v for v in values if v is not None], dtype=pl.String).implode()
-
-
-def _not_all_strings(text_flags: pl.DataFrame, lines) -> list[int]:
-    """Indexes of the flagged rows whose raw line does not prove every flagged value a string.
-
-    Inside a JSON string a quote is escaped, so an unescaped ``"key"`` followed by a colon
-    can only be a key (at any depth: a nested one only costs a re-read); its value is a
-    string when the next character after white space is a quote. A key spelled with
-    escapes (\\u006futput) is invisible here, so a line with one is never proved. The
-    flagged lines are checked at once, in Polars: about 2% of a real release's rows.
-    """
-    if not text_flags.height:
-        return []
-    index = text_flags["_i"]
-    text = pl.Series([lines[i] for i in index.to_list()], dtype=pl.Binary).cast(pl.String, strict=False)
-    unproved = text.is_null() | text.str.contains("\\u00", literal=True)
-    for c in text_flags.columns[1:]:
-        key = re.escape(f'"{c}"')
-        unproved |= text_flags[c] & text.str.contains(rf'{key}[ \t\r\n]*:[ \t\r\n]*[^" \t\r\n]')
-    return index.filter(unproved).to_list()
-
-
-def _reparse_rows(raw: pl.DataFrame, rows: list[int], lines: list[bytes]) -> pl.DataFrame | None:
-    """``raw`` with the given rows re-read by the stdlib (None: one is bad after all)."""
-    values = []
-    for i in rows:  # few in a real release
-        obj, reason = parse_line(lines[i])
-        if reason:
-            return None
-        values.append(raw_values(obj))
-    idx = pl.Series("_i", rows, dtype=pl.UInt32)
-    fixed = _frame_of(values).with_columns(idx)
-    kept = raw.with_row_index("_i").filter(~pl.col("_i").is_in(idx))
-    return pl.concat([kept, fixed.select(kept.columns)]).sort("_i").drop("_i")
-
-
-def _frame_of(values: list[dict]) -> pl.DataFrame:
-    """A RAW_SCHEMA frame of raw_values() dicts. They hold only strings, lists of strings
-    and booleans, which Polars' reader keeps exactly: several times faster than building
-    the nested columns from Python objects."""
-    if not values:
-        return pl.DataFrame(schema=RAW_SCHEMA)
-    text = "\n".join(json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in values)
-    return pl.read_ndjson(text.encode(), schema=RAW_SCHEMA)
-
-
-def _parse_lines(numbers: list[int], lines: list[bytes], rel: str, report: LoadReport) -> tuple[pl.DataFrame, list[bool]]:
-    rows: list[dict] = []
-    keep: list[bool] = []
-    for n, line in zip(numbers, lines):
-        obj, reason = parse_line(line)
-        if reason:
-            report.bad_lines.append(BadLine(rel, n, reason))
-        else:
-            rows.append(raw_values(obj))
-        keep.append(reason is None)
-    return _frame_of(rows), keep

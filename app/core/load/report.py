@@ -1,7 +1,10 @@
-"""What a load found: rows, files, bad lines and skipped files, as the CLI prints them."""
+"""What a load found: rows, files, their formats, bad lines and skipped files, as the
+CLI prints them."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+
+from .formats import Shape
 
 
 class ReleaseError(Exception):
@@ -30,6 +33,18 @@ class FileInfo:
     mtime_ns: int
     xxh3: str  # hex XXH3-64 of the whole file's bytes
     rows: int
+    kind: str = "jsonl"  # jsonl | array (a JSON array) | parquet
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """How many rows of one file are in one format, and the Shape they were read with
+    (its paths(): where the fields that are not turns are)."""
+
+    file: str
+    format: str
+    rows: int
+    shape: Shape = field(compare=False, repr=False)
 
 
 @dataclass
@@ -38,6 +53,8 @@ class LoadReport:
     bad_lines: list[BadLine] = field(default_factory=list)
     skipped_files: list[SkippedFile] = field(default_factory=list)
     file_infos: list[FileInfo] = field(default_factory=list)
+    # per file, its own format first, then any other format it mixes in
+    file_formats: list[FileFormat] = field(default_factory=list)
 
     @property
     def files(self) -> int:
@@ -63,4 +80,5 @@ class LoadReport:
             "files": self.files,
             "bad_lines": [asdict(b) for b in self.bad_lines],
             "skipped_files": [asdict(s) for s in self.skipped_files],
+            "file_formats": [{"file": f.file, "format": f.format, "rows": f.rows} for f in self.file_formats],
         }

@@ -1,8 +1,27 @@
 """Canonical columns of a loaded release, and the normalisation every loader path shares.
 
-The base frame (one row per good JSONL line) has exactly the columns of BASE_SCHEMA,
-in that order. It is never mutated after loading; curation state lives in an overlay
-keyed by ``rid``.
+The base frame (one row per good record) has exactly the columns of BASE_SCHEMA, in that
+order. It is never mutated after loading; curation state lives in an overlay keyed by
+``rid``.
+
+The inner shape, the same for every format (formats.py), so every feature reads every
+format alike:
+
+- ``instruction``: the first user turn's text; ``input``: Alpaca's input ("" in a format
+  without one); ``output``: the last assistant turn's text (a preference record's chosen
+  response); their lengths; COIG's labels and fields where a record has them (empty
+  lists and "" where not);
+- ``format``: the record's format (formats.FORMATS);
+- ``turns``: the conversation in order, each {role, text, path}: roles normalised to
+  system / user / assistant / function_call / observation / tool, ``path`` the JSON path
+  of the text in the record's own structure (``conversations[3].value``). A
+  single-turn record (cqia, alpaca without history, other without a mapping) stores NO
+  turns, keeping memory flat at 500,000 rows; ``all_turns()`` makes them. A preference
+  record's last turn is its chosen response (path ``chosen``, ``chosen.value`` or
+  ``chosen[K].content``); the rejected one is held alike (formats.rejected_path);
+- ``system``: the record's top-level ``system`` text ("" if none; system messages inside
+  a conversation are turns with role system); ``tools``: the JSON text of its ``tools``
+  ("" if none); ``chosen``, ``rejected``: a preference record's responses ("" otherwise).
 """
 from __future__ import annotations
 
@@ -41,6 +60,14 @@ RAW_SCHEMA = pl.Schema(
 RAW_LABELS = {"domain": pl.col("domain"), "major": pl.col("task_type").struct.field("major"),
               "minor": pl.col("task_type").struct.field("minor")}
 
+TURN = pl.Struct({"role": pl.String, "text": pl.String, "path": pl.String})
+TURNS = pl.List(TURN)
+# Columns of the inner shape beyond COIG's, in BASE_SCHEMA order; with RAW_SCHEMA what
+# every reader hands to normalise_raw.
+INNER_COLUMNS = pl.Schema({"format": pl.String, "turns": TURNS, "system": pl.String, "tools": pl.String,
+                           "chosen": pl.String, "rejected": pl.String})
+INNER_RAW_SCHEMA = pl.Schema({**RAW_SCHEMA, **INNER_COLUMNS})
+
 BASE_SCHEMA = pl.Schema(
     {
         "rid": pl.UInt64,  # stable row id (see row_ids)
@@ -61,6 +88,7 @@ BASE_SCHEMA = pl.Schema(
         "len_instruction": pl.UInt32,
         "len_input": pl.UInt32,
         "len_output": pl.UInt32,
+        **INNER_COLUMNS,
     }
 )
 
@@ -74,8 +102,9 @@ def text_lengths() -> list[pl.Expr]:
 
 
 def normalise_raw(raw: pl.DataFrame, file: str, first_line: pl.Series, default_source: str, subset: str,
-                  lengths: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Turn a frame shaped like RAW_SCHEMA into BASE_SCHEMA columns (minus rid).
+                  lengths: pl.DataFrame | None = None, fmt: str = "cqia") -> pl.DataFrame:
+    """Turn a frame shaped like INNER_RAW_SCHEMA into BASE_SCHEMA columns (minus rid); a
+    column of INNER_COLUMNS it lacks is that of a single-turn record of format ``fmt``.
 
     ``first_line`` holds the 1-based line number of every row; ``lengths``, when given,
     the text_lengths() of ``raw`` (the loader counts them in the same pass as its checks).
@@ -97,7 +126,60 @@ def normalise_raw(raw: pl.DataFrame, file: str, first_line: pl.Series, default_s
         pl.col("human_verified"),
         pl.col("copyright").fill_null(""),
         *counted,
+        *[(pl.col(c).fill_null(_default(c, fmt)) if c in raw.columns else _default(c, fmt)).alias(c)
+          for c in INNER_COLUMNS],
     )
+
+
+def _default(column: str, fmt: str) -> pl.Expr:
+    if column == "format":
+        return pl.lit(fmt, pl.String)
+    return pl.lit([], dtype=TURNS) if column == "turns" else pl.lit("", pl.String)
+
+
+# ---- turns of any row ----------------------------------------------------------------
+
+SINGLE_TURN_FORMATS = ("cqia", "alpaca", "other")
+
+
+def _turn_list(role: str, text: str, path: str) -> pl.Expr:
+    return pl.concat_list(pl.struct(role=pl.lit(role), text=pl.col(text), path=pl.lit(path)))
+
+
+def all_turns() -> pl.Expr:
+    """The whole conversation of any row, as List(TURN) named ``turns``: the ``system``
+    text first (path ``system``) when there is one, then the stored turns; a row that
+    stores none and is single-turn (SINGLE_TURN_FORMATS) gets user ``instruction``, user
+    ``input`` (only when not empty: LLaMA-Factory joins it to the instruction with a
+    newline, here it keeps its own path) and assistant ``output`` (for ``other``, each of
+    the three only when not empty, as such a record may not have the key)."""
+    empty = pl.lit([], dtype=TURNS)
+    fmt, turns = pl.col("format"), pl.col("turns")
+    other = fmt == "other"
+
+    def when(cond: pl.Expr, then: pl.Expr) -> pl.Expr:
+        return pl.when(cond).then(then).otherwise(empty)
+
+    made = pl.concat_list(
+        when(~other | (pl.col("instruction") != ""), _turn_list("user", "instruction", "instruction")),
+        when(pl.col("input") != "", _turn_list("user", "input", "input")),
+        when(~other | (pl.col("output") != ""), _turn_list("assistant", "output", "output")))
+    body = pl.when(fmt.is_in(SINGLE_TURN_FORMATS) & (turns.list.len() == 0)).then(made).otherwise(turns)
+    return pl.concat_list(when(pl.col("system") != "", _turn_list("system", "system", "system")), body).alias("turns")
+
+
+def n_turns() -> pl.Expr:
+    """Turns in a row's conversation (UInt32) other than system turns, instruction and
+    input counting as one user turn: a single-turn cqia / alpaca record counts 2, an
+    ``other`` record one per non-empty instruction and output."""
+    turns = pl.col("turns")
+    stored = turns.list.eval((pl.element().struct.field("role") != "system")
+                             & (pl.element().struct.field("path") != "input")).list.sum()
+    other = pl.col("format") == "other"
+    made = ((~other | (pl.col("instruction") != "")).cast(pl.UInt32)
+            + (~other | (pl.col("output") != "")).cast(pl.UInt32))
+    single = pl.col("format").is_in(SINGLE_TURN_FORMATS) & (turns.list.len() == 0)
+    return pl.when(single).then(made).otherwise(stored).cast(pl.UInt32).alias("n_turns")
 
 
 # ---- the line-by-line path: one Python dict -> RAW_SCHEMA values -------------------

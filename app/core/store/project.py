@@ -32,13 +32,14 @@ import xxhash
 
 from app.core.io.atomic import SaveError, describe_oserror, write_atomic, write_new
 from app.core.io.projectfile import FORMAT_PREFIX, PROJECT_FILE
+from app.core.load.formatsfile import FORMATS_FILE  # the per-file formats the curator gave
 
 LOCK_FILE = "lock"
 GUARD_FILE = "lock.guard"
 SUFFIX = ".curation"
 FORMAT = FORMAT_PREFIX + "1"
 REVIEWS_FILE = "reviews.jsonl"  # the review-session log (review_session.ReviewLog appends to it)
-SIDE_FILES = (REVIEWS_FILE,)  # the project's files besides project.json, journal and versions
+SIDE_FILES = (REVIEWS_FILE, FORMATS_FILE)  # the project's files besides project.json, journal and versions
 _OWN_NAMES = {PROJECT_FILE, LOCK_FILE, GUARD_FILE, "journal.jsonl", "versions", *SIDE_FILES}
 _OWN_PREFIXES = ("journal.set-aside-",)  # journal tails kept aside (journal.py)
 _UNREADABLE_LOCK_GRACE = 10.0  # seconds an empty lock may be "being written"
