@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.curate.edits import Accept, EditField, Reject, SetLabels
-from app.core.curate.overlay import EMPTY, BaseLookup, Overlay, make_state
+from app.core.curate.overlay import EMPTY, Overlay, make_state
 from app.core.load.schema import rid_hex
 from app.core.store.curation import Curation
 from app.core.team.gather import ALL, EDIT, MINE, n_way, resolve_gather, resolve_in_order
