@@ -75,13 +75,14 @@ class Job:
 
 
 def groups() -> dict[str, dict[str, Callable[[Job], dict]]]:
-    from . import measures_browse, measures_curate, measures_text, measures_trust
+    from . import measures_browse, measures_curate, measures_team, measures_text, measures_trust
 
     return {
         "browse": measures_browse.CHILD,
         "save": measures_curate.CHILD_SAVE,
         "export": measures_curate.CHILD_EXPORT,
         "trust": measures_trust.CHILD,
+        "team": measures_team.CHILD,
         "tokenise": measures_text.CHILD_TOKENISE,
         "neardup": measures_text.CHILD_NEARDUP,
         "baselines": measures_text.CHILD_BASELINES,

@@ -253,10 +253,13 @@ class Curation(VersionSteps):
         n = len(states)
         return self.apply(SetStates(states, f"Discard {n} stale decision{'s' if n != 1 else ''}"))
 
-    def _anchors_of(self, change: Change) -> dict[int, Anchor]:
-        """Anchors of the rows this change decides on for the first time."""
+    def _anchors_of(self, change: Change, known: Mapping[int, Anchor] | None = None) -> dict[int, Anchor]:
+        """Anchors of the rows this change decides on for the first time; ``known``: anchors
+        already found on this release (a merge takes them from the versions it merges)."""
         fresh = [r for r, s in change.after.items() if r not in self.anchors and not s.is_empty]
-        return anchors_for(self.release, fresh) if fresh else {}
+        got = {r: known[r] for r in fresh if r in known} if known else {}
+        rest = [r for r in fresh if r not in got]
+        return {**got, **anchors_for(self.release, rest)} if rest else got
 
     @property
     def read_only(self) -> bool:

@@ -112,13 +112,17 @@ class Assignment:
             for name in curators:
                 queue = obj["queues"][name]
                 got = queue["items"]
-                if not isinstance(got, list) or not all(isinstance(i, str) for i in got):
+                if not isinstance(got, list):
                     raise ValueError(f"the queue of {name} is not a list of items")
                 names.append(pl.repeat(name, len(got), dtype=pl.String, eager=True))
                 items += got
                 sources[name] = dict(queue.get("sources") or {})
+            try:
+                item_series = pl.Series(items, dtype=pl.String)  # strict: an item that is not text raises
+            except TypeError:
+                raise ValueError("an item of a queue is not text") from None
             frame = pl.DataFrame({"curator": pl.concat(names) if names else pl.Series([], dtype=pl.String),
-                                  "item": pl.Series(items, dtype=pl.String)})
+                                  "item": item_series})
             return cls(seed=int(obj["seed"]), overlap=float(obj["overlap"]), curators=curators, rows=_parse_items(frame),
                        release=dict(obj["release"]), view=obj.get("view"), start=obj.get("start"),
                        created=str(obj.get("created") or ""), author=str(obj.get("author") or ""),
@@ -143,9 +147,11 @@ def _with_shared(rows: pl.DataFrame) -> pl.DataFrame:
 
 def _parse_items(frame: pl.DataFrame) -> pl.DataFrame:
     """curator, rid, shared, item: only the row ids are read (the locators on demand)."""
-    rid = pl.col("item").str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64, strict=False)
-    ok = (pl.col("item").str.slice(16, 1) == " ") & pl.col("item").str.slice(0, 16).str.contains("^[0-9a-f]{16}$")
-    rows = frame.with_columns(rid.alias("rid"), ok.alias("_ok"))
+    head = pl.col("item").str.slice(0, 16)
+    rid = head.str.to_integer(base=16, dtype=pl.UInt64, strict=False)  # null unless 16 hex digits (or a sign)
+    ok = (pl.col("item").str.slice(16, 1) == " ") & ~head.str.contains("+", literal=True) \
+        & ~head.str.contains("-", literal=True)
+    rows = frame.with_columns(rid.alias("rid"), ok.fill_null(False).alias("_ok"))
     bad = rows.filter(~pl.col("_ok") | pl.col("rid").is_null())
     if bad.height:
         raise ValueError(f"item {bad['item'][0]!r} is not '<16 hex digits> <file>:<line>'")

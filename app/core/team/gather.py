@@ -237,6 +237,7 @@ class GatherPlan:
     conflicts: list[GatherConflict]
     merged_already: list[VersionRef] = field(default_factory=list)  # sides already in the target's history
     warnings: list[str] = field(default_factory=list)
+    anchors: dict = field(default_factory=dict, repr=False)  # rid -> Anchor the merged versions carry
 
     @property
     def contributors(self) -> list[Side]:

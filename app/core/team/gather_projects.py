@@ -12,7 +12,7 @@ from app.core.curate.overlay import BaseLookup, Overlay
 from app.core.io.atomic import SaveError
 from app.core.store.curation import Curation
 from app.core.store.project import ProjectError
-from app.core.store.versions import VersionError, VersionInfo
+from app.core.store.versions import VersionError, VersionInfo, anchors_from_records
 from .gather import MINE, GatherPlan, Side, gather_conflicts, n_way, resolve_in_order
 from .lineage import Lineage, VersionRef, open_version
 from .merge import MergeError, Resolution
@@ -69,7 +69,11 @@ def plan_gather(curation, theirs: Iterable[Any]) -> GatherPlan:
         fresh = [r for r in refs if r.id not in mine_line]  # the others are in my history already
         done = [r for r in refs if r.id in mine_line]
         names = _names(fresh)
-        sides = [Side(n, r, r.overlay()) for n, r in zip(names, fresh)]
+        sides, anchors = [], {}
+        for name, ref in zip(names, fresh):
+            records = ref.store.records(ref.number)
+            sides.append(Side(name, ref, ref.store.overlay(ref.number, records)))
+            anchors.update(anchors_from_records(records))  # found on this same release: not read again
         with_mine = mine_ref is not None or len(mine_ov) > 0  # an empty new project has nothing to add
         base_ref, warnings = lineage.common_ancestor_of(([mine_ref] if with_mine else []) + fresh) if fresh \
             else (None, [])
@@ -84,7 +88,7 @@ def plan_gather(curation, theirs: Iterable[Any]) -> GatherPlan:
     auto = {rid: s for rid, s in result.items() if s != mine_ov.get(rid)}
     conflicts = gather_conflicts(raws, BaseLookup(curation.release.frame))
     return GatherPlan(sides, base_ref, mine_ref, mine_ov, auto, partial, conflicts, merged_already=done,
-                      warnings=warnings)
+                      warnings=warnings, anchors=anchors)
 
 
 def commit_gather(curation, plan: GatherPlan, resolutions: Iterable[Resolution] = (), *,
@@ -100,7 +104,8 @@ def commit_gather(curation, plan: GatherPlan, resolutions: Iterable[Resolution] 
     who = ", ".join(s.name for s in plan.contributors)
     label = f"Gather {who}"
     # one durable step, as a two-way merge: one journal line, then the version
-    return curation.merge_step(states, label, message=message or label, extra={"merge": plan.record(chosen)})[1]
+    return curation.merge_step(states, label, message=message or label, extra={"merge": plan.record(chosen)},
+                               anchors=plan.anchors)[1]
 
 
 # ---- the command line ------------------------------------------------------------------
