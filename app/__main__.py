@@ -6,11 +6,11 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    from . import cli  # light: no Qt, no jieba
+    from app.cli import main as cli  # light: no Qt, no jieba
 
     if argv and (argv[0] in cli.VERBS or argv[0] in ("-h", "--help", "--version")):
         return cli.main(argv)
-    from .ui.launch import run  # Qt is imported only for the window
+    from app.ui.shell.launch import run  # Qt is imported only for the window
 
     return run(argv)
 

@@ -257,7 +257,7 @@ def test_archive_holds_our_modules_and_the_jieba_tables(bundle):
     modules = set(pkg.open_embedded_archive(pyz).toc)
     for name in ("jieba", "jieba.finalseg.prob_start", "jieba.finalseg.prob_trans", "jieba.finalseg.prob_emit",
                  "jieba.posseg", "jieba.posseg.char_state_tab", "jieba.posseg.prob_emit", "app.core.text.wordpass",
-                 "app.ui.launch", "app.ui.main_window", "app.ui.self_test", "app.launcher", "app.cli"):
+                 "app.ui.shell.launch", "app.ui.shell.startup", "app.ui.shell.main_window", "app.ui.shell.self_test", "app.launcher", "app.cli.main", "app.about"):
         assert name in modules, f"{name} is not in the bundle"
     for name in ("scipy", "pandas", "datasketch", "jieba.lac_small", "PySide6.QtNetwork", "PySide6.QtQml"):
         assert name not in modules, f"{name} should not be in the bundle"

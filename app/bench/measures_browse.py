@@ -32,7 +32,7 @@ def child_recount(job) -> dict:
     from app.core.query.facets import all_facet_counts
     from app.core.query.filters import FacetSel, FilterSpec
 
-    from .child import best, forget_results
+    from .job import best, forget_results
 
     frame = job.frame
     values = _click_values(frame)
@@ -76,7 +76,7 @@ def child_search(job) -> dict:
     from app.core.query import filters
     from app.core.query.filters import FilterSpec, SearchSpec
 
-    from .child import best, forget_results
+    from .job import best, forget_results
 
     frame = job.frame
     spec = FilterSpec(search=SearchSpec(text=SEARCH_TERM))

@@ -49,7 +49,7 @@ def child_save(job) -> dict:
     from app.core.curate.edits import EditField
     from app.core.load.schema import rid_hex
 
-    from .child import best
+    from .job import best
 
     frame = job.frame
     step = max(1, frame.height // EDITS)
@@ -93,7 +93,7 @@ def child_export(job) -> dict:
     from app.core.export.exporter import export_release
     from app.core.curate.overlay import Overlay
 
-    from .child import best
+    from .job import best
 
     release = job.release
     out_app, out_bare = job.work / "export-app.jsonl", job.work / "export-bare.jsonl"
@@ -133,7 +133,7 @@ def _release_lines(release) -> list[bytes]:
 
 
 def missing_any(*modules: str) -> str | None:
-    from .child import missing
+    from .job import missing
 
     return missing(*modules)
 

@@ -40,7 +40,7 @@ def _team(job, n: int, folder_name: str):
 
 
 def child_gather(job) -> dict:
-    from .child import best, missing
+    from .job import best, missing
 
     if why := missing("app.core.team.gather_projects"):
         return {"na": why}
@@ -104,7 +104,7 @@ def _review_day(release, folder, name: str, rids: list[int]) -> None:
 
 
 def child_dashboard(job) -> dict:
-    from .child import best, missing
+    from .job import best, missing
 
     if why := missing("app.core.team.progress"):
         return {"na": why}

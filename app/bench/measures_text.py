@@ -62,7 +62,7 @@ def _restore(job, tokens) -> dict:
         return {"na": why}
     from app.core.text import tokencache
 
-    from .child import best
+    from .job import best
 
     project = job.work / "project"
     project.mkdir(parents=True, exist_ok=True)
@@ -117,7 +117,7 @@ def child_datasketch(job) -> dict:
 
 
 def _missing(*modules: str) -> str | None:
-    from .child import missing
+    from .job import missing
 
     return missing(*modules)
 

@@ -39,7 +39,7 @@ def _decisions(frame, n: int) -> bytes:
 
 
 def child_apply(job) -> dict:
-    from .child import best, missing
+    from .job import best, missing
 
     if why := missing("app.core.curate.decisions"):
         return {"na": why}
@@ -99,7 +99,7 @@ def _changed_copy(job, decided: list[int]):
 
 
 def child_stale(job) -> dict:
-    from .child import best, missing
+    from .job import best, missing
 
     if why := missing("app.core.curate.follow"):
         return {"na": why}

@@ -88,8 +88,8 @@ def _painted_after(argv: list[str], env: dict[str, str], timeout: float) -> tupl
 def measure_first_paint(ctx, rows: int) -> list[Row]:
     budget = budgets.seconds(budgets.FIRST_PAINT_S, "issue 3") if rows <= budgets.SMALL else budgets.NO_BUDGET
     baseline = "bare PySide6 + Polars table"
-    if not (proc.PROJECT_ROOT / "app" / "ui" / "launch.py").is_file():
-        return [na(FIRST_PAINT, rows, "module missing: app.ui.launch", budget, baseline)]
+    if not (proc.PROJECT_ROOT / "app" / "ui" / "shell" / "launch.py").is_file():
+        return [na(FIRST_PAINT, rows, "module missing: app.ui.shell.launch", budget, baseline)]
     if HOOK_ENV not in _ui_sources():
         return [na(FIRST_PAINT, rows, f"no first-paint hook: app.ui does not read {HOOK_ENV}", budget, baseline)]
     env = qt_env()
@@ -120,17 +120,17 @@ def measure_first_paint(ctx, rows: int) -> list[Row]:
 
 def measure_gui_stall(ctx, rows: int) -> list[Row]:
     """The longest event-loop gap while the window loads, filters, searches and sorts
-    (app.ui.gui_bench gaps: a 5 ms timer records the largest interval between ticks)."""
+    (app.ui.probes.gui_bench gaps: a 5 ms timer records the largest interval between ticks)."""
     budget = budgets.at_size(budgets.seconds(budgets.GUI_STALL_S, "issue 3"), budgets.LARGE, rows)
-    if not (proc.PROJECT_ROOT / "app" / "ui" / "gui_bench.py").is_file():
-        return [na(GUI_STALL, rows, "module missing: app.ui.gui_bench", budget)]
+    if not (proc.PROJECT_ROOT / "app" / "ui" / "probes" / "gui_bench.py").is_file():
+        return [na(GUI_STALL, rows, "module missing: app.ui.probes.gui_bench", budget)]
     env = qt_env()
     if env is None:
         return [na(GUI_STALL, rows, "PySide6 not installed", budget)]
     release = ctx.release(rows)
     ctx.log(f"GUI gaps {rows:,}")
     try:
-        done = subprocess.run([sys.executable, "-m", "app.ui.gui_bench", "gaps", str(release)], capture_output=True,
+        done = subprocess.run([sys.executable, "-m", "app.ui.probes.gui_bench", "gaps", str(release)], capture_output=True,
                               text=True, timeout=120 + rows / 2_000, env=proc.child_env(env), cwd=str(proc.PROJECT_ROOT))
         result = json.loads(done.stdout.strip().splitlines()[-1])
     except (subprocess.TimeoutExpired, ValueError, IndexError) as exc:
@@ -147,21 +147,21 @@ REVIEW_KEYS = ("j", "a", "x2")
 
 
 def measure_review(ctx, rows: int, *, count: int = 100) -> list[Row]:
-    """Key press to next item painted in review mode (issue 5), by app.ui.review.latency in a
+    """Key press to next item painted in review mode (issue 5), by app.ui.probes.latency in a
     child (it builds a QApplication): ``count`` presses each of j, a and 2 (next, accept,
     reject with reason 2: every kind of decision a key makes), 150 ms apart, in a
     real main window with a throwaway curation project. The figure is the p95 over all keys;
     the issue states 16 ms at 500,000 rows and smaller releases are held to the same."""
     budget = budgets.seconds(budgets.REVIEW_KEY_S, "issue 5") if rows <= budgets.LARGE else budgets.NO_BUDGET
-    if not (proc.PROJECT_ROOT / "app" / "ui" / "review" / "latency.py").is_file():
-        return [na(REVIEW, rows, "module missing: app.ui.review.latency", budget)]
+    if not (proc.PROJECT_ROOT / "app" / "ui" / "probes" / "latency.py").is_file():
+        return [na(REVIEW, rows, "module missing: app.ui.probes.latency", budget)]
     env = qt_env()
     if env is None:
         return [na(REVIEW, rows, "PySide6 not installed", budget)]
     release = ctx.release(rows)
     scratch = ctx.work / f"review-{rows}"
     env = {**env, "XDG_CONFIG_HOME": str(scratch / "config"), "XDG_DATA_HOME": str(scratch / "data")}
-    code = ("import json, sys\nfrom app.ui.review.latency import measure_review_latency\n"
+    code = ("import json, sys\nfrom app.ui.probes.latency import measure_review_latency\n"
             f"RESULT = measure_review_latency(sys.argv[1], keys={REVIEW_KEYS!r}, count=int(sys.argv[2]), project_dir=sys.argv[3])\n")
     ctx.log(f"review latency {rows:,}: {count} x {len(REVIEW_KEYS)} keys")
     run = proc.run_script(code, [str(release), str(count), str(scratch / "project")], env=env,

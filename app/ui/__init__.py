@@ -1,1 +1,1 @@
-"""Qt widgets and models: translate between Qt and app.core, decide nothing."""
+"""Qt only: translates between Qt and app.core and decides nothing; one room per job (shell, review, curate, analysis, browse, common, probes)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.bench import budgets, child, measures_load, measures_ui, releases, runner, table
+from app.bench import budgets, child, job, measures_load, measures_ui, releases, runner, table
 from app.bench.context import Ctx
 from app.bench.table import Budget, Row
 
@@ -161,9 +161,9 @@ def test_review_budget_is_16_ms_up_to_500k_rows(monkeypatch, tmp_path):
 
 
 def test_child_reports_missing_modules_and_contains_failures(monkeypatch, tmp_path):
-    assert child.missing("app.core.no_such_module") == "module missing: app.core.no_such_module"
-    assert child.missing("app.no_such_package.sub") == "module missing: app.no_such_package.sub"
-    assert child.missing("json") is None
+    assert job.missing("app.core.no_such_module") == "module missing: app.core.no_such_module"
+    assert job.missing("app.no_such_package.sub") == "module missing: app.no_such_package.sub"
+    assert job.missing("json") is None
 
     def broken(job):
         raise RuntimeError("kaput")

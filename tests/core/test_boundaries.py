@@ -24,7 +24,7 @@ def test_import_linter_contract_holds():
 def test_cli_imports_neither_qt_nor_jieba(tmp_path):
     (tmp_path / "a.jsonl").write_text('{"instruction": "你好", "output": "你好！"}\n', encoding="utf-8")
     code = (
-        "import sys, json; from app import cli; rc = cli.main(['stats', sys.argv[1], '--json']);"
+        "import sys, json; from app.cli import main as cli; rc = cli.main(['stats', sys.argv[1], '--json']);"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'jieba', 'pyqtgraph', 'shiboken6'));"
         "print('MODULES', json.dumps(heavy)); sys.exit(rc)"
     )

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from app import cli
+from app.cli import main as cli
 from app.core.store.curation import Curation
 from app.core.curate.edits import EditField, Reject
 from app.core.load.loader import load_release

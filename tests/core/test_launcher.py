@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from app import cli, launcher
+from app import launcher
+from app.cli import main as cli
 from app.launcher import APP_ID, ICON_SIZES, LauncherError
 
 

@@ -457,7 +457,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture()
 def cli_inproc(capsys):
     """The same verbs in this process (a fresh `python -m app` costs over a second)."""
-    from app import cli as cli_module
+    from app.cli import main as cli_module
 
     def run(*args: str) -> subprocess.CompletedProcess:
         code = cli_module.main(list(args))

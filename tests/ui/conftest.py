@@ -70,16 +70,17 @@ def small_release(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def _app_once(qapp):
-    from app.ui.launch import make_app
+    from app.ui.shell.startup import make_app
 
     return make_app()
 
 
 @pytest.fixture()
 def app_env(_app_once):
-    """The QApplication as launch.make_app sets it up, reset to known preferences:
+    """The QApplication as startup.make_app sets it up, reset to known preferences:
     English (whatever the machine's locale), dark theme, no zoom, empty settings."""
-    from app.ui import i18n, themes
+    from app.ui.shell import i18n
+    from app.ui.common import themes
 
     app, settings, fonts = _app_once
     QSettings().clear()
@@ -94,8 +95,8 @@ def app_env(_app_once):
 
 @pytest.fixture()
 def window(qtbot, app_env, tmp_path, monkeypatch):
-    from app.ui import commands
-    from app.ui.main_window import MainWindow
+    from app.ui.shell import commands
+    from app.ui.shell.main_window import MainWindow
 
     monkeypatch.setattr(commands, "config_dir", lambda: tmp_path / "config")
     settings, fonts = app_env
@@ -135,7 +136,7 @@ def settle_all(qtbot, win, timeout: int = PATIENCE_MS) -> None:
     """Until nothing is left to land: the rows and counts of the current view, the curation
     frame and the analysis passes (whose columns replace the frame and recount it). The
     self-test waits for the same condition."""
-    from app.ui.self_test import quiet
+    from app.ui.shell.self_test import quiet
 
     qtbot.waitUntil(lambda: win.session.release is not None and quiet(win), timeout=timeout)
 

@@ -8,8 +8,8 @@ import polars
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app import __version__, cli
-from app.ui import i18n
+from app import __version__, about
+from app.ui.shell import i18n
 
 
 def test_about_names_app_qt_polars_and_jieba(qtbot, window):
@@ -31,7 +31,7 @@ def test_about_names_app_qt_polars_and_jieba(qtbot, window):
 
 def test_versions_reads_metadata_and_keeps_one_when_the_other_fails(monkeypatch):
     jieba_loaded = "jieba" in sys.modules
-    line = cli.versions()
+    line = about.versions()
     assert line.startswith(f"CQIA Curator {__version__}, Polars ") and "Qt (PySide6) " in line and "jieba " in line
     assert ("jieba" in sys.modules) == jieba_loaded  # read from metadata: jieba is not imported
 
@@ -45,9 +45,9 @@ def test_versions_reads_metadata_and_keeps_one_when_the_other_fails(monkeypatch)
     monkeypatch.setattr("importlib.metadata.version", missing("PySide6-Essentials"))
     import PySide6
 
-    line = cli.versions()  # Qt's metadata missing: jieba is still named, Qt from the loaded module
+    line = about.versions()  # Qt's metadata missing: jieba is still named, Qt from the loaded module
     assert f"jieba {version('jieba')}" in line and f"Qt (PySide6) {PySide6.__version__}" in line
     monkeypatch.setattr("importlib.metadata.version", missing("jieba"))
     monkeypatch.delitem(sys.modules, "jieba", raising=False)
-    line = cli.versions()
+    line = about.versions()
     assert f"Qt (PySide6) {version('PySide6-Essentials')}" in line and "jieba" not in line

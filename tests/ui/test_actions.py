@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from app.ui import dialogs
-from app.ui.actions import ACTIONS, MENUS
+from app.ui.common import dialogs
+from app.ui.shell.actions import ACTIONS, MENUS
 
 from .conftest import settle_all, wait_idle
 

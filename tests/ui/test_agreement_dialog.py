@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication
 from app.core.team.agreement import agreement, format_agreement
 from app.core.store.curation import Curation
 from app.core.curate.edits import Accept, Reject
-from app.ui import dialogs
-from app.ui.widgets.agreement_dialog import AgreementDialog, AgreementModel
+from app.ui.common import dialogs
+from app.ui.curate.agreement_dialog import AgreementDialog, AgreementModel
 
 from .test_curate import settle
 

@@ -18,8 +18,8 @@ from PySide6.QtGui import QImage
 from app.core.text import signals, wordpass as text
 from app.core.query.filters import FacetSel, RangeSel, SearchSpec, SortSpec
 from app.resources import demo_release
-from app.ui.analysis import labels
-from app.ui.models.rows_model import COLUMN_INDEX
+from app.ui.common import labels
+from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .conftest import row
 
@@ -375,9 +375,9 @@ from PySide6.QtCore import QSettings, QStandardPaths
 QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path / "settings")!r})
 QStandardPaths.setTestModeEnabled(True)
-from app.ui.launch import make_app
+from app.ui.shell.startup import make_app
 app, settings, fonts = make_app()
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
 w = MainWindow(settings, fonts)
 w.show()
 app.processEvents()

@@ -16,7 +16,7 @@ from app.core.store.curation import Curation
 from app.core.curate.edits import Reject
 from app.core.load.loader import load_release
 from app.core.store.project import fallback_project_dir
-from app.ui.curation_ctl import CurationCtl, app_project_dir, remember_project_dir
+from app.ui.curate.curation_ctl import CurationCtl, app_project_dir, remember_project_dir
 
 
 def test_the_core_knows_the_app_data_folder_qt_uses(app_env):
@@ -112,7 +112,7 @@ def test_the_window_offers_to_keep_the_state_before_a_damaged_journal_line(qtbot
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     from .test_curate import settle
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.core.store import journal as core_journal
 from app.core.io.atomic import SaveError
 from app.core.query.filters import FilterSpec
-from app.ui.models.rows_model import COLUMN_INDEX
+from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .conftest import wait_idle
 
@@ -247,7 +247,7 @@ def test_a_version_write_failure_keeps_the_state(qtbot, cur, monkeypatch):
 
 
 def test_a_big_bulk_action_runs_in_the_background(qtbot, cur, monkeypatch):
-    from app.ui import curation_ctl
+    from app.ui.curate import curation_ctl
 
     monkeypatch.setattr(curation_ctl, "BACKGROUND_ROWS", 10)  # the 60-row filter counts as big
     c = cur.curation.curation
@@ -264,7 +264,7 @@ def test_a_big_bulk_action_runs_in_the_background(qtbot, cur, monkeypatch):
 
 
 def test_undo_titles_in_chinese(qtbot, cur):
-    from app.ui import i18n
+    from app.ui.shell import i18n
 
     select(qtbot, cur, 0)
     press(qtbot, cur.table, Qt.Key.Key_Delete, CTRL)

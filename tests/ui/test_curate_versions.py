@@ -17,8 +17,8 @@ from PySide6.QtGui import QTextCursor
 from app.core.curate.edits import EditField
 from app.core.export.exporter import export_release
 from app.core.load.loader import load_release
-from app.ui.models.history_models import ChangesModel, VersionsModel
-from app.ui.models.rows_model import COLUMN_INDEX
+from app.ui.curate.history_models import ChangesModel, VersionsModel
+from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .conftest import wait_idle
 from .test_curate import CTRL, SHIFT, dialog, press, select, settle, type_text
@@ -186,7 +186,7 @@ def test_preferences_set_the_author_and_the_reasons(qtbot, cur):
 
 
 def test_second_instance_is_read_only_and_says_who(qtbot, app_env, small_release, tmp_path):
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys
@@ -225,7 +225,7 @@ def test_second_instance_is_read_only_and_says_who(qtbot, app_env, small_release
 
 
 def test_base_changed_is_reported(qtbot, app_env, tmp_path):
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
     from app.core.store.curation import Curation
     from .conftest import write_release
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.core.query.filters import FilterSpec, SearchSpec, SortSpec
 from app.core.load.schema import rid_from_hex
-from app.ui.models.rows_model import COLUMN_INDEX
+from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .test_curate import CTRL, SHIFT, cur, dialog, journal_lines, press, select, settle  # noqa: F401
 
@@ -209,7 +209,7 @@ def test_a_filter_that_keeps_the_shown_row_keeps_it(qtbot, at5):
 
 
 def test_a_search_typed_in_the_bar_moves_detail_and_decision_together(qtbot, at5):
-    from app.ui.self_test import type_text
+    from app.ui.shell.self_test import type_text
 
     win = at5
     win.search_bar.focus()

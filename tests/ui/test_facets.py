@@ -96,7 +96,7 @@ def test_source_expands_to_subsets_whose_counts_add_up(qtbot, loaded):
 
 
 def test_long_lists_are_capped_with_show_all(qtbot, loaded):
-    from app.ui.widgets import facet_panel
+    from app.ui.browse import facet_panel
 
     panel = loaded.facets
     facet_panel.CAP, old = 2, facet_panel.CAP

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.store.review_session import Progress, Summary
 from app.resources import i18n_dir
-from app.ui import fonts, i18n
-from app.ui.launch import build_window
+from app.ui.shell import fonts, i18n
+from app.ui.shell.startup import build_window
 from app.ui.review.progress import progress_line, summary_lines
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,7 +73,7 @@ def test_translation_files_are_complete_and_load(qapp):
 
 
 def test_english_plurals(app_env):
-    from app.ui.models.report_model import _Plurals
+    from app.ui.browse.report_model import _Plurals
 
     i18n.install_language("en")
     assert _Plurals().summary(1, 1, 0) == "1 bad line, 1 LFS pointer"

@@ -15,13 +15,13 @@ import pytest
 from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
 
 from app.core.load.loader import load_release
-from app.ui import workers
-from app.ui.analysis.labels import signal_titles
-from app.ui.glyph_warmup import SLICE, GlyphWarmup, common_characters
-from app.ui.models import rows_model
-from app.ui.models.rows_model import ANALYSIS_KEYS, COLUMN_INDEX, RowsModel, status_label
-from app.ui.session import materialise, with_extras
-from app.ui.text_display import first_line, preview
+from app.ui.common import workers
+from app.ui.common.labels import signal_titles
+from app.ui.shell.glyph_warmup import SLICE, GlyphWarmup, common_characters
+from app.ui.browse import rows_model
+from app.ui.browse.rows_model import ANALYSIS_KEYS, COLUMN_INDEX, RowsModel, status_label
+from app.ui.browse.session import materialise, with_extras
+from app.ui.common.text_display import first_line, preview
 
 
 def _curated(frame: pl.DataFrame) -> pl.DataFrame:
@@ -168,8 +168,8 @@ def test_glyphs_are_warmed_in_small_slices(qtbot, app_env):
 def test_length_charts_take_new_data_one_per_step(qtbot):
     """Three charts redrawn in the turn that also repaints the table stalled the GUI:
     new histograms reach the charts one per CHART_STEP_MS, the newest data winning."""
-    from app.ui.widgets import length_facets
-    from app.ui.widgets.length_facets import LengthFacets
+    from app.ui.browse import length_facets
+    from app.ui.browse.length_facets import LengthFacets
 
     facets = LengthFacets()
     qtbot.addWidget(facets)

@@ -13,7 +13,7 @@ from app.core.store.curation import Curation
 from app.core.curate.edits import Accept, EditField, Reject, Restore
 from app.core.load.loader import load_release
 from app.core.load.schema import rid_hex
-from app.ui.models.history_models import CHANGE_COLUMNS, VERSION_COLUMNS
+from app.ui.curate.history_models import CHANGE_COLUMNS, VERSION_COLUMNS
 
 from .test_curate import CTRL, dialog, press, settle
 from .test_curate_versions import save_version
@@ -147,7 +147,7 @@ def test_a_restored_row_is_by_the_curator_who_restored_it(qtbot, cur):
 
 def test_a_merge_version_names_the_merger_and_the_other_curators_rows(qtbot, cur, small_release, tmp_path,
                                                                        monkeypatch):
-    from app.ui import dialogs
+    from app.ui.common import dialogs
 
     ctl = cur.curation
     r = rids(cur)

@@ -18,9 +18,9 @@ from app.core.store.curation import Curation
 from app.core.curate.edits import EditField, Reject
 from app.core.load.loader import load_release
 from app.core.team.merge import plan_merge
-from app.ui.models.rows_model import COLUMN_INDEX
-from app.ui.text_display import display_text, first_line, preview, reveal
-from app.ui.widgets.merge_view import MergeView
+from app.ui.browse.rows_model import COLUMN_INDEX
+from app.ui.common.text_display import display_text, first_line, preview, reveal
+from app.ui.curate.merge_view import MergeView
 
 from .conftest import wait_idle
 
@@ -238,7 +238,7 @@ def test_selecting_the_huge_rows_and_back_does_not_hang(qtbot, hw):
 
 
 def test_the_5mb_row_shows_its_head_quickly_and_edits_in_full(qtbot, hw):
-    from app.ui.text_display import DISPLAY_CHARS
+    from app.ui.common.text_display import DISPLAY_CHARS
 
     select(qtbot, hw, position_of(hw, "普通问题 0"))
     took = select(qtbot, hw, position_of(hw, "big"))
@@ -392,7 +392,7 @@ def test_near_duplicate_clusters_and_signals_show_plain_text(qtbot, hw):
     panel = ui.dock.signals
     qtbot.waitUntil(lambda: panel.counts is not None, timeout=20000)
     assert_plain_labels(panel, [panel.note, panel.description])
-    from app.ui.analysis.labels import signal_title
+    from app.ui.common.labels import signal_title
 
     titles = {signal_title(n) for n in panel.names()}
     for i in range(panel.tree.topLevelItemCount()):

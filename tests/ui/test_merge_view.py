@@ -14,9 +14,9 @@ from app.core.curate.edits import Accept, EditField, Reject, SetLabels
 from app.core.load.loader import load_release
 from app.core.team.merge import plan_merge
 from app.core.load.schema import rid_hex
-from app.ui.models.conflicts_model import ConflictsModel
-from app.ui.widgets import merge_view
-from app.ui.widgets.merge_view import MergeView, diff_spans, open_merge_dialog
+from app.ui.curate.conflicts_model import ConflictsModel
+from app.ui.curate import merge_view
+from app.ui.curate.merge_view import MergeView, diff_spans, open_merge_dialog
 
 
 def _line(i: int, output: str) -> str:

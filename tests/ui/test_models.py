@@ -8,9 +8,9 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from app.core.load.loader import load_release
 from app.core.query.filters import FilterSpec, SortSpec, apply
-from app.ui.models import rows_model
-from app.ui.models.report_model import ReportModel, problem_summary
-from app.ui.models.rows_model import COLUMN_INDEX, COLUMNS, RowsModel
+from app.ui.browse import rows_model
+from app.ui.browse.report_model import ReportModel, problem_summary
+from app.ui.browse.rows_model import COLUMN_INDEX, COLUMNS, RowsModel
 
 from .conftest import HTML_INSTRUCTION
 

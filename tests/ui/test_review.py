@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.store.curation import Curation
 from app.core.store.review_session import ReviewLog
-from app.ui.curate_settings import reject_reasons
-from app.ui.curation_ctl import remember_project_dir
+from app.ui.curate.curate_settings import reject_reasons
+from app.ui.curate.curation_ctl import remember_project_dir
 from app.ui.review.keymap import BY_ID, REVIEW_KEYS, KeyMap
 
 from .conftest import wait_idle
@@ -318,7 +318,7 @@ def test_resume_at_first_unreviewed_after_reopening(qtbot, rv, app_env, small_re
     folder = rv.curation.curation.project.folder
     assert ReviewLog(folder).last()["reviewed"] == 3
     rv.close()
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     settings, fonts = app_env
     again = MainWindow(settings, fonts)
@@ -411,7 +411,7 @@ def test_keymap_dialog_remaps_with_the_keyboard_and_rejects_clashes(qtbot, rv):
 
 
 def test_latency_probe_measures_key_to_painted_item(qtbot, rv):
-    from app.ui.review.latency import measure_in_window
+    from app.ui.probes.latency import measure_in_window
 
     result = measure_in_window(rv, keys=("j", "a"), count=5, interval_ms=5)
     mode = rv.commands.review

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.curate.edits import Accept
 from app.core.store.review_session import ReviewLog
-from app.ui import curation_ctl
+from app.ui.curate import curation_ctl
 
 from .conftest import wait_idle
 

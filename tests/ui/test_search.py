@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 
 from app.core.query import filters as query
 from app.core.query.filters import SearchSpec
-from app.ui.self_test import type_text
+from app.ui.shell.self_test import type_text
 
 from .conftest import TROUBLE_OUTPUT, wait_idle
 

@@ -28,7 +28,7 @@ def land_signals_after_the_facet_click(window, monkeypatch) -> list[bool]:
 
 
 def test_facet_sums_are_checked_on_the_frame_the_counts_came_from(qtbot, window, monkeypatch):
-    from app.ui import self_test
+    from app.ui.shell import self_test
 
     landed = land_signals_after_the_facet_click(window, monkeypatch)
     lines: list[str] = []
@@ -41,7 +41,7 @@ def test_facet_sums_are_checked_on_the_frame_the_counts_came_from(qtbot, window,
 def test_settle_waits_for_the_analysis_and_the_curation_frame(qtbot, window):
     """settle() returns only once nothing is left to land: the rows, counts and charts of
     the current view, the curation frame and the analysis passes."""
-    from app.ui import self_test
+    from app.ui.shell import self_test
 
     window.open_paths([str(demo_release())])
     self_test.settle(window)

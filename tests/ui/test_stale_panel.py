@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from app.core.store.curation import Curation
 from app.core.curate.edits import EditField, Reject
 from app.core.load.loader import load_release
-from app.ui.models.stale_model import StaleModel
+from app.ui.curate.stale_model import StaleModel
 
 from .test_curate import CTRL, press, settle
 
@@ -36,7 +36,7 @@ def _changed_release(tmp_path):
 
 
 def _open(qtbot, app_env, path):
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     settings, fonts = app_env
     win = MainWindow(settings, fonts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.ui.text_display import OffsetMap, first_line, has_trouble, preview, reveal
+from app.ui.common.text_display import OffsetMap, first_line, has_trouble, preview, reveal
 
 
 def utf16(text: str) -> bytes:

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from app.core.query import filters as query
 from app.core.query.filters import FacetSel, FilterSpec, RangeSel, SearchSpec, SortSpec
-from app.ui import dialogs, themes
-from app.ui.models.rows_model import COLUMN_INDEX
+from app.ui.common import dialogs, themes
+from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .conftest import HTML_INSTRUCTION, wait_idle
 
@@ -161,7 +161,7 @@ def test_load_report_is_one_click_away(qtbot, loaded):
 
 
 def test_escape_cancels_a_load_and_keeps_the_current_release(qtbot, loaded, tmp_path, monkeypatch):
-    from app.ui import session as session_mod
+    from app.ui.browse import session as session_mod
 
     started = []
 

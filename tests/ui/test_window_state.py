@@ -1,4 +1,4 @@
-"""What the window remembers and restores: the release it starts on (launch.startup_paths),
+"""What the window remembers and restores: the release it starts on (startup.startup_paths),
 splitter sizes and table columns across a close/reopen, the length histogram's log switch,
 and the nested facets (task major -> minors, source -> subsets) counting what Polars counts."""
 from __future__ import annotations
@@ -12,10 +12,10 @@ from PySide6.QtCore import QSettings, Qt
 
 from app.core.query.filters import FacetSel
 from app.resources import demo_release
-from app.ui.launch import build_window, startup_paths
-from app.ui.models.rows_model import COLUMN_INDEX
-from app.ui.session import BrowseSession
-from app.ui.settings import Settings
+from app.ui.shell.startup import build_window, startup_paths
+from app.ui.browse.rows_model import COLUMN_INDEX
+from app.ui.browse.session import BrowseSession
+from app.ui.shell.settings import Settings
 
 from .conftest import wait_idle, write_release
 
@@ -66,7 +66,7 @@ def test_a_release_opened_in_the_window_is_the_next_startup(qtbot, loaded, small
 
 def test_first_launch_opens_the_demo_in_the_window(qtbot, app_env, monkeypatch, tmp_path):
     """What launch.run does with no PATH and empty settings: the demo loads into the window."""
-    from app.ui import commands
+    from app.ui.shell import commands
 
     monkeypatch.setattr(commands, "config_dir", lambda: tmp_path / "config")
     settings, fonts = app_env
@@ -91,7 +91,7 @@ def test_first_launch_opens_the_demo_in_the_window(qtbot, app_env, monkeypatch, 
 # ---- layout restored ---------------------------------------------------------------------------------
 
 def _new_window(qtbot, settings, fonts):
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     win = MainWindow(settings, fonts)
     qtbot.addWidget(win)
@@ -101,7 +101,7 @@ def _new_window(qtbot, settings, fonts):
 
 
 def test_layout_is_restored_by_a_new_window(qtbot, app_env, small_release, monkeypatch, tmp_path):
-    from app.ui import commands
+    from app.ui.shell import commands
 
     monkeypatch.setattr(commands, "config_dir", lambda: tmp_path / "config")
     settings, fonts = app_env
@@ -154,7 +154,7 @@ def test_layout_is_restored_by_a_new_window(qtbot, app_env, small_release, monke
 
 def test_empty_settings_give_the_default_layout(qtbot, app_env, monkeypatch, tmp_path):
     """The control for the test above: without saved state nothing is restored."""
-    from app.ui import commands
+    from app.ui.shell import commands
 
     monkeypatch.setattr(commands, "config_dir", lambda: tmp_path / "config")
     settings, fonts = app_env
@@ -204,7 +204,7 @@ def test_log_switch_changes_the_histogram_axis_and_back(qtbot, loaded):
         assert heights == counts and sum(heights) == 60
         # The bottom axis labels real lengths either way: a tick at the max reads the max.
         tick = math.log1p(max(values)) if log else float(max(values))
-        from app.ui.widgets.length_facets import compact
+        from app.ui.browse.length_facets import compact
 
         assert chart._axis.tickStrings([tick], 1.0, 1.0) == [compact(max(values))]
 

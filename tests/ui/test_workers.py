@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 import time
 
-from app.ui.workers import Lane, Throttle
+from app.ui.common.workers import Lane, Throttle
 
 
 def test_newer_request_supersedes_stale_ones(qtbot):

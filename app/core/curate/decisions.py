@@ -26,6 +26,7 @@ from typing import Any, Mapping
 import polars as pl
 
 from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS
+
 from .edits import Command
 from .overlay import EDITABLE_FIELDS, Overlay, RowState, make_state
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS
+
 from .overlay import EMPTY, BaseLookup, Overlay, RowState, make_state
 
 _FIELD_NAMES = {

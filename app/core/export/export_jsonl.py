@@ -13,10 +13,10 @@ from pathlib import Path
 
 import xxhash
 
+from app.core.curate.overlay import Overlay, RowState
 from app.core.io import jsonsplice, rawfile, sourcefile
 from app.core.io.atomic import write_all
 from app.core.load.schema import TEXT_FIELDS
-from app.core.curate.overlay import Overlay, RowState
 
 MARK_KEY = "_curation"
 _CANCEL_EVERY = 16 << 20  # bytes per kernel copy, between cancel checks

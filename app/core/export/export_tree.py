@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Callable
 
 from app.core.io.atomic import fsync_dir, save_error
-from .export_jsonl import ExportError
 from app.core.io.projectfile import is_project_folder
+
+from .export_jsonl import ExportError
 
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>export|aside|tmp)-(?P<pid>\d+)(?:-[0-9a-f]+)?$")
 _OLD_STAGE = re.compile(r"^\.export-\d+$")  # an earlier version staged inside ``out`` itself

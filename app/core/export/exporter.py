@@ -13,11 +13,12 @@ from typing import Callable, Iterable
 
 import polars as pl
 
+from app.core.curate.overlay import Overlay
 from app.core.io.atomic import SaveError, fsync_dir, save_error, write_atomic
+
 from .export_jsonl import ExportCancelled, ExportError, Output, Plan, rewrite_row, write_file
 from .export_target import check_target
 from .export_tree import sweep, write_tree
-from app.core.curate.overlay import Overlay
 
 _PROGRESS_EVERY = 0.1  # seconds between progress reports
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from app.core.io import sourcefile
+
 from .report import ReleaseError
 
 DATA_SUFFIXES = (".jsonl",)

@@ -26,6 +26,7 @@ import xxhash
 
 from app.core.io import filekind, rawfile, sourcefile
 from app.core.io.jsonline import lone_surrogate_spans, parse_line
+
 from . import arrowlines, labeltext
 from .discovery import Found, discover
 from .framefacts import remember_inner_duplicates

@@ -15,8 +15,9 @@ import polars as pl
 
 from app.core.load import schema
 from app.core.load.framefacts import MEMO, inner_duplicates
-from .filters import FilterSpec, WordMatcher
+
 from . import filters
+from .filters import FilterSpec, WordMatcher
 
 DEFAULT_LIMIT = 30
 COUNT = "__n__"

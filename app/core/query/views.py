@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from app.core.io.atomic import write_atomic
+
 from .filters import FilterSpec
 
 FORMAT_VERSION = 1

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from app.core.io.atomic import SaveError
 from app.core.curate.edits import Change, SetStates
 from app.core.curate.follow import follow
-from .journal import PendingMerge, base_of, merge_record
 from app.core.curate.overlay import Overlay, RowState
+from app.core.io.atomic import SaveError
+
+from .journal import PendingMerge, base_of, merge_record
 from .project import ProjectError, now_iso
 from .versions import (BaseCheck, RowDiff, VersionError, VersionInfo, anchors_from_records, build_records, check_records,
                        diff_versions,

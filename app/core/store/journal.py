@@ -44,13 +44,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from app.core.io.atomic import SaveError, describe_oserror, save_error, write_all, write_atomic, write_new
-from app.core.load.schema import rid_from_hex, rid_hex
 from app.core.curate.anchors import Anchor, decode_anchors, encode_anchors
 from app.core.curate.edits import Change, make_change
 from app.core.curate.history import History
-from .project import ProjectError
 from app.core.curate.overlay import EMPTY, Overlay, RowState
+from app.core.io.atomic import SaveError, describe_oserror, save_error, write_all, write_atomic, write_new
+from app.core.load.schema import rid_from_hex, rid_hex
+
+from .project import ProjectError
 
 log = logging.getLogger(__name__)
 

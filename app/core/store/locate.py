@@ -27,9 +27,10 @@ from types import SimpleNamespace
 from typing import Sequence
 
 from app.core.io.atomic import write_atomic
+
 from .project import PROJECT_FILE, SUFFIX, default_project_dir, fallback_project_dir
 
-ORG_NAME, APP_NAME = "CQIA", "CQIA Curator"  # as the app names itself to Qt (app/ui/settings.py)
+ORG_NAME, APP_NAME = "CQIA", "CQIA Curator"  # as the app names itself to Qt (app/ui/shell/settings.py)
 MEMORY_FILE = "project-dirs.json"
 MEMORY_FORMAT = "cqia-curator-project-dirs/1"
 

@@ -18,10 +18,11 @@ from typing import Any, Mapping
 import numpy as np
 import polars as pl
 
-from app.core.io.atomic import SaveError, fsync_dir, save_error, write_all
-from app.core.load.schema import LIST_FIELDS, rid_hex
 from app.core.curate.edits import Change
 from app.core.curate.overlay import Overlay, RowState, make_state
+from app.core.io.atomic import SaveError, fsync_dir, save_error, write_all
+from app.core.load.schema import LIST_FIELDS, rid_hex
+
 from .project import default_author, now_iso
 
 REVIEWS_FILE = "reviews.jsonl"

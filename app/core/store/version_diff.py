@@ -10,8 +10,8 @@ from typing import Any, Iterable
 
 import polars as pl
 
-from app.core.load.schema import LIST_FIELDS, rid_from_hex
 from app.core.curate.overlay import EDITABLE_FIELDS, BaseLookup
+from app.core.load.schema import LIST_FIELDS, rid_from_hex
 
 
 def _jsonable(value: Any) -> Any:

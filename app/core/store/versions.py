@@ -24,10 +24,10 @@ from typing import Any, Iterable, Mapping
 
 import xxhash
 
-from app.core.io.atomic import SaveError, describe_oserror, save_error, write_new
-from app.core.load.schema import rid_from_hex, rid_hex
 from app.core.curate.anchors import Anchor
 from app.core.curate.overlay import EDITABLE_FIELDS, BaseLookup, Overlay, RowState, make_state
+from app.core.io.atomic import SaveError, describe_oserror, save_error, write_new
+from app.core.load.schema import rid_from_hex, rid_hex
 # the comparisons live in version_diff; older imports name them here
 from .version_diff import (BaseCheck, RowDiff, _jsonable, char_diff, check_records, diff_records,  # noqa: F401
                            diff_versions, records_by_rid)

@@ -18,8 +18,8 @@ from typing import Iterable
 
 import xxhash
 
-from app.core.io.atomic import describe_oserror
 from app.core.curate.overlay import Overlay
+from app.core.io.atomic import describe_oserror
 from app.core.store.versions import VersionError, VersionStore, version_name
 
 _VERSION_FILE_SUFFIXES = (".json", ".jsonl")

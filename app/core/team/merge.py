@@ -20,10 +20,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS, rid_hex
-from .lineage import Lineage, VersionRef, open_version
 from app.core.curate.overlay import EDITABLE_FIELDS, EMPTY, BaseLookup, Overlay, RowState, make_state
+from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS, rid_hex
 from app.core.store.versions import VersionError, VersionInfo
+
+from .lineage import Lineage, VersionRef, open_version
 
 STATUS = "status"  # the pseudo-field of a row's decision and reject reason
 CHOICES = ("mine", "theirs", "both", "edit")

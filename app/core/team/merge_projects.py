@@ -10,9 +10,10 @@ from pathlib import Path
 
 from app.core.io.atomic import SaveError
 from app.core.store.curation import Curation
-from .merge import MergeError, MergePlan, commit_merge, format_conflicts, plan_merge, resolve_all
 from app.core.store.project import PROJECT_FILE, ProjectError
 from app.core.store.versions import VersionError, VersionInfo
+
+from .merge import MergeError, MergePlan, commit_merge, format_conflicts, plan_merge, resolve_all
 
 
 @dataclass

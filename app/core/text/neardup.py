@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from app.core.load.schema import TEXT_FIELDS
+
 from .workpool import Cancel, Progress, run_tasks
 
 DEFAULT_THRESHOLD = 0.7

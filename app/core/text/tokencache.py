@@ -17,6 +17,7 @@ from typing import Sequence
 import polars as pl
 
 from app.core.load.schema import TEXT_FIELDS
+
 from . import wordpass
 from .wordpass import content_key
 from .workpool import Cancel, Progress, atomic_write

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import polars as pl
 
 from app.core.load.schema import TEXT_FIELDS
+
 from . import segment
 from .workpool import Cancel, Cancelled, Progress, atomic_write_bytes, run_tasks
 

@@ -1,3 +1,1 @@
-"""Analyse: text statistics, quality signals, near-duplicates and the dashboard (issue 6).
-
-Importing this package is cheap: jieba, pyqtgraph and the charts load only when used."""
+"""Analyse: text statistics, quality signals, near-duplicates and the dashboard, cheap to import (jieba, pyqtgraph and the charts load only when used); uses browse, common and core."""

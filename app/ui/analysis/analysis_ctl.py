@@ -25,8 +25,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.load.schema import TEXT_FIELDS
 from app.core.text import neardup, segment, signals, tokencache, wordpass
-from app.ui.analysis.labels import NEAR_DUP
-from app.ui.workers import JobContext, Lane, Throttle
+from app.ui.common.labels import NEAR_DUP
+from app.ui.common.workers import JobContext, Lane, Throttle
 
 OWNER = "analysis"
 SIGNAL_DELAY_MS = 300  # after the last frame change, before signals are recomputed

@@ -6,10 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
-from app.ui.analysis.dashboard_tab import DashboardTab
-from app.ui.analysis.diversity_chart import DiversityChart
-from app.ui.analysis.neardup_view import NearDupView
-from app.ui.analysis.signals_panel import SignalsPanel
+from .dashboard_tab import DashboardTab
+from .diversity_chart import DiversityChart
+from .neardup_view import NearDupView
+from .signals_panel import SignalsPanel
 
 TABS = ("dashboard", "diversity", "near", "signals")
 

@@ -13,9 +13,10 @@ from app.core.figures import dashboard
 from app.core.query import filters
 from app.core.query.filters import FacetSel
 from app.core.text import wordpass
-from app.ui.analysis.analysis_ctl import AnalysisCtl
-from app.ui.models.rows_model import ANALYSIS_KEYS, COLUMN_INDEX
-from app.ui.workers import JobContext, Lane
+from app.ui.browse.rows_model import ANALYSIS_KEYS, COLUMN_INDEX
+from app.ui.common.workers import JobContext, Lane
+
+from .analysis_ctl import AnalysisCtl
 
 STATS_DELAY_MS = 250
 
@@ -173,7 +174,7 @@ class AnalysisUi(QObject):
         self.dock.near.step(-1)
 
     def user_dictionary(self) -> None:
-        from app.ui.analysis.userdict_dialog import UserDictDialog
+        from .userdict_dialog import UserDictDialog
 
         folder = self.ctl.project_dir
         if folder is None:
@@ -187,7 +188,7 @@ class AnalysisUi(QObject):
     # -- the dock --------------------------------------------------------------------------------------------
     def ensure_dock(self):
         if self.dock is None:
-            from app.ui.analysis.analysis_dock import AnalysisDock
+            from .analysis_dock import AnalysisDock
 
             self.dock = d = AnalysisDock(self.w)
             self.w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, d)
@@ -288,7 +289,7 @@ class AnalysisUi(QObject):
 
     def _on_tokens(self) -> None:
         if self.word_facets is None:
-            from app.ui.analysis.word_lengths import UnitSwitch, WordLengthFacets
+            from .word_lengths import UnitSwitch, WordLengthFacets
 
             layout = self.w.lengths_holder.layout()
             self.unit_switch = UnitSwitch(self.w.lengths_holder)

@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QSizePolicy
 
-from app.ui import themes
+from app.ui.common import themes
 
 # Distinguishable series colours (Okabe-Ito), readable on the dark and the light theme.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")

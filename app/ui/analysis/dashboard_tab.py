@@ -12,8 +12,9 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QPushBu
                                QWidget)
 
 from app.core.figures import dashboard
-from app.ui.analysis.charts import PALETTE, BarChart
-from app.ui.models.rows_model import status_label
+from app.ui.browse.rows_model import status_label
+
+from .charts import PALETTE, BarChart
 
 # name -> (title, how it is drawn); the order of the tab.
 CARDS = {

@@ -10,7 +10,7 @@ from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QEvent, QMode
 from PySide6.QtWidgets import (QAbstractItemView, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSlider, QTableView, QVBoxLayout, QWidget)
 
-from app.ui.text_display import first_line
+from app.ui.common.text_display import first_line
 
 RECLUSTER_DELAY_MS = 250  # a dragged slider re-clusters once it rests
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from app.core.text import signals
-from app.ui.analysis.labels import NEAR_DUP, signal_description, signal_title
+from app.ui.common.labels import NEAR_DUP, signal_description, signal_title
 
 ROLE = Qt.ItemDataRole.UserRole
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from app.core.query.filters import FilterSpec
-from app.ui.session import WORD_FIELDS
+from app.ui.browse.session import WORD_FIELDS
 
 
 class UnitSwitch(QWidget):
@@ -48,7 +48,7 @@ class UnitSwitch(QWidget):
 
 
 def _chart_class():
-    from app.ui.widgets.length_facets import LengthHistogram  # imports pyqtgraph
+    from app.ui.browse.length_facets import LengthHistogram  # imports pyqtgraph
 
     class WordHistogram(LengthHistogram):
         def retranslate(self) -> None:

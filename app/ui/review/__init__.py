@@ -1,8 +1,1 @@
-"""Review mode: one item at a time, every decision one or two key presses (issue 5).
-
-keymap.py (the one key table) -> review_controller.py (keys -> core commands) ->
-review_view.py (the item, painted); mode.py puts it in the main window; latency.py
-measures key press -> next item painted."""
-from app.ui.review.mode import ReviewMode
-
-__all__ = ["ReviewMode"]
+"""Review mode, one item at a time and every decision one or two key presses: the key table (keymap), keys -> core commands (review_controller), the item painted (review_view), put in the window (mode); uses curate, browse, common and core."""

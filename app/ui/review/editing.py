@@ -7,7 +7,8 @@ from __future__ import annotations
 from app.core.curate.edits import SetStates
 from app.core.load.schema import TEXT_FIELDS
 from app.core.store.review_session import edited_state, label_values
-from app.ui.review import dialogs
+
+from . import dialogs
 
 
 class EditingActions:

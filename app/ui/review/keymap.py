@@ -2,7 +2,7 @@
 
 The controller dispatches from it, the cheat sheet and the key-map dialog are generated
 from it, and the curator's remapping (QSettings ``review/keys/<id>``) overlays it. The
-reject reasons are the curator's one list (app.ui.curate_settings): digit keys pick them by number.
+reject reasons are the curator's one list (app.ui.curate.curate_settings): digit keys pick them by number.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QKeyCombination, QSettings, Qt, QT_
 from PySide6.QtGui import QKeyEvent, QKeySequence
 
 from app.core.store.review_session import DEFAULT_REASON, DEFAULT_REASONS, MAX_REASONS
-from app.ui import curate_settings
+from app.ui.curate import curate_settings
 
 CONTEXT = "Review"
 PORTABLE = QKeySequence.SequenceFormat.PortableText

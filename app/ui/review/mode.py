@@ -10,10 +10,11 @@ from PySide6.QtWidgets import QMessageBox, QStackedWidget
 from app.core.io.atomic import SaveError
 from app.core.query.filters import FilterSpec
 from app.core.store.review_session import ReviewLog, SessionRecord, Summary
-from app.ui.review.keymap import KeyMap
-from app.ui.review.progress import summary_lines
-from app.ui.review.review_controller import ReviewController
-from app.ui.review.review_view import ReviewView
+
+from .keymap import KeyMap
+from .progress import summary_lines
+from .review_controller import ReviewController
+from .review_view import ReviewView
 
 # The window's actions that act on the table's selection, hidden while reviewing: off in
 # review mode (the review keys decide on the item shown instead).
@@ -177,7 +178,7 @@ class ReviewMode(QObject):
         box.open()
 
     def edit_keys(self) -> None:
-        from app.ui.widgets.keymap_dialog import KeymapDialog
+        from .keymap_dialog import KeymapDialog
 
         dialog = KeymapDialog(self.keymap, self.w)
         self.controller.dialog = dialog if self.active else None

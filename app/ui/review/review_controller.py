@@ -17,11 +17,12 @@ from PySide6.QtGui import QKeyEvent
 
 from app.core.curate.edits import Accept, Reject
 from app.core.store.review_session import ReviewLog, ReviewQueue, SessionTally, progress, resume_index
-from app.ui.review import dialogs
-from app.ui.review.editing import EditingActions
-from app.ui.review.keymap import MODIFIER_KEYS, KeyMap, native
-from app.ui.review.progress import progress_line
-from app.ui.review.review_view import ReviewItem, ReviewView
+
+from . import dialogs
+from .editing import EditingActions
+from .keymap import MODIFIER_KEYS, KeyMap, native
+from .progress import progress_line
+from .review_view import ReviewItem, ReviewView
 
 UNREVIEWED_KEY = "review/unreviewed_only"
 
@@ -199,7 +200,7 @@ class ReviewController(EditingActions, QObject):
 
     def run(self, action_id: str) -> None:
         """Run one action of the key table (what a key press does)."""
-        from app.ui.review.keymap import BY_ID
+        from .keymap import BY_ID
 
         defn = BY_ID[action_id]
         if self.pending_reject:
@@ -330,7 +331,7 @@ class ReviewController(EditingActions, QObject):
         self._open(dialog, done)
 
     def cheatsheet(self) -> None:
-        from app.ui.widgets.cheatsheet import CheatSheet
+        from .cheatsheet import CheatSheet
 
         if self.view.cheatsheet is None:
             self.view.cheatsheet = CheatSheet(self.view)

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPro
 
 from app.core.load.schema import TEXT_FIELDS
 from app.core.query.filters import SearchSpec, search_spans
-from app.ui import themes
-from app.ui.text_display import OffsetMap, display_text, reveal, shown_part
+from app.ui.common import themes
+from app.ui.common.text_display import OffsetMap, display_text, reveal, shown_part
 
 TEXT_SCALE = 1.35  # review text vs the UI font: readable Han at arm's length
 MIN_TEXT_POINTS = 13.0
@@ -197,7 +197,7 @@ class ReviewView(QWidget):
         self._highlight()
 
     def _status_text(self, item: ReviewItem) -> str:
-        from app.ui.models.rows_model import status_label
+        from app.ui.browse.rows_model import status_label
 
         text = status_label(item.status)
         return f"[{text}: {item.reason}]" if item.reason else f"[{text}]"

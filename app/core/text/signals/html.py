@@ -2,6 +2,7 @@
 import polars as pl
 
 from app.core.load.schema import TEXT_FIELDS
+
 from .base import Signal, any_field, without_code
 
 TAGS = "p|br|div|span|a|img|strong|em|b|i|u|ul|ol|li|h[1-6]|table|tr|td|th|font|section|blockquote|pre|code|hr|sup|sub|iframe|script|style"

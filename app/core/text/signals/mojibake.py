@@ -2,6 +2,7 @@
 import polars as pl
 
 from app.core.load.schema import TEXT_FIELDS
+
 from .base import Signal, any_field
 
 PATTERN = "|".join(

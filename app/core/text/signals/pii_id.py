@@ -2,6 +2,7 @@
 import polars as pl
 
 from app.core.load.schema import TEXT_FIELDS
+
 from .base import Signal, text
 
 WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]  # 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2

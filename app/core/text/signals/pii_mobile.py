@@ -2,6 +2,7 @@
 import polars as pl
 
 from app.core.load.schema import TEXT_FIELDS
+
 from .base import Signal, any_field
 
 # 1[3-9] + 9 digits, as one run (or split 3-4-4 by a dash or space), not part of a longer

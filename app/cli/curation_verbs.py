@@ -1,0 +1,253 @@
+"""The command-line verbs that read or write a release's curation project: export, diff,
+merge, agreement, apply, save, and the curation part of stats.
+
+Each finds the project as the app does (app/core/store/locate.py) unless told ``--project DIR``
+or ``--no-project``. Reading opens the project read-only: nothing is created and the lock
+is not taken, so it works while the app has the project open. Writing takes the lock
+like the app, and fails in one line when someone else holds it.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .common import CliError, load_release, say, warn
+
+
+def add_project_options(p, *, raw: bool = True) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--project", metavar="DIR",
+                       help="the curation project folder (default: found as the app finds it, beside the release)")
+    if raw:
+        group.add_argument("--no-project", action="store_true", help="use the release as it is, without its project")
+
+
+def find_project(args, release, *, required: bool, why: str = "") -> Path | None:
+    """The project folder holding a project for ``release``, or None (``--no-project``, or
+    none found and not ``required``). Only reads."""
+    from app.core.store.locate import locate_project
+    from app.core.store.project import PROJECT_FILE
+
+    if getattr(args, "no_project", False):
+        return None
+    if args.project:
+        folder = Path(args.project).expanduser().absolute()
+        if not (folder / PROJECT_FILE).is_file():
+            raise CliError(f"{folder} is not a curation project (no {PROJECT_FILE})")
+        return folder
+    where = locate_project(release)
+    if where.exists:
+        return where.folder
+    if required:
+        name = Path(release.paths[0]).name if len(release.paths) == 1 else str(release.root)
+        raise CliError(f"no curation project for {name}{why} (looked in {where.looked_in}); give --project DIR")
+    return None
+
+
+def open_read(release, folder: Path, *, latest: bool = True):
+    """The project at ``folder``, read-only (no lock, nothing written); warnings go to stderr.
+    A journal that cannot be replayed to its end is an error when the verb reads the
+    latest state (``latest``): never a state silently cut short."""
+    from app.core.store.curation import Curation
+
+    c = Curation.open(release, folder, read_only=True)
+    if latest and c.journal_problem is not None:
+        c.close()
+        raise CliError(f"{c.journal_problem} (the state after it cannot be trusted: open the project in the app "
+                       "to keep the state before that line, which sets the rest aside)")
+    for text in c.warnings:
+        warn(text)
+    return c
+
+
+def open_write(args, release, *, create: bool):
+    """The project of ``release`` open for writing, as the app would open it (created there
+    when ``create`` and it does not exist yet), and what to tell the user once the verb
+    succeeded. The lock held elsewhere is an error."""
+    from app.core.store.curation import Curation
+    from app.core.store.locate import locate_project
+    from app.core.store.project import PROJECT_FILE
+
+    if args.project:
+        folder = Path(args.project).expanduser().absolute()
+        exists = (folder / PROJECT_FILE).is_file()
+    else:
+        where = locate_project(release)
+        folder, exists = where.folder, where.exists
+        if not exists and where.how == "beside":
+            folder = None  # Curation.open makes it beside the release, or in the fallback folder
+    if not exists and not create:
+        find_project(args, release, required=True)  # raises, saying where it looked
+    c = Curation.open(release, folder, author=args.author)
+    if c.read_only:
+        c.close()
+        raise CliError(c.read_only_reason)
+    notes = [f"created a new curation project at {c.project.folder}"] if not exists else []
+    return c, notes + [f"note: {text}" for text in c.notices] + [f"warning: {text}" for text in c.warnings]
+
+
+class StaleRefusal(Exception):
+    """Export would leave decisions out: exit 1, with every one of them listed."""
+
+
+def _stale_lines(stale, overlay) -> list[str]:
+    from app.core.curate.follow import describe
+
+    return [f"  {s.where}: {describe(overlay.get(s.rid))}: {s.reason}" for s in stale]
+
+
+def cmd_export(args) -> int:
+    from app.core.export import exporter as export
+
+    release = load_release(args.release)
+    folder = find_project(args, release, required=args.version is not None, why=" to take --version from")
+    overlay, stale = None, []
+    if folder is not None:
+        with open_read(release, folder, latest=args.version is None) as c:
+            overlay = c.overlay if args.version is None else c.load_version(args.version)
+            stale = c.stale_of(args.version, overlay)
+        if stale and not args.drop_stale:
+            n = len(stale)
+            say(f"error: {n} decision{'s' if n != 1 else ''} no longer appl{'y' if n != 1 else 'ies'} to the release "
+                "(it changed since they were made); nothing was exported:")
+            for line in _stale_lines(stale, overlay):
+                say(line)
+            say("re-apply or discard them in the app (View > Stale Decisions, Ctrl+Shift+J), or export with --drop-stale "
+                "to leave them out")
+            return 1
+        state = "the latest state" if args.version is None else f"version {args.version}"
+        source = f"project: {folder} ({state})"
+    else:
+        source = "no project: the release is exported as it is"
+    result = export.export_release(release, overlay, args.out, layout=args.layout, fmt=args.format,
+                                   keep_rejected=args.keep_rejected, keep_bad_lines=args.keep_bad_lines,
+                                   protect=[folder] if folder is not None else [])
+    rejected = (f"{result.rejected_kept:,} rejected (kept)" if args.keep_rejected
+                else f"{result.rejected_dropped:,} rejected (dropped)")
+    say(source)  # only now: a failure prints its one error line and nothing else
+    say(f"exported {result.rows:,} rows to {result.out}: {result.edited:,} edited, {rejected}, "
+        f"{len(stale):,} stale (decisions that no longer apply to the release, left out)")
+    if result.bad_lines_dropped:  # nothing left out silently: `validate` lists them
+        how = "--keep-bad-lines keeps them" if args.format == "jsonl" else "Parquet holds rows only"
+        say(f"{result.bad_lines_dropped:,} bad lines left out (`validate` lists them; {how})")
+    if result.bad_lines_kept:
+        say(f"{result.bad_lines_kept:,} bad lines kept as they were")
+    return 0
+
+
+def curation_stats(args, release) -> dict | None:
+    """The ``curation`` part of `stats`: the project, counts per status, stale changes."""
+    from app.core.load.schema import rid_hex
+    from app.core.curate.overlay import status_counts
+
+    folder = find_project(args, release, required=False)
+    if folder is None:
+        return None
+    with open_read(release, folder) as c:
+        counts = status_counts(c.current_frame())
+        stale = [{"rid": rid_hex(s.rid), "file": s.anchor.file if s.anchor else None,
+                  "line": s.anchor.line if s.anchor else None, "reason": s.reason} for s in c.stale]
+    return {"project": str(folder), "counts": counts, "stale": stale}
+
+
+def curation_text(cur: dict) -> list[str]:
+    counts = ", ".join(f"{k} {v:,}" for k, v in cur["counts"].items())
+    out = [f"curation ({cur['project']}): {counts}; {len(cur['stale']):,} stale"]
+    out += [f"  stale {s['file']}:{s['line']} {s['rid']}: {s['reason']}" for s in cur["stale"][:20]]
+    return out
+
+
+def cmd_diff(args) -> int:
+    from app.core.store.locate import release_place
+    from app.core.store.versions import format_diff
+
+    if not Path(args.release).exists():
+        raise CliError(f"path not found: {args.release}")
+    folder = find_project(args, release_place(args.release), required=True)
+    sys.stdout.write(format_diff(folder, args.from_version, args.to_version).rstrip("\n") + "\n")
+    return 0
+
+
+def cmd_merge(args) -> int:
+    from app.core.team.merge_projects import merge_projects
+
+    release = load_release(args.release)
+    mine = find_project(args, release, required=True)
+    outcome = merge_projects(release, mine, args.theirs, out=args.out, prefer=args.prefer)
+    sys.stdout.write(outcome.report())
+    return 1 if outcome.blocked else 0
+
+
+def cmd_agreement(args) -> int:
+    from app.core.team.agreement import agreement_json, agreement_with_version, format_agreement
+
+    release = load_release(args.release)
+    mine = find_project(args, release, required=True)
+    with open_read(release, mine) as c:
+        overlay = c.overlay
+    table, title = agreement_with_version(release.frame, overlay, mine.name, args.theirs)
+    sys.stdout.write(agreement_json(table) + "\n" if args.json else format_agreement(table, title))
+    return 0
+
+
+class Refused(Exception):
+    """The input was read and refused with reasons (printed as they are); exit status 1."""
+
+
+def cmd_apply(args) -> int:
+    from collections import Counter
+
+    from app.core.curate.decisions import DecisionsError, read_decisions
+
+    path = Path(args.decisions)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read the decisions file {path}: {exc.strerror or exc}") from None
+    release = load_release(args.release)
+    try:
+        command = read_decisions(data, path.name, release.frame)
+    except DecisionsError as exc:
+        raise Refused(f"{exc}\n{path}: refused, nothing was applied") from None
+    c, notes = open_write(args, release, create=True)
+    with c:
+        change = c.apply(command)
+        folder = c.project.folder
+    for text in notes:  # only now: a failure prints its one error line and nothing else
+        say(text)
+    n = len(command.steps)
+    kinds = Counter(change.after[rid].status for rid in change.rids)
+    detail = ", ".join(f"{v:,} now {k}" for k, v in sorted(kinds.items()))
+    print(f"applied {n:,} decision{'s' if n != 1 else ''} from {path.name} to {folder}: "
+          f"{len(change.rids):,} rows changed" + (f" ({detail})" if detail else "") + "; one step to undo in the app")
+    return 0
+
+
+def cmd_save(args) -> int:
+    release = load_release(args.release)
+    c, notes = open_write(args, release, create=False)
+    with c:
+        info = c.save_version(args.message or "")
+        folder = c.project.folder
+        notes += [f"warning: {text}" for text in c.warnings if f"warning: {text}" not in notes]
+    for text in notes:
+        say(text)
+    counts = ", ".join(f"{v:,} {k}" for k, v in info.counts.items() if v) or "no changes"
+    say(f"saved {info.name} in {folder}: {counts}")
+    print(info.number)
+    return 0
+
+
+def add_write_parsers(sub) -> None:
+    p = sub.add_parser("apply", help="apply a decisions file (reject/accept/restore/edit per row) as one undoable action")
+    p.add_argument("release")
+    p.add_argument("decisions", help="JSONL: {\"file\": F, \"line\": N} or {\"rid\": HEX}, with \"op\" and its values")
+    add_project_options(p, raw=False)
+    p.add_argument("--author", help="who decided (default: your login name; the app's preference is not read)")
+    p.set_defaults(func=cmd_apply)
+    p = sub.add_parser("save", help="save a version of the project's current state; prints its number")
+    p.add_argument("release")
+    add_project_options(p, raw=False)
+    p.add_argument("-m", "--message", help="the version's message")
+    p.add_argument("--author", help="who saves it (default: your login name; the app's preference is not read)")
+    p.set_defaults(func=cmd_save)

@@ -1,0 +1,99 @@
+"""The command line's parser and entry point: `python -m app VERB`, every verb named here
+and routed to its module; every failure one line. Importing it imports neither Qt nor jieba."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.about import versions
+
+from . import curation_verbs as curation
+from .common import report_failure, route_warnings, say
+from .release_verbs import cmd_stats, cmd_validate
+from .tool_verbs import add_tool_parsers
+
+VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "apply", "save", "bench", "install-launcher",
+         "uninstall-launcher")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="cqia-curator", description="Curate COIG-CQIA style releases.")
+    parser.add_argument("--version", dest="show_versions", action="store_true", help="print versions and exit")
+    sub = parser.add_subparsers(dest="verb")
+    p = sub.add_parser("validate", help="load a release and print the load report")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("stats", help="facet counts and length quantiles")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--signals", action="store_true", help="add quality-signal counts and duplicate clusters")
+    p.add_argument("--words", action="store_true",
+                   help="add jieba word counts and the top instruction verbs with their nouns (a text pass over every row)")
+    p.add_argument("--processes", type=int, metavar="N", help="worker processes for --words (default: all cores)")
+    curation.add_project_options(p)
+    p.set_defaults(func=cmd_stats)
+    p = sub.add_parser("export", help="write the curated release (edits applied, rejected rows removed)")
+    p.add_argument("release")
+    curation.add_project_options(p)
+    p.add_argument("--version", type=int, help="export as of version N (0: the base); default: the latest state")
+    p.add_argument("--out", required=True, help="a .jsonl/.parquet file (single layout) or a folder (tree layout)")
+    p.add_argument("--layout", choices=("single", "tree"), default="single")
+    p.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
+    p.add_argument("--keep-rejected", action="store_true", help="keep rejected rows, marked with a _curation key")
+    p.add_argument("--drop-stale", action="store_true",
+                   help="export even when decisions no longer apply to the (changed) release, leaving them out")
+    p.add_argument("--keep-bad-lines", action="store_true",
+                   help="keep the lines the loader reported as bad, as they were (JSONL; default: left out and counted)")
+    p.set_defaults(func=curation.cmd_export)
+    p = sub.add_parser("diff", help="print the changes between two versions of a curation project")
+    p.add_argument("release")
+    curation.add_project_options(p, raw=False)
+    p.add_argument("--from", dest="from_version", type=int, help="default: the base release (0)")
+    p.add_argument("--to", dest="to_version", type=int, help="default: the latest version")
+    p.set_defaults(func=curation.cmd_diff)
+    p = sub.add_parser("merge", help="merge another curator's version into a project (three-way, by row and field)")
+    p.add_argument("release")
+    curation.add_project_options(p, raw=False)
+    p.add_argument("--theirs", required=True, help="their project folder (its latest version) or a vNNNN.jsonl file")
+    p.add_argument("--out", help="write the merged project to this new folder instead of into mine")
+    p.add_argument("--prefer", choices=("mine", "theirs"), help="resolve every conflict this way (default: stop, exit 1)")
+    p.set_defaults(func=curation.cmd_merge)
+    p = sub.add_parser("agreement", help="agreement rate and Cohen's kappa of two curators' accept/reject decisions")
+    p.add_argument("release")
+    curation.add_project_options(p, raw=False)
+    p.add_argument("--theirs", required=True, help="their project folder (its latest version) or a vNNNN.jsonl file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=curation.cmd_agreement)
+    curation.add_write_parsers(sub)
+    add_tool_parsers(sub)
+    return parser
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # a usage error is a failure like any other: one line, exit 2
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.show_versions:  # not args.version: that is export's --version N
+        print(versions())
+        return 0
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    route_warnings()
+    try:
+        return args.func(args)
+    except curation.Refused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        say("error: interrupted")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - every failure is one line, never a traceback
+        return report_failure(exc)

@@ -1,0 +1,1 @@
+"""Browsing a release: the browse session (load, filter, facets off the GUI thread), the rows table and its model, facet and length panels, search bar, detail view, status bar, load report; uses common and core."""

@@ -1,0 +1,1 @@
+"""Curation in the window: the bridge to the core's Curation (curation_ctl), the curation actions and their wiring, edit and label dialogs, history and stale-decision docks, merge view, export and agreement dialogs; uses browse, common and core."""
