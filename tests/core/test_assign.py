@@ -19,6 +19,7 @@ from app.core.query.filters import FacetSel, FilterSpec
 from app.core.store.curation import Curation
 from app.core.team.assign import (ASSIGNMENT_FILE, AssignmentError, check_name, make_assignment, project_dir,
                                   read_assignment)
+from app.core.team.my_queue import team_curator, team_place
 from app.core.team.shared_folder import create_team, start_of
 from app.core.team.split import mix, pair_rounds, split
 
@@ -212,3 +213,18 @@ def test_a_starting_version_is_every_curators_first_state(rel, tmp_path):
             assert sorted(c.overlay) == sorted(rids[:3]) and c.last_version == 1
     with pytest.raises(AssignmentError, match="no saved version"):
         start_of(tmp_path / "team" / "ann.curation" / "nothing")
+
+
+def test_a_project_in_the_shared_folder_is_its_curators_queue(rel, tmp_path):
+    a = make_assignment(rel, ["ann", "bob"], overlap=0.3, seed=2)
+    create_team(rel, tmp_path / "team", a)
+    place = team_place(project_dir(tmp_path / "team", "bob"), rel.identity()["hash"])
+    assert place is not None and place.curator == "bob" and place.shared == (tmp_path / "team").absolute()
+    frame_rids = rel.frame["rid"].to_numpy()
+    positions = np.arange(rel.frame.height)[::-1]  # a view in another order: kept in that order
+    kept = place.keep(frame_rids, positions)
+    assert set(frame_rids[kept].tolist()) == set(a.rids("bob")) and list(kept) == sorted(kept, reverse=True)
+    assert team_place(project_dir(tmp_path / "team", "bob"), "another release") is None
+    assert team_curator(tmp_path / "team" / "dan.curation") == ((tmp_path / "team").absolute(), "dan")
+    assert team_place(tmp_path / "team" / "dan.curation") is None  # not in the assignment
+    assert team_place(tmp_path / "elsewhere.curation") is None
