@@ -56,7 +56,7 @@ class Assignment:
     seed: int
     overlap: float
     curators: tuple[str, ...]
-    rows: pl.DataFrame  # curator (str), rid, shared, item ("<rid hex> <file>:<line>")
+    rows: pl.DataFrame  # curator (str), rid, item ("<rid hex> <file>:<line>")
     release: dict
     view: str | None = None
     start: dict | None = None
@@ -65,22 +65,46 @@ class Assignment:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     sources: dict = field(default_factory=dict)  # curator -> {source: rows}
 
+    # the parts read often are worked out once (an assignment never changes once made)
+    _by_curator: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _shared: pl.Series | None = field(default=None, init=False, repr=False, compare=False)
+    _counts: tuple[int, int] | None = field(default=None, repr=False, compare=False)  # rows, shared (from the file)
+
+    @property
+    def shared_ids(self) -> pl.Series:
+        """The rows two curators review (rid, unique)."""
+        if self._shared is None:
+            rid = self.rows["rid"]
+            self._shared = rid.filter(rid.is_duplicated()).unique().alias("rid")
+        return self._shared
+
     @property
     def total(self) -> int:
-        return self.rows["rid"].n_unique()
+        return self._counts[0] if self._counts else self.rows["rid"].n_unique()
 
     @property
     def shared_rows(self) -> int:
-        return self.rows.filter(pl.col("shared"))["rid"].n_unique()
+        return self._counts[1] if self._counts else self.shared_ids.len()
 
-    def queue(self, curator: str) -> pl.DataFrame:
-        """The curator's rows (rid, shared, item) in release order."""
+    def _queue(self, curator: str) -> pl.DataFrame:
         if curator not in self.curators:
             raise AssignmentError(f"{curator!r} has no queue in this assignment (curators: {', '.join(self.curators)})")
-        return self.rows.filter(pl.col("curator") == curator).drop("curator")
+        if self._by_curator is None:
+            parts = self.rows.partition_by("curator", as_dict=True, maintain_order=True, include_key=False)
+            self._by_curator = {k[0]: v for k, v in parts.items()}
+        return self._by_curator.get(curator, self.rows.clear().drop("curator"))
+
+    def queue_rids(self, curator: str) -> pl.Series:
+        """The curator's row ids, in release order (no more is read)."""
+        return self._queue(curator)["rid"]
+
+    def queue(self, curator: str) -> pl.DataFrame:
+        """The curator's rows (rid, item, shared) in release order."""
+        q = self._queue(curator)
+        return q.with_columns(pl.col("rid").is_in(self.shared_ids.implode()).alias("shared"))
 
     def rids(self, curator: str) -> tuple[int, ...]:
-        return tuple(self.queue(curator)["rid"].to_list())
+        return tuple(self.queue_rids(curator).to_list())
 
     def locators(self, rows: pl.DataFrame | None = None) -> pl.DataFrame:
         """``rows`` (default: all) with ``file`` and ``line`` read from their items."""
@@ -123,10 +147,11 @@ class Assignment:
                 raise ValueError("an item of a queue is not text") from None
             frame = pl.DataFrame({"curator": pl.concat(names) if names else pl.Series([], dtype=pl.String),
                                   "item": item_series})
+            counts = (int(obj["rows"]), int(obj["shared"])) if "rows" in obj and "shared" in obj else None
             return cls(seed=int(obj["seed"]), overlap=float(obj["overlap"]), curators=curators, rows=_parse_items(frame),
                        release=dict(obj["release"]), view=obj.get("view"), start=obj.get("start"),
                        created=str(obj.get("created") or ""), author=str(obj.get("author") or ""),
-                       id=str(obj.get("id") or ""), sources=sources)
+                       id=str(obj.get("id") or ""), sources=sources, _counts=counts)
         except AssignmentError as exc:
             raise AssignmentError(f"{where}: {exc}") from None
         except KeyError as exc:
@@ -141,21 +166,16 @@ def hex_ids(rids: pl.Series) -> pl.Series:
     return pl.Series("hex", np.frombuffer(dump, dtype="S16")).cast(pl.String)
 
 
-def _with_shared(rows: pl.DataFrame) -> pl.DataFrame:
-    return rows.with_columns((pl.len().over("rid") > 1).alias("shared"))
-
-
 def _parse_items(frame: pl.DataFrame) -> pl.DataFrame:
-    """curator, rid, shared, item: only the row ids are read (the locators on demand)."""
-    head = pl.col("item").str.slice(0, 16)
-    rid = head.str.to_integer(base=16, dtype=pl.UInt64, strict=False)  # null unless 16 hex digits (or a sign)
-    ok = (pl.col("item").str.slice(16, 1) == " ") & ~head.str.contains("+", literal=True) \
-        & ~head.str.contains("-", literal=True)
+    """curator, rid, item: only the row ids are read (the locators on demand)."""
+    rid = pl.col("item").str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64, strict=False)  # else null
+    ok = (pl.col("item").str.slice(16, 1) == " ") & ~pl.col("item").str.starts_with("+") \
+        & ~pl.col("item").str.starts_with("-")  # to_integer takes a sign; an id has none
     rows = frame.with_columns(rid.alias("rid"), ok.fill_null(False).alias("_ok"))
     bad = rows.filter(~pl.col("_ok") | pl.col("rid").is_null())
     if bad.height:
         raise ValueError(f"item {bad['item'][0]!r} is not '<16 hex digits> <file>:<line>'")
-    return _with_shared(rows.select("curator", "rid", "item")).select("curator", "rid", "shared", "item")
+    return rows.select("curator", "rid", "item")
 
 
 def make_assignment(release, curators, *, overlap: float = 0.1, seed: int = 0, view: FilterSpec | None = None,
@@ -182,7 +202,7 @@ def make_assignment(release, curators, *, overlap: float = 0.1, seed: int = 0, v
     for name, source, n in counts.iter_rows():
         sources.setdefault(name, {})[source] = n
     rows = rows.with_columns(hex_ids(rows["rid"])).select(
-        "curator", "rid", "shared", pl.format("{} {}:{}", "hex", "file", "line").alias("item"))
+        "curator", "rid", pl.format("{} {}:{}", "hex", "file", "line").alias("item"))
     identity = release.identity()
     return Assignment(seed=seed, overlap=overlap, curators=tuple(names), rows=rows,
                       release={"hash": identity.get("hash"), "rows": identity.get("rows"), "label": release.name},

@@ -106,15 +106,13 @@ def _table(assignment: Assignment, acts: dict[str, Activity]) -> pl.DataFrame:
     reviewed_by: list[pl.DataFrame] = []
     for name in assignment.curators:
         act = acts[name]
-        queue = assignment.queue(name).select("rid", "shared")
-        mine = act.decided.join(queue, on="rid", how="inner")
-        reviewed_by.append(mine.select("rid", "shared", "decision").with_columns(pl.lit(name).alias("curator")))
-        rows.append(_row(name, name, queue.height, *_counts(mine), act.spent_s, act))
-    done = pl.concat(reviewed_by) if reviewed_by else pl.DataFrame(
-        schema={"rid": pl.UInt64, "shared": pl.Boolean, "decision": pl.String, "curator": pl.String})
-    per_row = done.group_by("rid").agg(pl.len().alias("n"), pl.col("shared").first(),
-                                       (pl.col("decision") == "rejected").any().alias("any_reject"))
-    both = per_row.filter(pl.col("shared") & (pl.col("n") >= 2))
+        queue = assignment.queue_rids(name)
+        mine = act.decided.filter(pl.col("rid").is_in(queue.implode()))
+        reviewed_by.append(mine.select("rid", "decision"))
+        rows.append(_row(name, name, queue.len(), *_counts(mine), act.spent_s, act))
+    done = pl.concat(reviewed_by) if reviewed_by else pl.DataFrame(schema={"rid": pl.UInt64, "decision": pl.String})
+    per_row = done.group_by("rid").agg(pl.len().alias("n"), (pl.col("decision") == "rejected").any().alias("any_reject"))
+    both = per_row.filter(pl.col("n") >= 2)  # in two curators' queues: a shared row both reviewed
     spent = sum(r["spent_s"] or 0.0 for r in rows)
     team_hour = sum(r["per_hour"] or 0.0 for r in rows)
     shared = _row(SHARED, None, assignment.shared_rows, both.height, both.height - int(both["any_reject"].sum()),
