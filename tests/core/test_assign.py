@@ -170,6 +170,8 @@ def test_a_view_assigns_only_its_rows(rel):
     a = make_assignment(rel, ["ann", "bob"], overlap=0.0, seed=1, view=view)
     assert a.total == 20 and {s for q in a.sources.values() for s in q} == {"wiki"}
     assert FilterSpec.from_text(a.view) == view
+    with pytest.raises(AssignmentError, match="cannot be applied to the release"):
+        make_assignment(rel, ["ann"], view=FilterSpec().with_facet("status", FacetSel(("rejected",))))
     with pytest.raises(AssignmentError, match="empty"):
         make_assignment(rel, ["ann"], view=FilterSpec().with_facet("source", FacetSel(("nope",))))
 

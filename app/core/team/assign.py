@@ -188,7 +188,10 @@ def make_assignment(release, curators, *, overlap: float = 0.1, seed: int = 0, v
     names = sorted(names)
     frame = release.frame
     if view is not None:
-        frame = frame[apply_filter(frame, view)]
+        try:
+            frame = frame[apply_filter(frame, view)]
+        except (ValueError, pl.exceptions.PolarsError) as exc:  # e.g. a facet of the curation state (status)
+            raise AssignmentError(f"the view cannot be applied to the release: {exc}") from None
     if frame.height == 0:
         raise AssignmentError("no rows to assign (the view is empty)" if view is not None else "no rows to assign")
     try:
