@@ -98,12 +98,11 @@ def _team_versions(folder: Path) -> list[Path]:
 
 def cmd_merge(args) -> int:
     theirs = list(args.theirs)
-    if args.team:
-        theirs += [str(p) for p in _team_versions(_team_folder(args.team))]
-    if not theirs:
+    team = _team_versions(_team_folder(args.team)) if args.team else []
+    if not theirs and not team:
         raise CliError("name their project with --theirs OTHER (repeat it for several) or a shared folder with --team DIR")
     release = load_release(args.release)
-    if len(theirs) == 1 and not args.team and args.prefer in (None, "mine", "theirs"):
+    if len(theirs) == 1 and not team and not args.team and args.prefer in (None, "mine", "theirs"):
         from app.core.team.merge_projects import merge_projects
 
         mine = find_project(args, release, required=True)
@@ -113,6 +112,7 @@ def cmd_merge(args) -> int:
         from app.core.team.gather_projects import gather_projects
 
         mine = Path(args.project).expanduser().absolute() if args.project else locate_project(release).folder
+        theirs += [str(p) for p in team if p.absolute() != mine]  # a curator gathering into their own project
         outcome = gather_projects(release, mine, theirs, out=args.out, prefer=args.prefer, message=args.message,
                                   author=args.author)
     sys.stdout.write(outcome.report())

@@ -145,3 +145,19 @@ def test_merge_gathers_the_team_in_one_version(team, tmp_path):
     again = run_cli(home, "merge", release, "--project", lead, "--team", shared)
     assert again.returncode == 0 and "Nothing to gather" in again.stdout
     assert one_error_line(run_cli(home, "merge", release, "--project", lead)).startswith("error: name their project")
+
+
+def test_a_curator_gathers_the_team_into_their_own_project(team, tmp_path):
+    import shutil
+
+    release, shared, home, _, assignment = team
+    copy = tmp_path / "copy"
+    shutil.copytree(shared, copy)
+    r = run_cli(home, "merge", release, "--project", copy / "ann.curation", "--team", copy, "--prefer", "mine,theirs",
+                "--author", "ann")
+    assert r.returncode == 0 and "saved v0002" in r.stdout, r.stdout + r.stderr  # ann's own side is "mine"
+    manifest = json.loads((copy / "ann.curation" / "versions" / "v0002.json").read_text(encoding="utf-8"))
+    assert [c["name"] for c in manifest["merge"]["contributors"]] == ["bob", "cy"]
+    assert manifest["merge"]["mine"]["version"] == 1
+    for res in manifest["merge"]["resolutions"]:  # the first side of the order that has a value: mine, then bob, cy
+        assert res["choice"] == ("mine" if "mine" in res["sides"] else res["sides"][0])
