@@ -165,3 +165,21 @@ def test_a_folder_without_assignment_lists_its_projects(team, tmp_path):
     assert board.assignment is None and board.table["queue"].to_list() == ["ann", "bob", "cy"]
     assert board.table.row(0, named=True)["rejected"] == 1 and board.table.row(0, named=True)["total"] is None
     assert "no assignment" in format_dashboard(board)
+
+
+def test_undo_and_a_compacted_journal_are_read_as_the_app_replays_them(team, tmp_path):
+    from app.core.curate.edits import Accept, Reject
+    from app.core.store.curation import Curation
+
+    release, rel, shared, a = team
+    ann = queue_rids(a, "ann")
+    with Curation.open(rel, project_dir(shared, "ann"), author="ann") as c:
+        c.apply(Accept(ann[:3]))
+        c.apply(Reject(ann[3:5], "重复"))
+        c.undo()  # the rejects are undone: not reviewed
+    assert dashboard(shared).table.row(0, named=True)["reviewed"] == 3
+    with Curation.open(rel, project_dir(shared, "ann"), author="ann") as c:
+        c.redo()
+        c.compact(keep_undo=1)  # a snapshot line, then the kept step
+    row = dashboard(shared).table.row(0, named=True)
+    assert (row["reviewed"], row["rejected"], row["problem"]) == (5, 2, None)
