@@ -106,7 +106,8 @@ def cmd_merge(args) -> int:
         from app.core.team.merge_projects import merge_projects
 
         mine = find_project(args, release, required=True)
-        outcome = merge_projects(release, mine, theirs[0], out=args.out, prefer=args.prefer, message=args.message)
+        outcome = merge_projects(release, mine, theirs[0], out=args.out, prefer=args.prefer, message=args.message,
+                                 author=args.author)
     else:
         from app.core.store.locate import locate_project
         from app.core.team.gather_projects import gather_projects
