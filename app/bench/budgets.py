@@ -27,6 +27,9 @@ EXPORT_RATIO = Budget("ratio", 1.5, "issue 4")  # 48,375 rows vs bare write_ndjs
 # issue 20: scripted decisions, and a release that changed under its project
 APPLY_S = 1.0  # 10,000 decisions on the 500,000-row release, after the load
 STALE_EXPORT_RATIO = Budget("ratio", 1.5, "issue 20")  # export listing 1,000 stale vs export of the unchanged release
+# issue 27: a team on one release (500,000 rows)
+GATHER_S = 3.0  # gather 5 projects of 10,000 decisions each, after the load
+DASHBOARD_S = 1.0  # the progress dashboard's computation over 10 projects
 # issue 5: review mode
 REVIEW_KEY_S = 0.016  # key press to next item painted, 500,000 rows
 # issue 6: text analysis on 48,375 rows

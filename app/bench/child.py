@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
-from . import measures_browse, measures_contam, measures_curate, measures_text, measures_trust
+from . import measures_browse, measures_contam, measures_curate, measures_team, measures_text, measures_trust
 from .job import Job
 from .proc import MARKER
 
@@ -25,6 +25,7 @@ def groups() -> dict[str, dict[str, Callable[[Job], dict]]]:
         "save": measures_curate.CHILD_SAVE,
         "export": measures_curate.CHILD_EXPORT,
         "trust": measures_trust.CHILD,
+        "team": measures_team.CHILD,
         "tokenise": measures_text.CHILD_TOKENISE,
         "neardup": measures_text.CHILD_NEARDUP,
         "baselines": measures_text.CHILD_BASELINES,

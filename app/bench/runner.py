@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from . import (budgets, measures_browse, measures_contam, measures_curate, measures_load, measures_text, measures_trust,
-               measures_ui, proc)
+from . import (budgets, measures_browse, measures_contam, measures_curate, measures_load, measures_team, measures_text,
+               measures_trust, measures_ui, proc)
 from .context import Ctx
 from .releases import default_cache_dir
 from .table import Row, document, exit_status, machine_text, markdown, na
@@ -36,6 +36,7 @@ FIGURES: dict[str, tuple[str, Measure]] = {
     "export": ("small", measures_curate.measure_export),
     "apply": ("large", measures_trust.measure_apply),
     "stale": ("small", measures_trust.measure_stale),
+    "team": ("large", measures_team.measure),  # gather and the progress dashboard
     "paint": ("small", measures_ui.measure_first_paint),
     "gui": ("large", measures_ui.measure_gui_stall),
     "review": ("each", measures_ui.measure_review),

@@ -1,5 +1,5 @@
 """The command-line verbs that read or write a release's curation project: export, diff,
-merge, agreement, apply, save, and the curation part of stats.
+apply, save, and the curation part of stats (merge and agreement are the team's verbs).
 
 Each finds the project as the app does (app/core/store/locate.py) unless told ``--project DIR``
 or ``--no-project``. Reading opens the project read-only: nothing is created and the lock
@@ -165,28 +165,6 @@ def cmd_diff(args) -> int:
         raise CliError(f"path not found: {args.release}")
     folder = find_project(args, release_place(args.release), required=True)
     sys.stdout.write(format_diff(folder, args.from_version, args.to_version).rstrip("\n") + "\n")
-    return 0
-
-
-def cmd_merge(args) -> int:
-    from app.core.team.merge_projects import merge_projects
-
-    release = load_release(args.release, args)
-    mine = find_project(args, release, required=True)
-    outcome = merge_projects(release, mine, args.theirs, out=args.out, prefer=args.prefer)
-    sys.stdout.write(outcome.report())
-    return 1 if outcome.blocked else 0
-
-
-def cmd_agreement(args) -> int:
-    from app.core.team.agreement import agreement_json, agreement_with_version, format_agreement
-
-    release = load_release(args.release, args)
-    mine = find_project(args, release, required=True)
-    with open_read(release, mine) as c:
-        overlay = c.overlay
-    table, title = agreement_with_version(release.frame, overlay, mine.name, args.theirs)
-    sys.stdout.write(agreement_json(table) + "\n" if args.json else format_agreement(table, title))
     return 0
 
 

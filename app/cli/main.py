@@ -10,9 +10,10 @@ from app.about import versions
 from . import curation_verbs as curation
 from .common import report_failure, route_warnings, say
 from .release_verbs import cmd_stats, cmd_validate
+from .team_verbs import add_team_parsers
 from .tool_verbs import add_tool_parsers
 
-VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "apply", "save", "contamination", "bench",
+VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "assign", "progress", "apply", "save", "contamination", "bench",
          "install-launcher", "uninstall-launcher")
 
 
@@ -52,19 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_version", type=int, help="default: the base release (0)")
     p.add_argument("--to", dest="to_version", type=int, help="default: the latest version")
     p.set_defaults(func=curation.cmd_diff)
-    p = sub.add_parser("merge", help="merge another curator's version into a project (three-way, by row and field)")
-    p.add_argument("release")
-    curation.add_project_options(p, raw=False)
-    p.add_argument("--theirs", required=True, help="their project folder (its latest version) or a vNNNN.jsonl file")
-    p.add_argument("--out", help="write the merged project to this new folder instead of into mine")
-    p.add_argument("--prefer", choices=("mine", "theirs"), help="resolve every conflict this way (default: stop, exit 1)")
-    p.set_defaults(func=curation.cmd_merge)
-    p = sub.add_parser("agreement", help="agreement rate and Cohen's kappa of two curators' accept/reject decisions")
-    p.add_argument("release")
-    curation.add_project_options(p, raw=False)
-    p.add_argument("--theirs", required=True, help="their project folder (its latest version) or a vNNNN.jsonl file")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=curation.cmd_agreement)
+    add_team_parsers(sub)
     curation.add_write_parsers(sub)
     from . import contamination_verbs  # light: the matcher loads when the verb runs
 

@@ -19,6 +19,50 @@
     </message>
 </context>
 <context>
+    <name>GatherDialog</name>
+    <message numerus="yes">
+        <source>Gather %n curator(s)</source>
+        <translation>
+            <numerusform>Gather %n curator</numerusform>
+            <numerusform>Gather %n curators</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>GatherSummary</name>
+    <message numerus="yes">
+        <source>%n row(s) merge automatically</source>
+        <translation>
+            <numerusform>%n row merges automatically</numerusform>
+            <numerusform>%n rows merge automatically</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n conflict</numerusform>
+            <numerusform>%n conflicts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>GatherView</name>
+    <message numerus="yes">
+        <source>This conflict has %n side(s).</source>
+        <translation>
+            <numerusform>This conflict has %n side.</numerusform>
+            <numerusform>This conflict has %n sides.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s) still to resolve.</source>
+        <translation>
+            <numerusform>%n conflict still to resolve.</numerusform>
+            <numerusform>%n conflicts still to resolve.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>LabelDialog</name>
     <message numerus="yes">
         <source>Labels of %n row(s)</source>
@@ -110,6 +154,16 @@
         <translation>
             <numerusform>%n filter</numerusform>
             <numerusform>%n filters</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TeamAgreementDialog</name>
+    <message numerus="yes">
+        <source>&amp;Review %n Disagreement(s)</source>
+        <translation>
+            <numerusform>&amp;Review %n Disagreement</numerusform>
+            <numerusform>&amp;Review %n Disagreements</numerusform>
         </translation>
     </message>
 </context>

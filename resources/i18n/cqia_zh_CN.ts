@@ -28,6 +28,10 @@
         <translation>审阅(&amp;R)</translation>
     </message>
     <message>
+        <source>&amp;Team</source>
+        <translation>团队(&amp;T)</translation>
+    </message>
+    <message>
         <source>&amp;Analyse</source>
         <translation>分析(&amp;A)</translation>
     </message>
@@ -248,8 +252,28 @@
         <translation>只看未审阅项(&amp;U)</translation>
     </message>
     <message>
+        <source>Only &amp;My Team Queue</source>
+        <translation>只看我的团队队列(&amp;M)</translation>
+    </message>
+    <message>
         <source>Review &amp;Keys and Reasons…</source>
         <translation>审阅按键与理由(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open My Team Queue…</source>
+        <translation>打开我的团队队列(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Team &amp;Progress</source>
+        <translation>团队进度(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Team &amp;Agreement…</source>
+        <translation>团队一致性(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Gather Team Versions…</source>
+        <translation>汇总团队版本(&amp;G)…</translation>
     </message>
     <message>
         <source>Run &amp;Text Analysis</source>
@@ -1454,6 +1478,168 @@ The project is shown as it was before that line, read-only. Keep this state and 
     </message>
 </context>
 <context>
+    <name>GatherDialog</name>
+    <message numerus="yes">
+        <source>Gather %n curator(s)</source>
+        <translation>
+            <numerusform>汇总 %n 位审校员</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>GatherModel</name>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Curators</source>
+        <translation>审校员</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <source>all together</source>
+        <translation>全部合并</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>mine</source>
+        <translation>我的</translation>
+    </message>
+</context>
+<context>
+    <name>GatherSummary</name>
+    <message>
+        <source>%1&apos;s %2</source>
+        <translation>%1 的 %2</translation>
+    </message>
+    <message>
+        <source>Nothing to gather: every curator&apos;s version is already part of this project&apos;s history</source>
+        <translation>无需汇总：每位审校员的版本都已在本项目的历史中</translation>
+    </message>
+    <message>
+        <source>Nothing to gather: %1 add nothing this project lacks</source>
+        <translation>无需汇总：%1 没有本项目缺少的更改</translation>
+    </message>
+    <message>
+        <source>%1 by %2</source>
+        <translation>%2 的 %1</translation>
+    </message>
+    <message>
+        <source>the base release</source>
+        <translation>原始数据</translation>
+    </message>
+    <message>
+        <source>Gathering %1 against %2: %3, %4</source>
+        <translation>以 %2 为基础汇总 %1：%3，%4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) merge automatically</source>
+        <translation>
+            <numerusform>%n 行自动合并</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n 个冲突</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>GatherView</name>
+    <message>
+        <source>%1 does not apply to this conflict.</source>
+        <translation>%1 不适用于这个冲突。</translation>
+    </message>
+    <message>
+        <source>All conflicts are resolved: press Enter or Ctrl+S to save.</source>
+        <translation>所有冲突均已处理：按 Enter 或 Ctrl+S 保存。</translation>
+    </message>
+    <message numerus="yes">
+        <source>This conflict has %n side(s).</source>
+        <translation>
+            <numerusform>这个冲突有 %n 方。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Decisions cannot be typed; choose a curator&apos;s side with 1-%1.</source>
+        <translation>决定不能手动输入；请用 1-%1 选择一位审校员的一方。</translation>
+    </message>
+    <message>
+        <source>Editing: Ctrl+Enter keeps this text, Esc cancels.</source>
+        <translation>编辑中：Ctrl+Enter 保留此文本，Esc 取消。</translation>
+    </message>
+    <message>
+        <source>Edit cancelled.</source>
+        <translation>已取消编辑。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s) still to resolve.</source>
+        <translation>
+            <numerusform>还有 %n 个冲突待处理。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The gather was not saved: %1</source>
+        <translation>汇总未保存：%1</translation>
+    </message>
+    <message>
+        <source>Saved as %1.</source>
+        <translation>已保存为 %1。</translation>
+    </message>
+    <message>
+        <source>Nothing to gather.</source>
+        <translation>没有需要汇总的内容。</translation>
+    </message>
+    <message>
+        <source>%1 / %2 resolved</source>
+        <translation>已处理 %1 / %2</translation>
+    </message>
+    <message>
+        <source>No conflicts: every change merges automatically.</source>
+        <translation>没有冲突：所有更改都会自动合并。</translation>
+    </message>
+    <message>
+        <source>1-9: a curator&apos;s side</source>
+        <translation>1-9：选择一位审校员的一方</translation>
+    </message>
+    <message>
+        <source>&amp;All together (A)</source>
+        <translation>全部合并(&amp;A)（A）</translation>
+    </message>
+    <message>
+        <source>&amp;Edit (E)</source>
+        <translation>编辑(&amp;E)（E）</translation>
+    </message>
+    <message>
+        <source>&amp;Save gather (Ctrl+S)</source>
+        <translation>保存汇总(&amp;S)（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>The value in the base every curator started from</source>
+        <translation>每位审校员开始时的基础值</translation>
+    </message>
+    <message>
+        <source>Gather team</source>
+        <translation>汇总团队</translation>
+    </message>
+</context>
+<context>
     <name>HistoryModels</name>
     <message>
         <source>Version</source>
@@ -1937,6 +2123,21 @@ The project is shown as it was before that line, read-only. Keep this state and 
     </message>
 </context>
 <context>
+    <name>ProgressDock</name>
+    <message>
+        <source>Updated %1 (read in %2 ms); every %3 s while open.</source>
+        <translation>更新于 %1（读取用时 %2 毫秒）；打开时每 %3 秒刷新一次。</translation>
+    </message>
+    <message>
+        <source>Could not read the team&apos;s folder: %1</source>
+        <translation>无法读取团队文件夹：%1</translation>
+    </message>
+    <message>
+        <source>Team Progress</source>
+        <translation>团队进度</translation>
+    </message>
+</context>
+<context>
     <name>RejectDialog</name>
     <message numerus="yes">
         <source>Reject %n row(s): the whole filter</source>
@@ -2156,6 +2357,14 @@ The project is shown as it was before that line, read-only. Keep this state and 
 </context>
 <context>
     <name>ReviewController</name>
+    <message>
+        <source>%1&apos;s team queue: the rows of this view assigned to %1.</source>
+        <translation>%1 的团队队列：当前视图中分配给 %1 的行。</translation>
+    </message>
+    <message>
+        <source>This project is not a team queue (Team &gt; Open My Team Queue…): the whole view is reviewed.</source>
+        <translation>此项目不是团队队列（团队 &gt; 打开我的团队队列…）：将审阅整个视图。</translation>
+    </message>
     <message>
         <source>No items to review in this view.</source>
         <translation>此视图中没有要审阅的项。</translation>
@@ -2755,6 +2964,204 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Show the load report: bad lines and skipped files</source>
         <translation>查看加载报告：损坏的行和跳过的文件</translation>
+    </message>
+</context>
+<context>
+    <name>TeamAgreement</name>
+    <message>
+        <source>Curators</source>
+        <translation>审校员</translation>
+    </message>
+    <message>
+        <source>Both decided</source>
+        <translation>共同决定</translation>
+    </message>
+    <message>
+        <source>Agree</source>
+        <translation>一致</translation>
+    </message>
+    <message>
+        <source>Kappa</source>
+        <translation>Kappa</translation>
+    </message>
+    <message>
+        <source>Same reason</source>
+        <translation>理由相同</translation>
+    </message>
+    <message>
+        <source>Kappa (reasons)</source>
+        <translation>Kappa（理由）</translation>
+    </message>
+    <message>
+        <source>Curator</source>
+        <translation>审校员</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>已决定</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Per hour</source>
+        <translation>每小时</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>拒绝率</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>(no reason)</source>
+        <translation>（无理由）</translation>
+    </message>
+</context>
+<context>
+    <name>TeamAgreementDialog</name>
+    <message>
+        <source>Team agreement</source>
+        <translation>团队一致性</translation>
+    </message>
+    <message>
+        <source>Fleiss&apos; kappa over %1 rows decided by two or more curators: accept/reject %2, reasons %3</source>
+        <translation>两位及以上审校员共同决定的 %1 行的 Fleiss&apos; kappa：接受/拒绝 %2，理由 %3</translation>
+    </message>
+    <message>
+        <source>No rows were decided by two or more curators.</source>
+        <translation>没有由两位及以上审校员共同决定的行。</translation>
+    </message>
+    <message numerus="yes">
+        <source>&amp;Review %n Disagreement(s)</source>
+        <translation>
+            <numerusform>审阅 %n 处分歧(&amp;R)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Copy as Text</source>
+        <translation>复制为文本(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Pairs of curators (rows both decided):</source>
+        <translation>审校员两两比较（两人都决定过的行）：</translation>
+    </message>
+    <message>
+        <source>Curators:</source>
+        <translation>审校员：</translation>
+    </message>
+</context>
+<context>
+    <name>TeamCommands</name>
+    <message>
+        <source>The team&apos;s assignment could not be read: %1</source>
+        <translation>无法读取团队的分配：%1</translation>
+    </message>
+    <message>
+        <source>%1 holds no team assignment (assignment.json); the lead makes one with `python -m app assign`.</source>
+        <translation>%1 中没有团队分配（assignment.json）；由负责人用 `python -m app assign` 创建。</translation>
+    </message>
+    <message>
+        <source>Open the team&apos;s release first.</source>
+        <translation>请先打开团队的数据。</translation>
+    </message>
+    <message>
+        <source>Open my team queue: choose the team&apos;s shared folder</source>
+        <translation>打开我的团队队列：选择团队的共享文件夹</translation>
+    </message>
+    <message>
+        <source>This team curates another release (%1); open that release first.</source>
+        <translation>这个团队审校的是另一份数据（%1）；请先打开那份数据。</translation>
+    </message>
+    <message>
+        <source>Open my team queue</source>
+        <translation>打开我的团队队列</translation>
+    </message>
+    <message>
+        <source>%1 is not in this team. Whose queue?</source>
+        <translation>%1 不在这个团队中。打开谁的队列？</translation>
+    </message>
+    <message>
+        <source>%1 has no project in the shared folder (%2).</source>
+        <translation>%1 在共享文件夹中没有项目（%2）。</translation>
+    </message>
+    <message>
+        <source>Opened %1&apos;s team queue: %2 rows. Review &gt; Only My Team Queue keeps them.</source>
+        <translation>已打开 %1 的团队队列：%2 行。审阅 &gt; 只看我的团队队列 只保留这些行。</translation>
+    </message>
+    <message>
+        <source>Read-only: %1</source>
+        <translation>只读：%1</translation>
+    </message>
+    <message>
+        <source>Gather team: choose the team&apos;s shared folder</source>
+        <translation>汇总团队：选择团队的共享文件夹</translation>
+    </message>
+    <message>
+        <source>No curator of this team has saved a version yet.</source>
+        <translation>这个团队还没有审校员保存过版本。</translation>
+    </message>
+    <message>
+        <source>Left out (no saved version yet): %1</source>
+        <translation>未包含（尚未保存版本）：%1</translation>
+    </message>
+    <message>
+        <source>Team agreement: choose the team&apos;s shared folder</source>
+        <translation>团队一致性：选择团队的共享文件夹</translation>
+    </message>
+    <message>
+        <source>Comparing the team&apos;s decisions…</source>
+        <translation>正在比较团队的决定…</translation>
+    </message>
+    <message>
+        <source>Team progress: choose the team&apos;s shared folder</source>
+        <translation>团队进度：选择团队的共享文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>TeamProgress</name>
+    <message>
+        <source>(reviewed by two)</source>
+        <translation>（两人审阅）</translation>
+    </message>
+    <message>
+        <source>(whole assignment)</source>
+        <translation>（全部分配）</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Reviewed</source>
+        <translation>已审阅</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Per hour</source>
+        <translation>每小时</translation>
+    </message>
+    <message>
+        <source>ETA</source>
+        <translation>预计剩余</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
     </message>
 </context>
 <context>

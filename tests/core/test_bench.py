@@ -121,6 +121,7 @@ def test_plan_picks_sizes_per_figure():
     assert ("export", 48_375) in plan and ("export", 500_000) not in plan
     assert ("bundle", 0) in plan
     assert ("review", 48_375) in plan and ("review", 500_000) in plan
+    assert ("team", 500_000) in plan and ("team", 48_375) not in plan
     assert runner.plan([1000], ["load"]) == [("load", 1000)]
     with pytest.raises(ValueError, match="unknown figure"):
         runner.plan([1000], ["nonsense"])
@@ -280,3 +281,18 @@ def test_the_sharegpt_release_and_its_load_figure(tmp_path, monkeypatch, formats
     assert row.budget == budgets.LOAD_SHAREGPT_RATIO and row.ratio == pytest.approx(row.app_s / row.base_s)
     assert "preference" in row.note and "sharegpt" in row.note
     assert ("sharegpt", 48_375) in runner.plan([48_375, 500_000], None)
+
+
+def test_team_figures_gather_and_dashboard_on_a_tiny_release(tmp_path):
+    """Issue 27's two figures run end to end (5 curators gathered, a dashboard over 10
+    projects); their budgets apply at 500,000 rows only."""
+    if releases.make_release_script() is None and not releases._demo_rows(PROJECT / "resources" / "demo"):
+        pytest.skip("no make_release.py and no resources/demo rows to build a release from")
+    status, rows, _ = runner.run([TINY], repeats=1, out_dir=tmp_path, only=["team"], echo=lambda _: None)
+    assert status == 0 and [r.figure for r in rows] == ["gather 5 projects of 10,000 decisions",
+                                                      "progress dashboard over 10 projects"]
+    for r in rows:
+        assert r.measured and r.base_s > 0 and r.ratio == pytest.approx(r.app_s / r.base_s), r.note
+        assert r.budget.kind == "none"  # stated for the 500,000-row release
+    assert "conflicts resolved in order" in rows[0].note and "refresh after one more decision" in rows[1].note
+    assert budgets.GATHER_S == 3.0 and budgets.DASHBOARD_S == 1.0

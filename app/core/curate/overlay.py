@@ -307,7 +307,8 @@ class BaseLookup:
         """rid -> {column: value} for the rids present in the base (others are absent)."""
         keys = pl.Series("rid", list(rids), dtype=pl.UInt64).to_frame()
         found = keys.join(self.frame.select("rid", *columns), on="rid", how="inner")
-        return {row["rid"]: row for row in found.iter_rows(named=True)}
+        names = found.columns  # column lists zipped: several times faster than iter_rows(named=True)
+        return {row[0]: dict(zip(names, row)) for row in zip(*(found[c].to_list() for c in names))}
 
     def present(self, rids: Iterable[int]) -> set[int]:
         keys = pl.Series("rid", list(rids), dtype=pl.UInt64).to_frame()

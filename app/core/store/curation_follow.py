@@ -5,6 +5,8 @@ its release is the one on disk (curate/anchors.py).
 """
 from __future__ import annotations
 
+from typing import Mapping
+
 import polars as pl
 
 from app.core.curate.anchors import Anchor, anchors_for, encode_anchors
@@ -131,7 +133,10 @@ class FollowSteps:
         n = len(states)
         return self.apply(SetStates(states, f"Discard {n} stale decision{'s' if n != 1 else ''}"))
 
-    def _anchors_of(self, change: Change) -> dict[int, Anchor]:
-        """Anchors of the rows this change decides on for the first time."""
+    def _anchors_of(self, change: Change, known: Mapping[int, Anchor] | None = None) -> dict[int, Anchor]:
+        """Anchors of the rows this change decides on for the first time; ``known``: anchors
+        already found on this release (a merge takes them from the versions it merges)."""
         fresh = [r for r, s in change.after.items() if r not in self.anchors and not s.is_empty]
-        return anchors_for(self.release, fresh) if fresh else {}
+        got = {r: known[r] for r in fresh if r in known} if known else {}
+        rest = [r for r in fresh if r not in got]
+        return {**got, **anchors_for(self.release, rest)} if rest else got

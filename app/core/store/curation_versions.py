@@ -54,19 +54,21 @@ class VersionSteps:
             self.warnings.append(f"version {info.number} saved, but the journal could not note it: {exc}")
 
     def merge_step(self, states: Mapping[int, RowState], label: str, *, message: str,
-                   extra: dict) -> tuple[Change, VersionInfo]:
+                   extra: dict, anchors: Mapping | None = None) -> tuple[Change, VersionInfo]:
         """Take a merge's rows (as take_states) and save the version recording it (manifest
         keys ``extra``) as one durable step: one journal line holds the rows, the message and
         the manifest keys, so if the process dies before the version is saved, the next
         writable open saves it. SaveError: the merge is journaled and undoable, its version
-        not saved, and the merge is undone (if even that fails, the next save or open saves it)."""
+        not saved, and the merge is undone (if even that fails, the next save or open saves it).
+        ``anchors``: the rows' anchors the merged versions carry (found on this same release),
+        so they need not be read from the release again."""
         with self._writing():
             self._settle_merge()  # one pending merge at a time
             now = now_iso()
             change = self._states_change(states, label, now)
             if not change.changed:  # nothing to lose in a crash: the version alone records it
                 return change, self._save(self.overlay, message, self.author, now, extra)
-            anchors = self._anchors_of(change)
+            anchors = self._anchors_of(change, anchors)
             seq = self.journal.append(merge_record(change, author=self.author, time=now, message=message, extra=extra,
                                                    anchors=anchors))
             self.anchors.update(anchors)

@@ -208,55 +208,76 @@ def _check_order(rec: dict, out: Replay, legacy_ok: bool) -> tuple[int, bool]:
     return seq, legacy_ok and pid is None
 
 
+def _set(rows: dict[int, RowState], states: Mapping[int, RowState]) -> None:
+    for rid, state in states.items():
+        if state.is_empty:
+            rows.pop(rid, None)
+        else:
+            rows[rid] = state
+
+
 def replay(records: Iterable[dict], *, project: str | None = None, lines: list[int] | None = None,
            source: str = JOURNAL_NAME) -> Replay:
     """Rebuild overlay and history from journal records, in order, up to the first record
     that cannot be replayed (``problem``, naming ``source`` and its line from ``lines``).
-    ``project``: the id the lines must carry (None: the first id seen)."""
+    ``project``: the id the lines must carry (None: the first id seen).
+
+    The state is kept in one dict changed in place (linear in the journal's length; an
+    Overlay per line would copy every row each time). Each record is read whole before
+    anything changes, so a record that cannot be replayed leaves the state of the line
+    before it."""
     out = Replay(project=project)
+    rows: dict[int, RowState] = {}
     legacy_ok = True
     for i, rec in enumerate(records):
-        overlay, history = out.overlay, out.history
+        history = out.history
         try:
             seq, legacy_ok = _check_order(rec, out, legacy_ok)
             op = rec.get("op")
             if op in ("apply", "merge"):
-                out.anchors.update(decode_anchors(rec.get("anchors")))
+                anchors = decode_anchors(rec.get("anchors"))
                 after = decode_groups(rec["rows"], rec.get("author"), rec.get("time"))
-                change = make_change(rec.get("label", ""), {r: overlay.get(r) for r in after}, after)
+                change = make_change(rec.get("label", ""), {r: rows.get(r, EMPTY) for r in after}, after)
                 pending = None
                 if op == "merge":
-                    pending = PendingMerge(seq, overlay.with_states(change.after), change if change.changed else None,
-                                           str(rec["message"]), dict(rec["extra"]), rec.get("author"), rec.get("time"))
+                    message, extra = str(rec["message"]), dict(rec["extra"])
+                    pending = PendingMerge(seq, Overlay(rows).with_states(change.after),
+                                           change if change.changed else None, message, extra, rec.get("author"),
+                                           rec.get("time"))
+                out.anchors.update(anchors)
                 if op == "apply" or change.changed:  # a merge that changed no row is no undo step
-                    overlay = overlay.with_states(change.after)
+                    _set(rows, change.after)
                     history.push(change)
                 out.pending = pending or out.pending
             elif op in ("undo", "redo"):
                 if not (history.can_undo if op == "undo" else history.can_redo):
                     raise JournalError(f"{op} with nothing to {op}")
                 change = history.undo() if op == "undo" else history.redo()
-                overlay = overlay.with_states(change.before if op == "undo" else change.after)
+                _set(rows, change.before if op == "undo" else change.after)
                 if out.pending is not None and out.pending.change is change:
                     out.pending.active = op == "redo"  # an undone merge needs no version
             elif op == "version":
-                out.version = int(rec["n"])
+                version = int(rec["n"])
+                out.version = version
                 if out.pending is not None and rec.get("merge") == out.pending.seq:
                     out.pending = None
             elif op == "snapshot":
-                overlay = Overlay(decode_groups(rec["rows"]))
-                history = History()
+                fresh = dict(decode_groups(rec["rows"]))
+                anchors = decode_anchors(rec.get("anchors"))
+                stale = {rid_from_hex(k): str(v) for k, v in (rec.get("stale") or {}).items()}
+                rows = {r: s for r, s in fresh.items() if not s.is_empty}
+                out.history = History()
                 out.version, out.pending = rec.get("version"), None
-                out.anchors = decode_anchors(rec.get("anchors"))
-                out.base = rec.get("base")
-                out.stale = {rid_from_hex(k): str(v) for k, v in (rec.get("stale") or {}).items()}
+                out.anchors, out.base, out.stale = anchors, rec.get("base"), stale
             elif op == "anchors":
                 out.anchors.update(decode_anchors(rec["anchors"]))
             elif op == "rebase":
                 moves = {rid_from_hex(o): (rid_from_hex(n), str(f), int(ln)) for o, n, f, ln in rec["moves"]}
-                out.overlay, out.history = overlay, history
-                out.rebase(rec["base"], moves, {rid_from_hex(k): str(v) for k, v in rec["stale"].items()})
-                overlay, history = out.overlay, out.history
+                stale = {rid_from_hex(k): str(v) for k, v in rec["stale"].items()}
+                base = rec["base"]
+                out.overlay = Overlay(rows)
+                out.rebase(base, moves, stale)
+                rows = dict(out.overlay.items())
             elif op != "begin":
                 raise JournalError(f"unknown entry {op!r} (written by a newer version of the app?)")
         except (JournalError, KeyError, ValueError, TypeError, AttributeError) as exc:
@@ -264,8 +285,8 @@ def replay(records: Iterable[dict], *, project: str | None = None, lines: list[i
             where = lines[i] if lines is not None and i < len(lines) else i + 1
             out.problem = JournalError(f"{source} line {where}: {why}")
             break
-        out.overlay, out.history = overlay, history
         out.seq, out.count = seq, out.count + 1
+    out.overlay = Overlay(rows)
     return out
 
 

@@ -93,7 +93,8 @@ def build_records(overlay: Overlay, base: BaseLookup, parent: Overlay | None = N
     """
     restored = [r for r, s in (parent or {}).items() if s.decision == "rejected" and r not in overlay]
     rids = list(overlay) + restored
-    known = base.rows(rids, ["file", "line", *EDITABLE_FIELDS])
+    edited = {f for s in overlay.values() for f in s.fields}  # only those values are read (long texts)
+    known = base.rows(rids, ["file", "line", *(f for f in EDITABLE_FIELDS if f in edited)])
     old = parent_records or {}
     anchors = anchors or {}
     records = []
@@ -131,18 +132,27 @@ def build_records(overlay: Overlay, base: BaseLookup, parent: Overlay | None = N
 
 def overlay_from_records(records: Iterable[dict]) -> Overlay:
     rows: dict[int, RowState] = {}
+    shared: dict[tuple, RowState] = {}  # rows a bulk command decided alike share one state (as in the journal)
     for rec in records:
         if rec["op"] == "restore":
             continue
-        fields = {k: v["after"] for k, v in rec.get("fields", {}).items()}
-        state = make_state(_DECISION_OF.get(rec["op"]), rec.get("reason"), fields, by=rec.get("author"), at=rec.get("time"))
-        rows[rid_from_hex(rec["rid"])] = state
+        fields = rec.get("fields")
+        if fields:
+            state = make_state(_DECISION_OF.get(rec["op"]), rec.get("reason"), {k: v["after"] for k, v in fields.items()},
+                               by=rec.get("author"), at=rec.get("time"))
+        else:
+            key = (rec["op"], rec.get("reason"), rec.get("author"), rec.get("time"))
+            state = shared.get(key)
+            if state is None:
+                state = shared[key] = make_state(_DECISION_OF.get(rec["op"]), rec.get("reason"), {},
+                                                 by=rec.get("author"), at=rec.get("time"))
+        rows[int(rec["rid"], 16)] = state  # records() checked every rid
     return Overlay(rows)
 
 
 def anchors_from_records(records: Iterable[dict]) -> dict[int, Anchor]:
     """The anchors a version's lines carry (versions saved before anchors carry none)."""
-    return {rid_from_hex(r["rid"]): Anchor.from_json(r["anchor"]) for r in records if r.get("anchor")}
+    return {int(r["rid"], 16): Anchor.from_json(r["anchor"]) for r in records if r.get("anchor")}  # rids checked
 
 
 def encode_records(records: list[dict]) -> bytes:

@@ -4,9 +4,10 @@ curator's project or version file, and the common ancestor of two versions.
 Version numbers are per project (two curators both have a v0003), so a version is
 known across projects by its id: a hash of its manifest's data hash, author, time and
 number. A copied project keeps its versions' ids. Ancestry follows a manifest's
-``parents`` (numbers in the same project) and, for a merge version, the link
-``merge.theirs`` (an id, plus the other project's path to look in when it is not one
-of the projects at hand).
+``parents`` (numbers in the same project) and, for a merge version, the links
+``merge.theirs`` (two-way) and ``merge.contributors`` (a gather of several curators):
+each an id, plus the other project's path to look in when it is not one of the
+projects at hand.
 """
 from __future__ import annotations
 
@@ -152,9 +153,11 @@ class Lineage:
             except (VersionError, ValueError, TypeError):
                 continue  # a deleted or damaged parent ends this line of ancestry
             out.append((parent.id, parent))
-        other = (ref.manifest.get("merge") or {}).get("theirs") or {}
-        if other.get("id"):
-            out.append((other["id"], self.find(other["id"], other.get("project"))))
+        link = ref.manifest.get("merge") or {}
+        others = [link.get("theirs") or {}, *(link.get("contributors") or ())] if isinstance(link, dict) else []
+        for other in others:
+            if isinstance(other, dict) and other.get("id"):
+                out.append((other["id"], self.find(other["id"], other.get("project"))))
         return out
 
     def ancestors(self, ref: VersionRef | None) -> dict[str, VersionRef | None]:
@@ -178,9 +181,17 @@ class Lineage:
     def common_ancestor(self, a: VersionRef | None, b: VersionRef | None) -> tuple[VersionRef | None, list[str]]:
         """The nearest common ancestor whose content can be read (None: the base release),
         and warnings when a nearer one exists but cannot be read."""
-        mine, theirs = self.ancestors(a), self.ancestors(b)
-        common = set(mine) & set(theirs)
-        readable = {vid: (mine[vid] or theirs[vid]) for vid in common if (mine[vid] or theirs[vid]) is not None}
+        return self.common_ancestor_of([a, b])
+
+    def common_ancestor_of(self, refs: list[VersionRef | None]) -> tuple[VersionRef | None, list[str]]:
+        """As common_ancestor, for the versions ``refs`` all at once (a gather of several
+        curators): the nearest version every one of them descends from."""
+        if not refs:
+            return None, []
+        lines = [self.ancestors(r) for r in refs]
+        common = set(lines[0]).intersection(*lines[1:])
+        known = {vid: next((line[vid] for line in lines if line[vid] is not None), None) for vid in common}
+        readable = {vid: ref for vid, ref in known.items() if ref is not None}
         # drop every candidate that is a proper ancestor of another: what is left are the nearest
         nearest = [r for vid, r in readable.items()
                    if not any(vid in self.ancestors(o) for ovid, o in readable.items() if ovid != vid)]

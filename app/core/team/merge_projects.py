@@ -43,7 +43,7 @@ def _is_project(folder: Path) -> bool:
 
 
 def merge_projects(release, mine: Path | str, theirs: Path | str, *, out: Path | str | None = None,
-                   prefer: str | None = None, message: str | None = None) -> MergeOutcome:
+                   prefer: str | None = None, message: str | None = None, author: str | None = None) -> MergeOutcome:
     """Merge ``theirs`` (a project folder or a version file) into the project ``mine``,
     or into a new project ``out`` that starts as a copy of ``mine``. MergeError on failure."""
     mine = Path(mine).expanduser().absolute()
@@ -53,7 +53,7 @@ def merge_projects(release, mine: Path | str, theirs: Path | str, *, out: Path |
         raise MergeError("--prefer is 'mine' or 'theirs'")
     try:
         if out is None:
-            with Curation.open(release, mine) as cur:
+            with Curation.open(release, mine, author=author) as cur:
                 if cur.read_only:
                     raise MergeError(f"cannot merge into {mine}: {cur.read_only_reason}")
                 return _finish(cur, plan_merge(cur, theirs), mine, prefer, message)
@@ -65,7 +65,7 @@ def merge_projects(release, mine: Path | str, theirs: Path | str, *, out: Path |
         if (plan.conflicts and prefer is None) or plan.nothing_to_merge:
             return MergeOutcome(plan, out, blocked=bool(plan.conflicts), prefer=prefer)
         _copy_versions(mine / "versions", out / "versions")
-        with Curation.open(release, out) as cur:
+        with Curation.open(release, out, author=author) as cur:
             cur.take_states(dict(state), f"Start from {mine.name}")
             return _finish(cur, plan_merge(cur, theirs), out, prefer, message)
     except (VersionError, ProjectError, SaveError, OSError) as exc:

@@ -25,12 +25,12 @@ class ReviewMode(QObject):
     entered = Signal()
     left = Signal(object)  # Summary of the session just ended
 
-    def __init__(self, window, ctl) -> None:
+    def __init__(self, window, ctl, team=None) -> None:
         super().__init__(window)
         self.w, self.ctl = window, ctl
         self.keymap = KeyMap()
         self.view = ReviewView()
-        self.controller = ReviewController(self.view, ctl, window.session, self.keymap, self)
+        self.controller = ReviewController(self.view, ctl, window.session, self.keymap, self, team=team)
         self.summary_dialog: QMessageBox | None = None
         self.last_summary: Summary | None = None
         self._table_actions: QActionGroup | None = None
@@ -64,6 +64,10 @@ class ReviewMode(QObject):
         """Review > Only Unreviewed Items: the queue leaves out accepted and rejected rows."""
         self.controller.set_unreviewed_only(on)
 
+    def set_my_queue_only(self, on: bool) -> None:
+        """Review > Only My Team Queue: the queue keeps the view's rows assigned to me."""
+        self.controller.set_my_queue_only(on)
+
     def _table_actions_enabled(self, on: bool) -> None:
         """A disabled group keeps its actions off whatever setEnabled(True) others call on
         them (the read-only state is refreshed after every change); enabling the group
@@ -82,11 +86,13 @@ class ReviewMode(QObject):
 
     def _sync_action(self) -> None:
         registry = getattr(self.w, "registry", None)
-        act = registry.actions.get("review.unreviewed_only") if registry is not None else None
-        if act is not None and act.isChecked() != self.controller.unreviewed_only:
-            act.blockSignals(True)
-            act.setChecked(self.controller.unreviewed_only)
-            act.blockSignals(False)
+        for action_id, on in (("review.unreviewed_only", self.controller.unreviewed_only),
+                              ("review.my_queue", self.controller.my_queue_only)):
+            act = registry.actions.get(action_id) if registry is not None else None
+            if act is not None and act.isChecked() != on:
+                act.blockSignals(True)
+                act.setChecked(on)
+                act.blockSignals(False)
 
     # -- entering and leaving ---------------------------------------------------------------------
     def enter(self) -> bool:

@@ -25,6 +25,7 @@ from .progress import progress_line
 from .review_view import ReviewItem, ReviewView
 
 UNREVIEWED_KEY = "review/unreviewed_only"
+MY_QUEUE_KEY = "review/my_queue_only"
 
 
 class ReviewController(EditingActions, QObject):
@@ -32,11 +33,13 @@ class ReviewController(EditingActions, QObject):
     focusSearchRequested = Signal()
     focusFacetsRequested = Signal()
     versionSaved = Signal(object)  # VersionInfo
-    optionChanged = Signal()  # "only unreviewed items" switched
+    optionChanged = Signal()  # "only unreviewed items" or "only my team queue" switched
 
-    def __init__(self, view: ReviewView, ctl, session, keymap: KeyMap | None = None, parent=None) -> None:
+    def __init__(self, view: ReviewView, ctl, session, keymap: KeyMap | None = None, parent=None, *,
+                 team=None) -> None:
         super().__init__(parent)
         self.view, self.ctl, self.session = view, ctl, session
+        self.team = team  # curate.team_state.TeamState: which team queue the project is, if any
         self.keymap = keymap or KeyMap()
         self.queue: ReviewQueue | None = None
         self.index = 0
@@ -57,6 +60,8 @@ class ReviewController(EditingActions, QObject):
         ctl.error.connect(self._on_error)
         session.rowsReady.connect(self._on_rows)
         session.specChanged.connect(lambda spec: self.view.set_search(spec.search) if self.active else None)
+        if team is not None:
+            team.changed.connect(lambda _place: self._rebuild(keep=self.current_rid()) if self.active else None)
 
     # -- the queue ---------------------------------------------------------------------------------
     @property
@@ -74,6 +79,34 @@ class ReviewController(EditingActions, QObject):
         if self.active:
             self._rebuild(keep=self.current_rid())
 
+    @property
+    def my_queue_only(self) -> bool:
+        value = QSettings().value(MY_QUEUE_KEY, False)
+        return value in (True, "true", "1", 1)
+
+    def set_my_queue_only(self, on: bool) -> None:
+        QSettings().setValue(MY_QUEUE_KEY, bool(on))
+        self.optionChanged.emit()
+        if self.active:
+            self._rebuild(keep=self.current_rid())
+            self._say_queue()
+
+    @property
+    def team_place(self):
+        """The team queue the open project is, when "only my team queue" is on."""
+        return self.team.place if self.team is not None and self.my_queue_only else None
+
+    def _say_queue(self) -> None:
+        if not self.my_queue_only or self.team is None:
+            return
+        place = self.team.place
+        if place is not None:
+            self.view.show_message(self.tr("%1's team queue: the rows of this view assigned to %1.")
+                                   .replace("%1", place.curator))
+        elif not self.team.loading:
+            self.view.show_message(self.tr("This project is not a team queue (Team > Open My Team Queue…): "
+                                           "the whole view is reviewed."))
+
     def _frame_rids(self) -> np.ndarray:
         base = self.curation.release.frame
         if self._rid_cache is None or self._rid_cache[0] is not base:
@@ -82,7 +115,10 @@ class ReviewController(EditingActions, QObject):
 
     def _build(self) -> ReviewQueue:
         self._queue_spec = self.session.spec
-        return ReviewQueue.build(self._frame_rids(), self.session.positions, self.curation.overlay,
+        positions, place = self.session.positions, self.team_place
+        if place is not None:  # my queue: the view's rows assigned to me, in the view's order
+            positions = place.keep(self._frame_rids(), positions)
+        return ReviewQueue.build(self._frame_rids(), positions, self.curation.overlay,
                                  unreviewed_only=self.unreviewed_only)
 
     @property
@@ -118,6 +154,7 @@ class ReviewController(EditingActions, QObject):
         self.index = resume_index(self.queue, last)
         self.view.show_prompt(None)
         self.render()
+        self._say_queue()
         return True
 
     def catch_up(self) -> None:

@@ -18,6 +18,7 @@ from app.ui.browse.report_dialog import ReportDialog
 from app.ui.browse.search_bar import SearchBar
 from app.ui.common import dialogs, themes
 from app.ui.curate.curate_commands import CurateCommands
+from app.ui.curate.team_commands import TeamCommands
 from app.ui.curate.window import CurateWindow
 from app.ui.review.mode import ReviewMode
 
@@ -50,7 +51,10 @@ class Commands(QObject):
         self.w = window
         self.dialog = None  # the last non-modal dialog shown (tests look at it)
         self.curate = CurateCommands(window)  # the curation actions (edit, reject, undo, versions, export)
-        self.review = ReviewMode(window, window.curation)  # review mode: F2, one item at a time (issue 5)
+        self.team = TeamCommands(window)  # a team on one release: my queue, gather, agreement, progress (issue 27)
+        self.review = ReviewMode(window, window.curation, self.team.state)  # review mode: F2, one item at a time (issue 5)
+        self.team.reviewRequested.connect(self.review_rows)
+        self.team.queueOpened.connect(lambda _name: self.review.set_my_queue_only(True))
         self.analysis = AnalysisUi(window)  # Analyse: signals, text pass, near-duplicates, dashboard (issue 6)
 
     @property
@@ -59,6 +63,20 @@ class Commands(QObject):
 
     def _say(self, text: str, msecs: int = 5000) -> None:
         self.w.status.showMessage(text, msecs)
+
+    def review_rows(self, spec: FilterSpec) -> None:
+        """Review a view of its own (the team's disagreements): the filter becomes it, then
+        review mode starts on its rows once they are counted."""
+        session = self.session
+        if self.review.active:
+            self.review.leave(quiet=True)
+
+        def ready(_positions) -> None:
+            session.rowsReady.disconnect(ready)
+            self.review.enter()
+
+        session.rowsReady.connect(ready)
+        session.set_spec(spec)
 
     # -- file ---------------------------------------------------------------------------------
     def open_file(self) -> None:
