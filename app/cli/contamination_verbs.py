@@ -41,7 +41,7 @@ def _plural(n: int, word: str) -> str:
 def cmd_contamination(args) -> int:
     from app.core.text.contamination import BenchmarkError, scan
 
-    release = load_release(args.release)
+    release = load_release(args.release, args)
     try:
         result = scan(release.frame, args.benchmark, args.ngram)
     except BenchmarkError as exc:

@@ -101,7 +101,7 @@ def cmd_merge(args) -> int:
     team = _team_versions(_team_folder(args.team)) if args.team else []
     if not theirs and not team:
         raise CliError("name their project with --theirs OTHER (repeat it for several) or a shared folder with --team DIR")
-    release = load_release(args.release)
+    release = load_release(args.release, args)
     if len(theirs) == 1 and not team and not args.team and args.prefer in (None, "mine", "theirs"):
         from app.core.team.merge_projects import merge_projects
 
@@ -127,7 +127,7 @@ def cmd_agreement(args) -> int:
         raise CliError("--save-view needs --team DIR: the view is saved in the team's shared folder")
     if not args.theirs and not args.team:
         raise CliError("name their project with --theirs OTHER (repeat it for several) or a shared folder with --team DIR")
-    release = load_release(args.release)
+    release = load_release(args.release, args)
     if len(args.theirs) == 1 and not args.team:
         from app.core.team.agreement import agreement_json, agreement_with_version, format_agreement
 
@@ -194,7 +194,7 @@ def cmd_assign(args) -> int:
     if existing.exists() and not args.replace:  # before reading the release: say it at once
         raise CliError(f"{existing} already exists (an assignment was made here); replace it on purpose "
                        "(--replace) or use another folder")
-    release = load_release(args.release)
+    release = load_release(args.release, args)
     start = start_of(args.start) if args.start else None
     assignment = make_assignment(release, args.curators, overlap=args.overlap, seed=args.seed, view=view, start=start,
                                  author=args.author)

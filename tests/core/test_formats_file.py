@@ -67,3 +67,20 @@ def test_the_command_line_reads_the_release_as_its_project_says(tmp_path):
     (project / FORMATS_FILE).write_text("{")
     broken = run_cli(home, "validate", str(release))
     assert broken.returncode == 2 and broken.stderr.startswith(f"error: {project / FORMATS_FILE}: not JSON")
+
+
+def test_contamination_reads_the_release_as_its_project_says(tmp_path):
+    """Every verb that loads the release reads the mapped fields: here the benchmark
+    question is instruction + the input that lives in BELLE's instances."""
+    release = tmp_path / "seeds"
+    release.mkdir()
+    (release / "seed.json").write_text("\n".join(json.dumps(s, ensure_ascii=False) for s in SEEDS) + "\n", encoding="utf-8")
+    bench = tmp_path / "bench.jsonl"
+    bench.write_text(json.dumps({"question": "写诗夏天"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    Curation.open(load_release(release)).close()
+    set_shape(tmp_path / "seeds.curation", "seed.json", Shape("other", MAPPING))
+    home = tmp_path / "home"
+    out = run_cli(home, "contamination", str(release), "--benchmark", str(bench), "--ngram", "2", "--json")
+    assert out.returncode == 0, out.stderr
+    [match] = json.loads(out.stdout)["matches"]
+    assert (match["line"], match["overlap"]) == (1, 1.0)
