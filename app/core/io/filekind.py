@@ -63,33 +63,22 @@ def problem(head: bytes) -> str | None:
 
 
 def _wide_text(head: bytes) -> tuple[str, str] | None:
-    """(encoding, byte order) of UTF-16/32 text without a mark, from where its NUL bytes
-    are. UTF-8 JSON text holds no NUL byte at all; an ASCII character (every key and
-    bracket) in UTF-16 LE is the character then a NUL, in UTF-32 LE three NULs after it."""
+    """(encoding, byte order) of UTF-16/32 text without a mark. UTF-8 JSON text holds no
+    NUL byte at all; wide text of JSON does (every ASCII character has one), and read in
+    its own encoding it is valid, NUL-free and begins with a brace or bracket. Read in any
+    other of the four, the first character is out of range, a NUL or not a brace, so the
+    first encoding that reads it so is the one (whatever share of ASCII the text holds)."""
     n = len(head) // 4 * 4
     if n < 4 or head.find(0, 0, n) < 0:
         return None
-    quarter = n // 4
-    zeros = [head[i:n:4].count(0) for i in range(4)]
-    if zeros[3] == quarter and zeros[2] >= 0.9 * quarter and zeros[0] < quarter:
-        guess = ("UTF-32", "LE")
-    elif zeros[0] == quarter and zeros[1] >= 0.9 * quarter and zeros[3] < quarter:
-        guess = ("UTF-32", "BE")
-    else:
-        # Chinese text has few ASCII characters, so few NULs: where they are is what counts.
-        even, odd = zeros[0] + zeros[2], zeros[1] + zeros[3]
-        if odd >= 2 and odd > 8 * even:
-            guess = ("UTF-16", "LE")
-        elif even >= 2 and even > 8 * odd:
-            guess = ("UTF-16", "BE")
-        else:
-            return None
-    # And it must read as that text, a JSON line: no invalid unit, no NUL, a brace first.
-    try:
-        text = codecs.getincrementaldecoder(f"{guess[0].lower()}-{guess[1].lower()}")().decode(head[:n], final=False)
-    except UnicodeDecodeError:
-        return None
-    return guess if "\x00" not in text and text.lstrip().startswith(("{", "[")) else None
+    for guess in (("UTF-32", "LE"), ("UTF-32", "BE"), ("UTF-16", "LE"), ("UTF-16", "BE")):
+        try:
+            text = codecs.getincrementaldecoder(f"{guess[0].lower()}-{guess[1].lower()}")().decode(head[:n], final=False)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and text.lstrip().startswith(("{", "[")):
+            return guess
+    return None
 
 
 def cr_only(fd: int, size: int, head: bytes) -> str | None:
