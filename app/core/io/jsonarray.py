@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from .jsonline import constant_at as _constant_at
+from .jsonline import constant_at as _constant_at, json_kind
 
 BOM = b"\xef\xbb\xbf"
 _WHITE = " \t\r\n"
@@ -146,7 +146,7 @@ class _Walk:
         number = out.records
         try:
             value, end = _STRICT.raw_decode(self.text, i)
-            reason = None if isinstance(value, dict) else f"not a JSON object (a {_kind(value)})"
+            reason = None if isinstance(value, dict) else f"not a JSON object (a {json_kind(value)})"
         except (_NotJson, json.JSONDecodeError, RecursionError) as exc:
             end = self._lenient_end(i, number)
             reason = self._why(exc, i, end)
@@ -184,15 +184,3 @@ class _Walk:
 
 def _msg(exc: json.JSONDecodeError) -> str:
     return exc.msg.removesuffix(" at")  # "Invalid control character at"
-
-
-def _kind(value) -> str:
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "boolean"
-    if value is None:
-        return "null"
-    return "number"

@@ -65,7 +65,7 @@ def parse_line(line: bytes) -> tuple[dict | None, str | None]:
     except RecursionError:
         return None, "invalid JSON: nested too deeply"
     if not isinstance(obj, dict):
-        return None, f"not a JSON object (a {_json_kind(obj)})"
+        return None, f"not a JSON object (a {json_kind(obj)})"
     return obj, None
 
 
@@ -94,7 +94,8 @@ def _constant_column(text: str) -> int:
     return constant_at(text) + 1
 
 
-def _json_kind(value) -> str:
+def json_kind(value) -> str:
+    """What a parsed JSON value that is not an object is, in words."""
     if isinstance(value, list):
         return "list"
     if isinstance(value, str):
