@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from app.core.curate.overlay import EDITABLE_FIELDS, EMPTY, BaseLookup, Overlay, RowState, make_state
 from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS, rid_hex
 from .lineage import VersionRef
-from .merge import STATUS, Decision, MergeError, Resolution, parse_labels
+from .merge import STATUS, Decision, Resolution, parse_labels, resolved_by_row
 
 ALL = "all"  # the choice that keeps every side: texts one after another, labels and reject reasons together
 EDIT = "edit"
@@ -260,15 +260,8 @@ class GatherPlan:
 
     def states(self, resolutions: Mapping[tuple[int, str], Resolution] | Iterable[Resolution]) -> dict[int, RowState]:
         """The rows to set in the target: automatic merges plus resolved conflict rows."""
-        by_key = resolutions if isinstance(resolutions, Mapping) else {(r.rid, r.field): r for r in resolutions}
-        missing = [c for c in self.conflicts if c.key not in by_key]
-        if missing:
-            raise MergeError(f"{len(missing)} conflict{'s are' if len(missing) != 1 else ' is'} not resolved "
-                             f"(first: {missing[0].locator} {missing[0].field})")
+        by_key, per_row = resolved_by_row(self.conflicts, resolutions)
         out = dict(self.auto)
-        per_row: dict[int, list[GatherConflict]] = {}
-        for c in self.conflicts:
-            per_row.setdefault(c.rid, []).append(c)
         for rid, (state, sides) in self.partial.items():
             decision, reason, fields = state.decision, state.reason, dict(state.fields)
             for c in per_row[rid]:

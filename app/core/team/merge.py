@@ -239,15 +239,8 @@ class MergePlan:
 
     def states(self, resolutions: Mapping[tuple[int, str], Resolution] | Iterable[Resolution]) -> dict[int, RowState]:
         """The rows to set in my project: automatic merges plus resolved conflict rows."""
-        by_key = resolutions if isinstance(resolutions, Mapping) else {(r.rid, r.field): r for r in resolutions}
-        missing = [c for c in self.conflicts if c.key not in by_key]
-        if missing:
-            raise MergeError(f"{len(missing)} conflict{'s are' if len(missing) != 1 else ' is'} not resolved "
-                             f"(first: {missing[0].locator} {missing[0].field})")
+        by_key, per_row = resolved_by_row(self.conflicts, resolutions)
         out = dict(self.auto)
-        per_row: dict[int, list[Conflict]] = {}
-        for c in self.conflicts:
-            per_row.setdefault(c.rid, []).append(c)
         for rid, (state, mine, theirs) in self.partial.items():
             decision, reason, fields = state.decision, state.reason, dict(state.fields)
             for c in per_row[rid]:
@@ -362,3 +355,17 @@ def format_conflicts(plan: MergePlan, limit: int = 200) -> str:
     if len(plan.conflicts) > limit:
         lines.append(f"... and {len(plan.conflicts) - limit} more")
     return "\n".join(lines)
+
+
+def resolved_by_row(conflicts, resolutions: Mapping[tuple[int, str], Resolution] | Iterable[Resolution]):
+    """(resolution by (rid, field), conflicts by rid) for applying ``resolutions`` to
+    ``conflicts`` (of a merge or a gather); MergeError naming the first left unresolved."""
+    by_key = resolutions if isinstance(resolutions, Mapping) else {(r.rid, r.field): r for r in resolutions}
+    missing = [c for c in conflicts if c.key not in by_key]
+    if missing:
+        raise MergeError(f"{len(missing)} conflict{'s are' if len(missing) != 1 else ' is'} not resolved "
+                         f"(first: {missing[0].locator} {missing[0].field})")
+    per_row: dict[int, list] = {}
+    for c in conflicts:
+        per_row.setdefault(c.rid, []).append(c)
+    return by_key, per_row
