@@ -230,3 +230,46 @@ def test_a_project_in_the_shared_folder_is_its_curators_queue(rel, tmp_path):
     assert team_curator(tmp_path / "team" / "dan.curation") == ((tmp_path / "team").absolute(), "dan")
     assert team_place(tmp_path / "team" / "dan.curation") is None  # not in the assignment
     assert team_place(tmp_path / "elsewhere.curation") is None
+
+
+def test_my_queue_follows_its_rows_into_a_changed_release(tmp_path):
+    """The release was re-issued after the assignment: re-serialised (every row id changes),
+    one row edited upstream, one deleted, one added. The queue keeps its rows by content;
+    the edited and deleted ones are named, never re-targeted on a guess; a queue of which no
+    row is found is another release's."""
+    rows = _rows(30, "zhihu") + _rows(12, "wiki")
+    first = load_release(make_file(tmp_path / "rel", rows))
+    a = make_assignment(first, ["ann", "bob"], overlap=0.2, seed=3)
+    create_team(first, tmp_path / "team", a)
+    bob = {first.frame.row(i, named=True)["instruction"]: i for i in range(first.frame.height)
+           if first.frame["rid"][i] in set(a.rids("bob"))}
+    texts = sorted(bob)
+    edited, deleted = texts[0], texts[1]
+    again = [dict(r, output=r["output"] + "（修订）") if r["instruction"] == edited else r
+             for r in rows if r["instruction"] != deleted] + [{"instruction": "新增的问题", "input": "", "output": "新",
+                                                               "source": "wiki"}]
+    path = tmp_path / "rel2" / "rel.jsonl"
+    path.parent.mkdir()
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=True, separators=(",", ":"))
+                              for r in again) + "\n", encoding="utf-8")  # other spacing: every rid changes
+    second = load_release(path)
+    assert not set(second.frame["rid"].to_list()) & set(first.frame["rid"].to_list())
+    place = team_place(project_dir(tmp_path / "team", "bob"), second.identity()["hash"], second.frame)
+    assert place is not None and place.changed
+    got = set(second.frame.filter(pl.col("rid").is_in(place.rids.tolist()))["instruction"].to_list())
+    assert got == set(texts) - {edited, deleted}
+    assert place.followed == len(texts) - 2
+    assert sorted(place.lost["item"].str.slice(17).to_list()) == sorted(
+        f"rel.jsonl:{bob[t] + 1}" for t in (edited, deleted))
+    assert "2 rows" in place.summary() and "changed upstream or removed" in place.summary()
+    other = load_release(make_file(tmp_path / "other", _rows(5, "exam")))
+    assert team_place(project_dir(tmp_path / "team", "bob"), other.identity()["hash"], other.frame) is None
+    # an assignment written before content keys: rows are followed by row id only
+    obj = json.loads((tmp_path / "team" / ASSIGNMENT_FILE).read_text(encoding="utf-8"))
+    obj.pop("content_keys")
+    for q in obj["queues"].values():
+        q.pop("keys")
+    (tmp_path / "team" / ASSIGNMENT_FILE).write_text(json.dumps(obj), encoding="utf-8")
+    assert team_place(project_dir(tmp_path / "team", "bob"), second.identity()["hash"], second.frame) is None
+    same = team_place(project_dir(tmp_path / "team", "bob"), first.identity()["hash"], first.frame)
+    assert same is not None and not same.changed and set(same.rids.tolist()) == set(a.rids("bob"))

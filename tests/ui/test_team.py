@@ -5,6 +5,7 @@ worker, refreshed while open). Every new model passes qtmodeltester."""
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 
 import pytest
@@ -12,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.core.curate.edits import Accept, EditField, Reject
+from app.core.load.loader import load_release
 from app.core.store.curation import Curation
 from app.core.team.assign import make_assignment, project_dir
 from app.core.team.gather_projects import plan_gather
@@ -47,13 +49,32 @@ def _work(release, shared, name, *commands, save=True):
             c.save_version(f"{name}'s work")
 
 
+def _off_the_gui_thread(monkeypatch, *names: str) -> list[bool]:
+    """Wrap each ``module.function`` to record whether it ran on the GUI thread (it must not:
+    reading a 500,000-row assignment or N versions takes from tenths of a second to seconds)."""
+    on_gui: list[bool] = []
+    for name in names:
+        module, fn = name.rsplit(".", 1)
+        real = getattr(__import__(module, fromlist=[fn]), fn)
+
+        def spy(*a, _real=real, **k):
+            on_gui.append(threading.current_thread() is threading.main_thread())
+            return _real(*a, **k)
+
+        monkeypatch.setattr(name, spy)
+    return on_gui
+
+
 def test_open_my_queue_and_review_only_my_rows(qtbot, team, monkeypatch):
     win, release, shared, assignment = team
     set_author("bob")
     monkeypatch.setattr(dialogs, "open_folder", lambda *a, **k: str(shared))
+    on_gui = _off_the_gui_thread(monkeypatch, "app.ui.curate.team_commands.read_assignment",
+                                 "app.ui.curate.team_state.team_place")
     win.registry["team.open_queue"].trigger()
     state = win.commands.team.state
     qtbot.waitUntil(lambda: state.place is not None and not state.loading)
+    assert on_gui and not any(on_gui)
     assert win.curation.curation.project.folder == project_dir(shared, "bob").absolute()
     assert state.place.curator == "bob" and win.registry["review.my_queue"].isChecked()
     settle(qtbot, win)
@@ -71,6 +92,37 @@ def test_open_my_queue_and_review_only_my_rows(qtbot, team, monkeypatch):
     key(qtbot, mode, Qt.Key.Key_Escape)
     with Curation.open(release, project_dir(shared, "bob"), read_only=True) as c:
         assert c.overlay[first].decision == "accepted" and c.overlay[first].by == "bob"
+
+
+def test_my_queue_is_followed_into_a_changed_release_and_the_lost_rows_are_named(qtbot, loaded, small_release,
+                                                                                  tmp_path, monkeypatch):
+    """The assignment was made on an earlier state of the release (one row's answer has been
+    edited upstream since): the queue opens, its rows are kept, the edited one is named."""
+    win = loaded
+    settle(qtbot, win)
+    release = win.curation.curation.release
+    earlier = tmp_path / "earlier"
+    shutil.copytree(small_release, earlier)
+    first = release.frame.row(0, named=True)
+    path = earlier / first["file"]
+    lines = path.read_bytes().split(b"\n")
+    row = json.loads(lines[first["line"] - 1])
+    lines[first["line"] - 1] = json.dumps(dict(row, output=row["output"] + "（旧）"), ensure_ascii=False).encode()
+    path.write_bytes(b"\n".join(lines))
+    old = load_release(earlier)
+    assignment = make_assignment(old, ("ann", "bob"), overlap=1.0, seed=1, author="lead")  # both review every row
+    shared = tmp_path / "shared"
+    create_team(old, shared, assignment)
+    set_author("bob")
+    monkeypatch.setattr(dialogs, "open_folder", lambda *a, **k: str(shared))
+    win.registry["team.open_queue"].trigger()
+    state = win.commands.team.state
+    qtbot.waitUntil(lambda: state.place is not None and not state.loading)
+    assert state.place.changed and len(state.place.rids) == release.frame.height - 1
+    assert first["rid"] not in set(state.place.rids.tolist())
+    said = win.status.currentMessage()
+    assert "The release changed since bob's queue was assigned" in said
+    assert f"1 changed upstream or were removed ({first['file']}:{first['line']})" in said
 
 
 def test_gather_view_picks_sides_by_digit_keys(qtbot, qtmodeltester, team, tmp_path):
@@ -131,8 +183,11 @@ def test_gather_from_the_menu_into_the_open_project(qtbot, team, monkeypatch):
     shown = []
     monkeypatch.setattr("app.ui.curate.gather_view.GatherDialog.exec",
                         lambda self: (shown.append(self), self.view.save(), self.done(1))[-1] or 1)
+    on_gui = _off_the_gui_thread(monkeypatch, "app.ui.curate.team_commands.read_assignment",
+                                 "app.ui.curate.team_commands.plan_gather")
     win.registry["team.gather"].trigger()
     qtbot.waitUntil(lambda: win.curation.curation.last_version is not None)
+    assert len(on_gui) == 2 and not any(on_gui)
     c = win.curation.curation
     assert c.overlay[rids[2]].decision == "accepted" and c.overlay[rids[3]].reason == "重复"
     assert "Left out (no saved version yet): cy" in win.status.currentMessage()

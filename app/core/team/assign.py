@@ -6,7 +6,9 @@ assignment.json (written atomically, never half):
   seed, overlap, curators (sorted), view (the FilterSpec text the rows came from, or null),
   start (the version every curator's project starts from: project, version, id; or null),
   rows (distinct rows assigned), shared (rows reviewed by two),
-  queues: {name: {"rows": n, "shared": k, "sources": {source: n}, "items": ["<rid> <file>:<line>", ...]}}
+  queues: {name: {"rows": n, "shared": k, "sources": {source: n}, "items": ["<rid> <file>:<line>", ...],
+                  "keys": ["<content key>", ...]}},
+  content_keys (the scheme of the keys: queue_follow.py; both absent in older assignments)
 
 An item is its row id (16 hex digits), a space and its locator: readable, greppable, and
 quick to read back (one string each: JSON parses 550,000 of them in a quarter second).
@@ -25,6 +27,7 @@ import polars as pl
 from app.core.io.atomic import describe_oserror, write_atomic
 from app.core.query.filters import FilterSpec, apply as apply_filter
 from app.core.store.project import PROJECT_FILE, SUFFIX, default_author, now_iso
+from .queue_follow import KEY_SCHEME, content_keys
 from .split import split
 
 ASSIGNMENT_FILE = "assignment.json"
@@ -56,7 +59,7 @@ class Assignment:
     seed: int
     overlap: float
     curators: tuple[str, ...]
-    rows: pl.DataFrame  # curator (str), rid, item ("<rid hex> <file>:<line>")
+    rows: pl.DataFrame  # curator (str), rid, item ("<rid hex> <file>:<line>"), key (content key; null: not recorded)
     release: dict
     view: str | None = None
     start: dict | None = None
@@ -64,6 +67,7 @@ class Assignment:
     author: str = field(default_factory=default_author)
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     sources: dict = field(default_factory=dict)  # curator -> {source: rows}
+    key_scheme: str | None = None  # how ``key`` was computed (queue_follow.KEY_SCHEME), None: no keys
 
     # the parts read often are worked out once (an assignment never changes once made)
     _by_curator: dict | None = field(default=None, init=False, repr=False, compare=False)
@@ -99,7 +103,7 @@ class Assignment:
         return self._queue(curator)["rid"]
 
     def queue(self, curator: str) -> pl.DataFrame:
-        """The curator's rows (rid, item, shared) in release order."""
+        """The curator's rows (rid, item, key, shared) in release order."""
         q = self._queue(curator)
         return q.with_columns(pl.col("rid").is_in(self.shared_ids.implode()).alias("shared"))
 
@@ -121,10 +125,15 @@ class Assignment:
             sources = self.sources.get(name, {})
             queues[name] = {"rows": q.height, "shared": int(q["shared"].sum()), "sources": sources,
                             "items": q["item"].to_list()}
-        return {"format": FORMAT, "id": self.id, "created": self.created, "author": self.author,
-                "release": self.release, "seed": self.seed, "overlap": self.overlap, "curators": list(self.curators),
-                "view": self.view, "start": self.start, "rows": self.total, "shared": self.shared_rows,
-                "queues": queues}
+            if self.key_scheme is not None:
+                queues[name]["keys"] = hex_ids(q["key"]).to_list()
+        out = {"format": FORMAT, "id": self.id, "created": self.created, "author": self.author,
+               "release": self.release, "seed": self.seed, "overlap": self.overlap, "curators": list(self.curators),
+               "view": self.view, "start": self.start, "rows": self.total, "shared": self.shared_rows,
+               "queues": queues}
+        if self.key_scheme is not None:
+            out["content_keys"] = self.key_scheme
+        return out
 
     @classmethod
     def from_json(cls, obj: dict, where: str = ASSIGNMENT_FILE) -> "Assignment":
@@ -132,7 +141,8 @@ class Assignment:
             if not isinstance(obj, dict) or obj.get("format") != FORMAT:
                 raise ValueError(f"not an assignment (format {obj.get('format') if isinstance(obj, dict) else None!r})")
             curators = tuple(check_name(c) for c in obj["curators"])
-            names, items, sources = [], [], {}
+            scheme = obj.get("content_keys")
+            names, items, keys, sources = [], [], [], {}
             for name in curators:
                 queue = obj["queues"][name]
                 got = queue["items"]
@@ -140,6 +150,11 @@ class Assignment:
                     raise ValueError(f"the queue of {name} is not a list of items")
                 names.append(pl.repeat(name, len(got), dtype=pl.String, eager=True))
                 items += got
+                if scheme is not None:
+                    got_keys = queue.get("keys")
+                    if not isinstance(got_keys, list) or len(got_keys) != len(got):
+                        raise ValueError(f"the content keys of {name}'s queue do not match its items")
+                    keys += got_keys
                 sources[name] = dict(queue.get("sources") or {})
             try:
                 item_series = pl.Series(items, dtype=pl.String)  # strict: an item that is not text raises
@@ -147,11 +162,16 @@ class Assignment:
                 raise ValueError("an item of a queue is not text") from None
             frame = pl.DataFrame({"curator": pl.concat(names) if names else pl.Series([], dtype=pl.String),
                                   "item": item_series})
+            rows = _parse_items(frame)
+            key = (pl.Series(keys, dtype=pl.String).str.to_integer(base=16, dtype=pl.UInt64, strict=False)
+                   if scheme is not None else pl.repeat(None, rows.height, dtype=pl.UInt64, eager=True))
+            rows = rows.with_columns(key.alias("key"))
             counts = (int(obj["rows"]), int(obj["shared"])) if "rows" in obj and "shared" in obj else None
-            return cls(seed=int(obj["seed"]), overlap=float(obj["overlap"]), curators=curators, rows=_parse_items(frame),
+            return cls(seed=int(obj["seed"]), overlap=float(obj["overlap"]), curators=curators, rows=rows,
                        release=dict(obj["release"]), view=obj.get("view"), start=obj.get("start"),
                        created=str(obj.get("created") or ""), author=str(obj.get("author") or ""),
-                       id=str(obj.get("id") or ""), sources=sources, _counts=counts)
+                       id=str(obj.get("id") or ""), sources=sources, key_scheme=str(scheme) if scheme else None,
+                       _counts=counts)
         except AssignmentError as exc:
             raise AssignmentError(f"{where}: {exc}") from None
         except KeyError as exc:
@@ -198,6 +218,8 @@ def make_assignment(release, curators, *, overlap: float = 0.1, seed: int = 0, v
         parts = split(frame, len(names), overlap, seed)
     except ValueError as exc:
         raise AssignmentError(str(exc)) from None
+    keys = frame.select("rid").with_columns(content_keys(frame)).unique("rid")  # duplicate lines: one rid, one key
+    parts = parts.join(keys, on="rid", how="left")
     rows = parts.with_columns(pl.col("curator").replace_strict(list(range(len(names))), names, return_dtype=pl.String))
     rows = rows.sort(["curator", "file", "line", "rid"])
     counts = rows.group_by("curator", "source").len().sort("curator", "source")
@@ -205,12 +227,12 @@ def make_assignment(release, curators, *, overlap: float = 0.1, seed: int = 0, v
     for name, source, n in counts.iter_rows():
         sources.setdefault(name, {})[source] = n
     rows = rows.with_columns(hex_ids(rows["rid"])).select(
-        "curator", "rid", pl.format("{} {}:{}", "hex", "file", "line").alias("item"))
+        "curator", "rid", pl.format("{} {}:{}", "hex", "file", "line").alias("item"), "key")
     identity = release.identity()
     return Assignment(seed=seed, overlap=overlap, curators=tuple(names), rows=rows,
                       release={"hash": identity.get("hash"), "rows": identity.get("rows"), "label": release.name},
                       view=view.to_text() if view is not None else None, start=start,
-                      author=author or default_author(), sources=sources)
+                      author=author or default_author(), sources=sources, key_scheme=KEY_SCHEME)
 
 
 def write_assignment(shared: Path | str, assignment: Assignment, *, replace: bool = False) -> Path:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QHBoxLayout, QHeaderView, QPlainTextEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QPlainTextEdit,
                                QSplitter, QTableView, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from app.core.io.atomic import SaveError
 from app.core.store.project import ProjectError
 from app.core.store.versions import VersionInfo
 from app.core.team.gather import ALL, EDIT, GatherConflict, GatherPlan, resolve_gather
-from app.core.team.gather_projects import commit_gather, plan_gather
+from app.core.team.gather_projects import commit_gather
 from app.core.team.merge import MergeError, Resolution
 from app.ui.common import themes
 from app.ui.common.text_display import OffsetMap, reveal
@@ -328,20 +328,10 @@ class GatherDialog(QDialog):
         self.view.setFocus()
 
 
-def open_gather_dialog(parent: QWidget | None, curation, theirs) -> bool:
-    """Prepare gathering ``theirs`` (the curators' project folders) into ``curation``, review
-    every conflict in one queue and save the one version. True when a version was saved."""
+def show_gather_dialog(parent: QWidget | None, curation, plan) -> bool:
+    """Review every conflict of a prepared gather (team_commands reads the versions in a
+    worker) in one queue and save the one version. True when a version was saved."""
     title = QCoreApplication.translate("GatherView", "Gather team")
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # reading N versions: seconds for 50,000 decisions
-    try:
-        plan, error = plan_gather(curation, theirs), ""
-    except MergeError as exc:
-        plan, error = None, str(exc)
-    finally:
-        QApplication.restoreOverrideCursor()
-    if plan is None:
-        tell(parent, title, error, warning=True)
-        return False
     if plan.nothing_to_merge:
         tell(parent, title, summary_text(plan))
         return False

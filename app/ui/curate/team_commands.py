@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtWidgets import QApplication
 
 from app.core.io.atomic import SaveError
 from app.core.store.versions import VersionStore
 from app.core.team.assign import AssignmentError, has_project, is_team_folder, project_dir, read_assignment
+from app.core.team.gather_projects import plan_gather
+from app.core.team.merge import MergeError
+from app.core.team.queue_follow import follow_queue
 from app.ui.common import dialogs
 
 from .curate_settings import author as current_author
@@ -31,7 +33,9 @@ class TeamCommands(QObject):
         self.state = TeamState(window.curation, self)
         self.state.failed.connect(lambda message: self._say(
             self.tr("The team's assignment could not be read: %1").replace("%1", message), 10000))
+        self.state.followed.connect(self._say_followed)
         self._agreement_lane = None
+        self._prep_lane = None
         self.progress_dock = None
 
     @property
@@ -61,6 +65,46 @@ class TeamCommands(QObject):
             return False
         return True
 
+    def _say_followed(self, place) -> None:
+        text = self.tr("The release changed since %1's queue was assigned: %2 of its rows found (%3 by content at a "
+                       "new place).").replace("%1", place.curator).replace("%2", f"{len(place.rids):,}") \
+            .replace("%3", f"{place.followed:,}")
+        lost = place.lost
+        if lost.height:
+            where = ", ".join(lost["item"].str.slice(17).head(3).to_list()) + (" …" if lost.height > 3 else "")
+            text += " " + self.tr("%1 changed upstream or were removed (%2): ask the lead to re-assign them.") \
+                .replace("%1", f"{lost.height:,}").replace("%2", where)
+        self._say(text, 30000)
+
+    # -- reading in a worker ------------------------------------------------------------------
+    def _prepare(self, kind: str, work) -> None:
+        """Run ``work()`` (reading the assignment, N versions: tenths of a second to seconds
+        at 500,000 rows) in the team lane; ``_<kind>_ready(*result)`` continues on the GUI thread."""
+        if self._prep_lane is None:
+            from app.ui.common.workers import Lane
+
+            self._prep_lane = Lane("team-prepare", self)
+            self._prep_lane.result.connect(self._prepared)
+            self._prep_lane.failed.connect(lambda message, _detail: self.ctl.error.emit(message))
+
+        def job(ctx) -> None:
+            try:
+                ctx.emit(kind, work())
+            except (AssignmentError, MergeError) as exc:
+                ctx.emit("error", str(exc))
+
+        self._prep_lane.submit(job)
+
+    def _prepared(self, kind: str, payload) -> None:
+        self._say("")
+        if kind == "error":
+            self.ctl.error.emit(payload)
+        else:
+            getattr(self, f"_{kind}_ready")(*payload)
+
+    def wait_prepared(self, msecs: int = 60000) -> bool:
+        return self._prep_lane is None or self._prep_lane.wait(msecs)
+
     # -- my queue -------------------------------------------------------------------------------
     def open_queue(self) -> None:
         """Use my project in the team's shared folder for this release; review mode's "my
@@ -71,15 +115,22 @@ class TeamCommands(QObject):
         if folder is None:
             return
         release = self.ctl.curation.release
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a 500,000-row assignment: a few tenths of a second
-        try:
+
+        def work():
             assignment = read_assignment(folder)
-        except AssignmentError as exc:
-            self.ctl.error.emit(str(exc))
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        if assignment.release.get("hash") not in (None, release.identity().get("hash")):
+            for name in assignment.curators:  # split once here, not on the GUI thread
+                assignment.queue(name)
+            ours = assignment.release.get("hash") in (None, release.identity().get("hash")) or len(follow_queue(
+                assignment.rows.unique("rid"), release.frame, assignment.key_scheme).rids) > 0
+            return folder, release, assignment, ours
+
+        self._say(self.tr("Reading the team's assignment…"), 0)
+        self._prepare("queue", work)
+
+    def _queue_ready(self, folder: Path, release, assignment, ours: bool) -> None:
+        if self.ctl.curation is None or self.ctl.curation.release is not release:
+            return  # another release was opened meanwhile
+        if not ours:
             self.ctl.error.emit(self.tr("This team curates another release (%1); open that release first.")
                                 .replace("%1", str(assignment.release.get("label") or "?")))
             return
@@ -115,27 +166,34 @@ class TeamCommands(QObject):
         folder = self._ask_folder(self.tr("Gather team: choose the team's shared folder"))
         if folder is None:
             return
-        try:
+        curation = self.ctl.curation
+
+        def work():
             assignment = read_assignment(folder)
-        except AssignmentError as exc:
-            self.ctl.error.emit(str(exc))
-            return
-        mine = Path(self.ctl.curation.project.folder).absolute()
-        theirs, missing = [], []
-        for name in assignment.curators:
-            project = project_dir(folder, name).absolute()
-            if project == mine:
-                continue
-            if has_project(project) and VersionStore(project / "versions").latest() is not None:
-                theirs.append(project)
-            else:
-                missing.append(name)
-        if not theirs:
+            mine = Path(curation.project.folder).absolute()
+            theirs, missing = [], []
+            for name in assignment.curators:
+                project = project_dir(folder, name).absolute()
+                if project == mine:
+                    continue
+                if has_project(project) and VersionStore(project / "versions").latest() is not None:
+                    theirs.append(project)
+                else:
+                    missing.append(name)
+            return curation, (plan_gather(curation, theirs) if theirs else None), missing
+
+        self._say(self.tr("Reading the team's versions…"), 0)
+        self._prepare("gather", work)
+
+    def _gather_ready(self, curation, plan, missing: list[str]) -> None:
+        if curation is not self.ctl.curation:
+            return  # another project was opened meanwhile
+        if plan is None:
             self._say(self.tr("No curator of this team has saved a version yet."), 8000)
             return
-        from .gather_view import open_gather_dialog
+        from .gather_view import show_gather_dialog
 
-        if open_gather_dialog(self.w, self.ctl.curation, theirs):
+        if show_gather_dialog(self.w, curation, plan):
             self.ctl.refresh()
         if missing:
             self._say(self.tr("Left out (no saved version yet): %1").replace("%1", ", ".join(missing)), 10000)

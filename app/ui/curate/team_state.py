@@ -13,6 +13,7 @@ from app.ui.common.workers import Lane
 class TeamState(QObject):
     changed = Signal(object)  # TeamPlace | None
     failed = Signal(str)  # the assignment could not be read: why, in words
+    followed = Signal(object)  # TeamPlace: the release changed since the assignment, the queue was followed
 
     def __init__(self, ctl, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -31,12 +32,12 @@ class TeamState(QObject):
             self._lane.cancel()
             self.changed.emit(None)
             return
-        folder, release_hash = curation.project.folder, curation.release.identity().get("hash")
+        folder, release = curation.project.folder, curation.release
         self.loading = True
 
         def work(ctx) -> None:
             try:
-                ctx.emit("place", team_place(folder, release_hash))
+                ctx.emit("place", team_place(folder, release.identity().get("hash"), release.frame))
             except AssignmentError as exc:
                 ctx.emit("error", str(exc))
 
@@ -49,6 +50,8 @@ class TeamState(QObject):
             return
         self.place = payload
         self.changed.emit(payload)
+        if payload is not None and payload.changed:
+            self.followed.emit(payload)
 
     def _fail(self, message: str) -> None:
         self.loading = False
