@@ -3069,8 +3069,20 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>请先打开团队的数据。</translation>
     </message>
     <message>
+        <source>The release changed since %1&apos;s queue was assigned: %2 of its rows found (%3 by content at a new place).</source>
+        <translation>分配 %1 的队列后发布已更改：找到其中 %2 行（%3 行按内容在新位置找到）。</translation>
+    </message>
+    <message>
+        <source>%1 changed upstream or were removed (%2): ask the lead to re-assign them.</source>
+        <translation>%1 行在上游被修改或删除（%2）：请负责人重新分配。</translation>
+    </message>
+    <message>
         <source>Open my team queue: choose the team&apos;s shared folder</source>
         <translation>打开我的团队队列：选择团队的共享文件夹</translation>
+    </message>
+    <message>
+        <source>Reading the team&apos;s assignment…</source>
+        <translation>正在读取团队的分配…</translation>
     </message>
     <message>
         <source>This team curates another release (%1); open that release first.</source>
@@ -3099,6 +3111,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Gather team: choose the team&apos;s shared folder</source>
         <translation>汇总团队：选择团队的共享文件夹</translation>
+    </message>
+    <message>
+        <source>Reading the team&apos;s versions…</source>
+        <translation>正在读取团队的版本…</translation>
     </message>
     <message>
         <source>No curator of this team has saved a version yet.</source>
