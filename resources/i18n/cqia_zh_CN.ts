@@ -949,6 +949,10 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
+        <source>Reading their version…</source>
+        <translation>正在读取对方的版本…</translation>
+    </message>
+    <message>
         <source>Comparing decisions…</source>
         <translation>正在比较决定…</translation>
     </message>

@@ -4,6 +4,7 @@ holding both curators' rows, and a merge of a third curator's project."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -13,12 +14,29 @@ from app.core.store.curation import Curation
 from app.core.curate.edits import Accept, EditField, Reject, Restore
 from app.core.load.loader import load_release
 from app.core.load.schema import rid_hex
+from app.ui.curate import merge_view as curate_merge_view
 from app.ui.curate.history_models import CHANGE_COLUMNS, VERSION_COLUMNS
 
 from .test_curate import CTRL, dialog, press, settle
 from .test_curate_versions import save_version
 
 AUTHOR_COL, BY_COL = VERSION_COLUMNS.index("Author"), CHANGE_COLUMNS.index("By")
+
+
+def when_modal(qtbot, fn) -> QTimer:
+    """Run ``fn`` once a modal dialog is open (it opens from a worker's result, in its own
+    event loop: a timer reaches into that loop, a waitUntil would not)."""
+    timer = QTimer(QApplication.instance())
+    timer.setInterval(20)
+
+    def tick() -> None:
+        if QApplication.activeModalWidget() is not None:
+            timer.stop()
+            fn()
+
+    timer.timeout.connect(tick)
+    timer.start()
+    return timer
 
 
 @pytest.fixture()
@@ -167,8 +185,14 @@ def test_a_merge_version_names_the_merger_and_the_other_curators_rows(qtbot, cur
         assert box.view.plan.conflicts == [] and box.view.done
         qtbot.keyClick(box.view, Qt.Key.Key_Return)  # nothing to resolve: Enter saves the merge
 
-    QTimer.singleShot(0, press_enter_in_the_merge_dialog)
-    cur.registry["file.merge_version"].trigger()
+    on_gui = []
+    real = curate_merge_view.plan_merge
+    monkeypatch.setattr(curate_merge_view, "plan_merge", lambda *a, **k: (
+        on_gui.append(threading.current_thread() is threading.main_thread()), real(*a, **k))[1])
+    cur.registry["file.merge_version"].trigger()  # their version is read in a worker, then the dialog opens
+    when_modal(qtbot, press_enter_in_the_merge_dialog)
+    qtbot.waitUntil(lambda: ctl.curation.last_version == 2)
+    assert on_gui == [False]
     settle(qtbot, cur)
     assert ctl.curation.last_version == 2
     panel = open_history(qtbot, cur)

@@ -16,7 +16,7 @@ from app.core.team.merge import plan_merge
 from app.core.load.schema import rid_hex
 from app.ui.curate.conflicts_model import ConflictsModel
 from app.ui.curate import merge_view
-from app.ui.curate.merge_view import MergeView, diff_spans, open_merge_dialog
+from app.ui.curate.merge_view import MergeView, diff_spans, prepare_merge, show_merge_dialog
 
 
 def _line(i: int, output: str) -> str:
@@ -127,6 +127,11 @@ def test_conflicts_model(qtmodeltester, setup):
     model = ConflictsModel(plan.conflicts, {})
     qtmodeltester.check(model)
     assert model.index(0, 0).data() == "rel.jsonl:1" and model.index(2, 2).data() == "different decisions"
+
+
+def open_merge_dialog(parent, curation, path) -> bool:
+    """What File > Merge Version does: prepare (in a worker, there), then the dialog."""
+    return show_merge_dialog(parent, curation, *prepare_merge(curation, path))
 
 
 def test_open_merge_dialog(qtbot, app_env, setup, monkeypatch):

@@ -29,6 +29,7 @@ class CurateCommands(QObject):
         self.w = window
         self._labels_cache: tuple[int, dict[str, list[str]]] = (0, {})
         self._agreement_lane = None  # made on first use
+        self._merge_lane = None  # made on first use
 
     @property
     def ctl(self):
@@ -264,11 +265,31 @@ class CurateCommands(QObject):
         """Another curator's project or version, merged three-way; conflicts resolved by keyboard."""
         if not self._writable():
             return
-        from .merge_view import choose_theirs, open_merge_dialog
+        from .merge_view import choose_theirs, prepare_merge
 
         path = choose_theirs(self.w)
-        if path and open_merge_dialog(self.w, self.ctl.curation, path):
+        if not path:
+            return
+        if self._merge_lane is None:
+            from app.ui.common.workers import Lane
+
+            self._merge_lane = Lane("merge-prepare", self)
+            self._merge_lane.result.connect(self._merge_ready)
+            self._merge_lane.failed.connect(lambda message, _detail: self.ctl.error.emit(message))
+        curation = self.ctl.curation
+        self._say(self.tr("Reading their version…"), 0)
+        self._merge_lane.submit(lambda ctx: ctx.emit("plan", (curation, *prepare_merge(curation, path))))
+
+    def _merge_ready(self, _kind: str, payload) -> None:
+        from .merge_view import show_merge_dialog
+
+        curation, plan, error = payload
+        self._say("")
+        if curation is self.ctl.curation and show_merge_dialog(self.w, curation, plan, error):
             self.ctl.refresh()
+
+    def wait_merge(self, msecs: int = 60000) -> bool:
+        return self._merge_lane is None or self._merge_lane.wait(msecs)
 
     def agreement(self) -> None:
         """Agreement rate and Cohen's kappa with another curator's project or version,

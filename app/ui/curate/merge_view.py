@@ -11,7 +11,7 @@ import re
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QPlainTextEdit, QSplitter, QTableView, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from app.core.io.atomic import SaveError
@@ -389,18 +389,20 @@ def tell(parent: QWidget | None, title: str, text: str, warning: bool = False) -
         box.deleteLater()
 
 
-def open_merge_dialog(parent: QWidget | None, curation, theirs_path) -> bool:
-    """File > Merge Version...: prepare the merge of ``theirs_path`` (a project folder, its
-    project.json or a vNNNN.jsonl file) into ``curation``, review its conflicts and save
-    the merge version. True when a version was saved."""
-    title = QCoreApplication.translate("MergeView", "Merge version")
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~0.1 s typically, seconds for 40k changed rows
+def prepare_merge(curation, theirs_path) -> tuple[MergePlan | None, str]:
+    """(the plan of merging ``theirs_path`` (a project folder, its project.json or a
+    vNNNN.jsonl file) into ``curation``, or None and why not). Runs in a worker: ~0.1 s
+    typically, seconds for 40k changed rows."""
     try:
-        plan = plan_merge(curation, theirs_path)
+        return plan_merge(curation, theirs_path), ""
     except MergeError as exc:
-        plan, error = None, str(exc)
-    finally:
-        QApplication.restoreOverrideCursor()
+        return None, str(exc)
+
+
+def show_merge_dialog(parent: QWidget | None, curation, plan: MergePlan | None, error: str = "") -> bool:
+    """File > Merge Version...: review the prepared merge's conflicts and save the merge
+    version. True when a version was saved."""
+    title = QCoreApplication.translate("MergeView", "Merge version")
     if plan is None:
         tell(parent, title, error, warning=True)
         return False
