@@ -3,8 +3,10 @@
 * ``startup PATH``: seconds from spawning ``python -m app PATH`` to the table's first
   paint with rows (the app's CQIA_EXIT_AFTER_FIRST_PAINT hook), warm.
 * ``gaps PATH``: the longest event-loop gap (a 5 ms QTimer records the largest interval
-  between its ticks) while loading PATH, clicking a facet, searching, sorting and
-  clearing; prints JSON with the gap per phase.
+  between its ticks) while loading PATH (until its first paints and every count landed),
+  clicking a facet, searching, sorting, scrolling, clearing, analysis results landing
+  (quality signals, dashboard), switching theme and language; prints JSON with the gap
+  per phase.
 
     python -m app.ui.probes.gui_bench startup /tmp/rel/r48k.jsonl
     python -m app.ui.probes.gui_bench gaps /tmp/rel/r500k.jsonl
@@ -36,6 +38,7 @@ class GapMeter(QObject):
         self._timer.timeout.connect(self._tick)
         self._last = self._last_cpu = 0.0
         self.max_gap = self.max_cpu = 0.0
+        self.ticks = 0
 
     def start(self) -> None:
         self.reset()
@@ -49,6 +52,7 @@ class GapMeter(QObject):
 
     def _tick(self) -> None:
         now, cpu = time.perf_counter(), time.thread_time()
+        self.ticks += 1
         self.max_gap = max(self.max_gap, now - self._last)
         self.max_cpu = max(self.max_cpu, cpu - self._last_cpu)
         self._last, self._last_cpu = now, cpu
@@ -90,16 +94,20 @@ def gaps(path: str) -> dict:
     meter.start()
     out: dict[str, float] = {}
 
+    analysis = window.commands.analysis.ctl
+
     def idle() -> bool:
         s = window.session
         return s.release is not None and not s.loading and not s.busy and not window.search_bar.pending \
-            and s.facets is not None and window.lengths is not None
+            and s.facets is not None and window.lengths is not None and analysis.idle()
 
     def phase(name: str, act) -> None:
         meter.reset()
-        t = time.perf_counter()
+        t, ticks = time.perf_counter(), meter.ticks
         act()
-        _spin_until(idle)
+        # a quarter second of events after the action (and a few ticks): what it set off
+        # (paints, a restyle, results landing) runs then; the first tick counts the action itself
+        _spin_until(lambda: time.perf_counter() - t > 0.25 and meter.ticks > ticks + 3 and idle())
         gap, cpu = meter.reset()
         out[f"{name}_wall_s"] = round(time.perf_counter() - t, 3)
         out[f"{name}_max_gap_ms"] = round(gap * 1000, 1)
@@ -112,6 +120,13 @@ def gaps(path: str) -> dict:
     phase("sort", lambda: window.table.sortRequested.emit(window.session.spec.sort.__class__("len_output", True)))
     phase("scroll_to_end", lambda: (window.table.scrollToBottom(), QApplication.instance().processEvents()))
     phase("clear_all", lambda: window.registry["filter.clear_all"].trigger())
+    phase("signals", lambda: window.registry["analyse.signals"].trigger())
+    phase("dashboard", lambda: window.registry["analyse.dashboard"].trigger())
+    dark = window.registry["view.dark_theme"]
+    phase("theme", lambda: dark.trigger())  # to the other theme
+    phase("theme_back", lambda: dark.trigger())
+    phase("language", lambda: window.registry["view.lang_zh"].trigger())
+    phase("language_back", lambda: window.registry["view.lang_en"].trigger())
     out["rows"] = window.session.total_rows
     window.close()
     return out
