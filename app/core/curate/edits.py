@@ -72,7 +72,9 @@ def make_change(label: str, before: Mapping[int, RowState], after: Mapping[int, 
 
 
 def _changed_names(old: RowState, new: RowState) -> set[str]:
-    names = {n for n in set(old.fields) | set(new.fields) if old.fields.get(n) != new.fields.get(n)}
+    # a deleted turn's value is None: told from "not edited" by the key itself
+    names = {n for n in set(old.fields) | set(new.fields)
+             if n not in old.fields or n not in new.fields or old.fields[n] != new.fields[n]}
     if old.status != new.status:
         names.add("status")
     if old.reason != new.reason:
