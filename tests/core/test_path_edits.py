@@ -151,3 +151,18 @@ def test_the_frame_keeps_its_schema_with_path_edits(mixed):
     frame = c.current_frame()
     assert frame.schema == pl.Schema({**release.frame.schema, **{k: frame.schema[k] for k in frame.columns
                                                                   if k not in release.frame.columns}})
+
+
+def test_convert_to_simplified_and_review_edits_keep_conversation_edits_at_paths(mixed):
+    """Two more ways to edit a conversation's texts, neither adding a key to the record."""
+    from app.core.curate.convert import ToSimplified
+    from app.core.store.review_session import edited_state
+
+    release, c = mixed
+    rid = _rid(release, 1)
+    c.apply(EditPath((rid,), "conversations[1].value", "這個"))
+    c.apply(ToSimplified((rid,)))
+    assert dict(c.overlay[rid].fields) == {"conversations[1].value": "这个"}
+    base = release.frame.filter(line=3).row(0, named=True)
+    state = edited_state(c.overlay.get(_rid(release, 3)), base, {"output": "新a1", "instruction": "h0"})
+    assert dict(state.fields) == {"conversation[1].assistant": "新a1"}
