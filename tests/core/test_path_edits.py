@@ -166,3 +166,17 @@ def test_convert_to_simplified_and_review_edits_keep_conversation_edits_at_paths
     base = release.frame.filter(line=3).row(0, named=True)
     state = edited_state(c.overlay.get(_rid(release, 3)), base, {"output": "新a1", "instruction": "h0"})
     assert dict(state.fields) == {"conversation[1].assistant": "新a1"}
+
+
+def test_a_decisions_file_edits_by_path_and_names_a_missing_one(mixed):
+    from app.core.curate.decisions import DecisionsError, read_decisions
+
+    release, c = mixed
+    good = ('{"file": "mixed.jsonl", "line": 1, "op": "edit", "fields": {"conversations[1].value": "新答一"}}\n'
+            '{"file": "mixed.jsonl", "line": 3, "op": "edit", "fields": {"output": "新a1"}}\n').encode()
+    c.apply(read_decisions(good, "d.jsonl", release.frame))
+    assert dict(c.overlay[_rid(release, 1)].fields) == {"conversations[1].value": "新答一"}
+    assert dict(c.overlay[_rid(release, 3)].fields) == {"conversation[1].assistant": "新a1"}
+    bad = b'{"file": "mixed.jsonl", "line": 2, "op": "edit", "fields": {"messages[5].content": "x"}}\n'
+    with pytest.raises(DecisionsError, match=r"d.jsonl:1: no text at 'messages\[5\].content' in this openai record"):
+        read_decisions(bad, "d.jsonl", release.frame)
