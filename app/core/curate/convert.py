@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.load.schema import LIST_FIELDS
 from app.core.text.script import to_simplified
 from .edits import Command
 from .overlay import make_state
-from .pathedits import ROW_COLUMNS, texts
+from .pathedits import ROW_COLUMNS, base_value, texts
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,11 @@ class ToSimplified(Command):
         fields = dict(old.fields)
         # every text at its own path (a COIG row's fields, a conversation's turns, system,
         # rejected): never a key the record lacks
-        for name, original in texts(base).items():
+        originals = texts(base)
+        for name in old.fields:  # an edited text the release holds empty (a COIG input) too
+            if name not in LIST_FIELDS and name not in originals:
+                originals[name] = base_value(base, name)
+        for name, original in originals.items():
             original = original or ""
             if fields.get(name, original) is None:
                 continue  # a deleted turn

@@ -30,7 +30,7 @@ from app.core.load.schema import LIST_FIELDS
 
 from .edits import Command
 from .overlay import EDITABLE_FIELDS, Overlay, RowState, make_state
-from .pathedits import ROW_COLUMNS, PathEditError, base_value, is_path, resolve_field, texts
+from .pathedits import ROW_COLUMNS, PathEditError, base_value, fmt_of, is_path, resolve_field, texts
 
 OPS = ("reject", "accept", "restore", "edit")
 _KEYS = {"file", "line", "rid", "op", "reason", "fields"}
@@ -205,7 +205,7 @@ def _no_text(row: Mapping[str, Any], fields: Mapping[str, Any]) -> str | None:
         if is_path(key):
             found = found if found is not None else texts(row)
             if key not in found:
-                return f"no text at {key!r} in this {row['format']} record"
+                return f"no text at {key!r} in this {fmt_of(row)} record"
     return None
 
 

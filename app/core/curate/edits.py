@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping
 from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS
 
 from .overlay import EMPTY, BaseLookup, Overlay, RowState, make_state
-from .pathedits import ROW_COLUMNS, PathEditError, base_value, deletable, resolve_field, texts, turn_object
+from .pathedits import ROW_COLUMNS, PathEditError, base_value, deletable, fmt_of, resolve_field, texts, turn_object
 
 _FIELD_NAMES = {
     "instruction": "instruction",
@@ -179,7 +179,7 @@ class EditPath(Command):
         found = texts(base)
         if self.path not in found:
             shown = ", ".join(list(found)[:8])
-            raise PathEditError(f"no text at {self.path!r} in this {base['format']} record (its texts: {shown})")
+            raise PathEditError(f"no text at {self.path!r} in this {fmt_of(base)} record (its texts: {shown})")
         return _set_field(old, self.path, self.value, found[self.path])
 
     def label(self):
@@ -211,7 +211,7 @@ class DeleteTurn(Command):
 
     def new_state(self, old, base):
         if self.path not in deletable(base):
-            raise PathEditError(f"no turn at {self.path!r} in this {base['format']} record")
+            raise PathEditError(f"no turn at {self.path!r} in this {fmt_of(base)} record")
         inside = (self.path + ".", self.path + "[")
         fields = {k: v for k, v in old.fields.items() if not k.startswith(inside)}  # moot once it is gone
         fields[self.path] = None
@@ -238,8 +238,8 @@ class SwapPreference(Command):
 
     def new_state(self, old, base):
         stored = list(base.get("turns") or [])
-        if base["format"] != "preference" or not stored:
-            raise PathEditError(f"a {base['format']} record has no chosen and rejected responses to swap")
+        if fmt_of(base) != "preference" or not stored:
+            raise PathEditError(f"a {fmt_of(base)} record has no chosen and rejected responses to swap")
         found = texts(base)
         chosen = stored[-1]["path"]
         rejected = next(p for p in found if p.startswith("rejected"))

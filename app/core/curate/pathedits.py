@@ -29,6 +29,11 @@ class PathEditError(ValueError):
     """An edit names no text of the row, or a value of the wrong kind."""
 
 
+def fmt_of(row: Mapping[str, Any]) -> str:
+    """A row's format; a frame made before formats existed holds COIG-CQIA rows."""
+    return row.get("format") or "cqia"
+
+
 def is_path(name: str) -> bool:
     """A key of RowState.fields that is not one of COIG's named fields."""
     return name not in TEXT_FIELDS and name not in LIST_FIELDS
@@ -55,9 +60,9 @@ def all_turns(row: Mapping[str, Any]) -> list[dict]:
     """schema.all_turns() of one row as Python dicts (role, text, path)."""
     out = [{"role": "system", "text": row["system"], "path": "system"}] if row.get("system") else []
     stored = list(row.get("turns") or [])
-    if stored or row["format"] not in SINGLE_TURN_FORMATS:
+    if stored or fmt_of(row) not in SINGLE_TURN_FORMATS:
         return out + [dict(t) for t in stored]
-    other = row["format"] == "other"
+    other = fmt_of(row) == "other"
     for name, role in (("instruction", "user"), ("input", "user"), ("output", "assistant")):
         text = row.get(name) or ""
         if text or (name != "input" and not other):
@@ -69,7 +74,7 @@ def texts(row: Mapping[str, Any]) -> dict[str, str]:
     """Every editable text of a row by its path: its turns, its system prompt, and for a
     preference record its rejected response."""
     found = {t["path"]: t["text"] for t in all_turns(row)}
-    if row["format"] == "preference":
+    if fmt_of(row) == "preference":
         stored = list(row.get("turns") or [])
         if stored:
             found[rejected_path(stored[-1]["path"])] = row.get("rejected") or ""
@@ -112,7 +117,7 @@ def resolve_field(row: Mapping[str, Any], name: str) -> str:
     kept under for this row: the column itself for COIG-like records, else the path of
     the turn the column shows (the first user turn, the last assistant turn)."""
     stored = list(row.get("turns") or [])
-    fmt = row["format"]
+    fmt = fmt_of(row)
     if fmt in ("cqia", "alpaca") or (fmt == "other" and not stored):
         return name
     if fmt == "preference" and name == "input":
@@ -133,7 +138,7 @@ def _sources(row: Mapping[str, Any]) -> dict[str, str]:
         out["instruction"] = users[0]["path"]
     if helpers:
         out["output"] = helpers[-1]["path"]
-    if row["format"] == "other" and row.get("input") and len(users) > 1 and users[1]["text"] == row["input"]:
+    if fmt_of(row) == "other" and row.get("input") and len(users) > 1 and users[1]["text"] == row["input"]:
         out["input"] = users[1]["path"]
     return out
 
@@ -147,7 +152,7 @@ def derive(row: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
     if "system" in edits:
         out["system"] = edits["system"]
     stored = [dict(t) for t in row.get("turns") or []]
-    fmt = row["format"]
+    fmt = fmt_of(row)
     if not stored and fmt in SINGLE_TURN_FORMATS:
         for name in TEXT_FIELDS:
             if name in edits:
