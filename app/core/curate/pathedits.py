@@ -166,6 +166,13 @@ def derive(row: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
         if t["path"] in edits:
             t["text"] = edits[t["path"]]
         turns.append(t)
+    # an input is a turn only when not empty (records.instruction_turns, a mapped input)
+    source = "input" if fmt != "other" else _sources(row).get("input")
+    turns = [t for t in turns if not (t["path"] == source and t["text"] == "")]
+    if fmt in ("cqia", "alpaca", "preference") and edits.get("input") and not any(t["path"] == "input" for t in turns):
+        at = next((i + 1 for i, t in enumerate(turns) if t["path"] == "instruction"), None)
+        if at is not None:
+            turns.insert(at, {"role": "user", "text": edits["input"], "path": "input"})
     out["turns"] = turns
     if fmt in ("cqia", "alpaca"):  # history turns before it; the columns are the keys
         for name in TEXT_FIELDS:
