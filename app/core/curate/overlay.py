@@ -281,13 +281,30 @@ def _with_path_edits(base: pl.DataFrame, cols: list[pl.Series], rows: pl.DataFra
     out = [c for c in cols if c.name not in DERIVED and c.name not in LENGTH_COLUMNS.values()]
     for name in DERIVED:
         column = current.get(name, base[name])
-        values = pl.Series(name, [m[name] for m in made], dtype=base.schema[name])
+        values = _turns_series(made, base.schema[name]) if name == "turns" else pl.Series(
+            name, [m[name] for m in made], dtype=base.schema[name])
         out.append(_scatter_list(column, idx, values))
     for name in TEXT_FIELDS:
         column = current.get(LENGTH_COLUMNS[name], base[LENGTH_COLUMNS[name]])
         lengths = pl.Series([len(m[name] or "") for m in made], dtype=pl.UInt32)
         out.append(column.clone().scatter(idx, lengths))
     return out
+
+
+def _turns_series(made: list[dict], dtype: pl.DataType) -> pl.Series:
+    """The rows' turn lists, built from the turns laid flat (a Series of Python lists of
+    dicts builds a frame per row: ten times slower)."""
+    at, cols = [], {"role": [], "text": [], "path": []}
+    for k, m in enumerate(made):
+        for t in m["turns"]:
+            at.append(k)
+            for key, values in cols.items():
+                values.append(t[key])
+    flat = pl.DataFrame({"_k": pl.Series(at, dtype=pl.UInt32), **{k: pl.Series(v, dtype=pl.String) for k, v in cols.items()}})
+    grouped = flat.group_by("_k", maintain_order=True).agg(pl.struct("role", "text", "path").alias("turns"))
+    rows = pl.DataFrame({"_k": pl.int_range(len(made), dtype=pl.UInt32, eager=True)})
+    joined = rows.join(grouped, on="_k", how="left", maintain_order="left")
+    return joined.select(pl.col("turns").fill_null(pl.lit([], dtype=dtype)).cast(dtype)).to_series()
 
 
 def _rows_frame(rids: Sequence[int], rows: Mapping[int, RowState]) -> pl.DataFrame:
