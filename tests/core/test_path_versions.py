@@ -140,3 +140,31 @@ def test_edit_verb_errors_are_one_line(rel, tmp_path):
     err = one_error_line(run_cli(home, "edit", rel, "--file", "chat.jsonl", "--line", "1", "--path", "system",
                                  "--delete"))
     assert "only such a turn can be deleted" in err
+
+
+def test_a_gather_merges_different_turns_and_names_the_deletion_clash():
+    from app.core.team.gather import n_way
+
+    sides = [{1: _s({"conversations[1].value": "甲"})}, {1: _s({"conversations[3].value": "乙"})},
+             {2: _s({"conversations[0]": None})}, {2: _s({"conversations[0].value": "丁"})}]
+    result, partial, raws = n_way({}, sides, ["ann", "bob", "cy", "dan"])
+    assert dict(result[1].fields) == {"conversations[1].value": "甲", "conversations[3].value": "乙"}
+    assert [(r[0], r[1], r[2], r[4]) for r in raws] == [(2, "conversations[0]", "delete", (("cy", True), ("dan", False)))]
+
+
+def test_resolving_a_deletion_clash_deletes_or_keeps_the_turn(rel):
+    from app.core.curate.overlay import BaseLookup, Overlay
+    from app.core.team.merge import MergePlan, merge_overlays, resolve
+
+    release = load_release(rel)
+    rid = _rid(release, 1)
+    mine, theirs = {rid: _s({"conversations[1]": None})}, {rid: _s({"conversations[1].value": "改"})}
+    auto, partial, conflicts = merge_overlays({}, mine, theirs, BaseLookup(release.frame))
+    (c,) = conflicts
+    assert (c.field, c.kind, c.choices, c.display("mine"), c.display("theirs")) == (
+        "conversations[1]", "delete", ("mine", "theirs"), "turn deleted", "turn kept")
+    plan = MergePlan(None, None, None, Overlay(mine), auto, partial, conflicts)
+    kept = plan.states([resolve(c, "theirs")])[rid]
+    assert dict(kept.fields) == {"conversations[1].value": "改"}
+    gone = plan.states([resolve(c, "mine")])[rid]
+    assert gone.fields.get("conversations[1]", 0) is None
