@@ -170,3 +170,28 @@ def test_a_jsonl_tree_export_still_splices_lines(formats_root, tmp_path):
     new = (tmp_path / "out" / "sharegpt_zh_1K_format.jsonl").read_bytes().split(b"\n")
     assert [i for i, (a, b) in enumerate(zip(old, new)) if a != b] == [2] and len(old) == len(new)
     assert json.loads(new[2])["conversations"][1]["value"] == "答"
+
+
+def test_a_bad_record_is_left_out_with_its_separator_or_kept(tmp_path):
+    (tmp_path / "rel").mkdir()
+    data = b'[\n  {"instruction": "a", "output": "b"},\n  {"instruction": "c", "output": NaN},\n  {"instruction": "e", "output": "f"}\n]\n'
+    (tmp_path / "rel" / "a.json").write_bytes(data)
+    release = load_release(tmp_path / "rel")
+    assert [b.line for b in release.report.bad_lines] == [2]
+    result = export_release(release, None, tmp_path / "out.json")
+    assert result.bad_lines_dropped == 1
+    assert (tmp_path / "out.json").read_bytes() == data.replace(b'  {"instruction": "c", "output": NaN},\n', b"")
+    export_release(release, None, tmp_path / "kept.json", keep_bad_lines=True)
+    assert (tmp_path / "kept.json").read_bytes() == data
+
+
+def test_a_rejected_record_kept_is_marked_in_place(tmp_path):
+    (tmp_path / "rel").mkdir()
+    data = b'[{"instruction": "a", "output": "b"}, {"instruction": "c", "output": "d"}]'
+    (tmp_path / "rel" / "a.json").write_bytes(data)
+    release = load_release(tmp_path / "rel")
+    overlay = curated(release, Reject((release.frame["rid"][1],), "重复"))
+    export_release(release, overlay, tmp_path / "out.json", keep_rejected=True)
+    assert (tmp_path / "out.json").read_bytes() == (
+        '[{"instruction": "a", "output": "b"}, {"instruction": "c", "output": "d", '
+        '"_curation": {"status":"rejected","reason":"重复"}}]').encode()
