@@ -195,3 +195,23 @@ def test_a_rejected_record_kept_is_marked_in_place(tmp_path):
     assert (tmp_path / "out.json").read_bytes() == (
         '[{"instruction": "a", "output": "b"}, {"instruction": "c", "output": "d", '
         '"_curation": {"status":"rejected","reason":"重复"}}]').encode()
+
+
+def test_a_parquet_export_keeps_every_field_of_every_record(release, tmp_path):
+    """--format parquet: the inner columns, the curation, and each row's record (its own
+    keys, unknown ones too, edits written back)."""
+    file = "llamafactory/glaive_toolcall_zh_demo.json"
+    rid = release.frame.filter(file=file, line=4)["rid"][0]
+    overlay = curated(release, EditPath((rid,), "conversations[0].value", "新问"))
+    export_release(release, overlay, tmp_path / "all.parquet", fmt="parquet")
+    got = pl.read_parquet(tmp_path / "all.parquet")
+    assert got.height == release.frame.height and got.columns[-3:] == ["status", "reason", "record"]
+    originals = {}
+    for info in release.report.file_infos:
+        data = (release.root / info.rel).read_bytes()
+        objs = json.loads(data) if info.kind == "array" else [json.loads(x) for x in data.splitlines() if x.strip()]
+        originals.update({(info.rel, k): o for k, o in enumerate(objs, 1)})
+    originals[(file, 4)]["conversations"][0]["value"] = "新问"
+    for f, line, record in got.select("file", "line", "record").iter_rows():
+        assert json.loads(record) == originals[(f, line)]
+    assert "\n" not in "".join(got["record"].to_list())

@@ -158,3 +158,37 @@ def write_parquet_lines(out: Output, path: Path, rel: str, plan: Plan, stats: di
             continue
         out.add((raw if state is _KEEP else _new_record(raw, state, rel, k)) + b"\n")
     _rows_out(rel, plan, stats)
+
+
+# ---- every field of every row, for a Parquet export ------------------------------------------
+
+def record_texts(release, overlay, positions: list[int], plan: Plan) -> list[str]:
+    """Each row's record as the JSONL export writes it (its own keys, edits spliced in, a
+    rejected row kept marked), one line of text per row at ``positions`` of the base
+    frame: what a Parquet export keeps of every field the inner columns do not hold."""
+    base = release.frame
+    kinds = {f.rel: f.kind for f in release.report.file_infos}
+    at = pl.DataFrame({"_k": pl.int_range(len(positions), eager=True, dtype=pl.UInt32),
+                       "_p": pl.Series(positions, dtype=pl.UInt32)})
+    rows = at.with_columns(file=base.get_column("file").gather(at["_p"]), line=base.get_column("line").gather(at["_p"]),
+                           rid=base.get_column("rid").gather(at["_p"]), start=release.offsets.gather(at["_p"]),
+                           end=release.ends.gather(at["_p"]))
+    touched = {r for r in overlay}
+    out: list[str] = [""] * len(positions)
+    for (rel,), part in rows.group_by("file", maintain_order=True):
+        data = _read(Path(release.root) / rel, rel, plan)
+        ks, starts, ends = part["_k"].to_list(), part["start"].to_list(), part["end"].to_list()
+        if kinds.get(rel) == "parquet":
+            lines = canonical_lines(pl.read_parquet(io.BytesIO(data)))
+            raws = [lines[s] for s in starts]
+        else:  # one C-level slice per row; an array record's line ends become spaces
+            raws = [data[s:e] for s, e in zip(starts, ends)]
+            if kinds.get(rel) == "array":
+                raws = [r.translate(_BLANK) for r in raws]
+        for k, raw, rid, line in zip(ks, raws, part["rid"].to_list(), part["line"].to_list()):
+            if rid in touched:
+                state = overlay[rid]
+                if state.fields or state.decision == "rejected":
+                    raw = _new_record(raw, state, rel, line).translate(_BLANK)
+            out[k] = raw.decode("utf-8", "surrogatepass")
+    return out

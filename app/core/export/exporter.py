@@ -173,15 +173,18 @@ def _write_parquet(frame: pl.DataFrame, path: Path, durable: bool = True) -> Non
 def _export_parquet(release, overlay: Overlay, out: Path, layout: str, keep_rejected: bool, stats: dict, tick) -> list[Path]:
     """The current frame (edits applied, status and reason kept, edited_fields and curator dropped)."""
     tick()
-    frame = overlay.current_frame(release.frame)
+    frame = overlay.current_frame(release.frame).with_row_index("__at")
     rejected = int((frame.get_column("status") == "rejected").sum())
     if keep_rejected:
         stats["rejected_kept"] = rejected
     else:
         stats["rejected_dropped"] = rejected
         frame = frame.filter(pl.col("status") != "rejected")
+    # every field of each row, the ones the inner columns do not hold too: its record
+    plan = Plan(release, overlay, keep_rejected, False)
+    texts = records.record_texts(release, overlay, frame.get_column("__at").to_list(), plan)
     # status and reason stay: they are the curation; edited_fields and curator are the app's own
-    frame = frame.drop("edited_fields", "curator")
+    frame = frame.drop("edited_fields", "curator", "__at").with_columns(pl.Series("record", texts, dtype=pl.String))
     stats["rows"] = frame.height
     stats["bad_lines_dropped"] = len(release.report.bad_lines)  # Parquet holds rows only
     stats["edited"] = len([s for s in overlay.values() if s.fields and (keep_rejected or s.decision != "rejected")])
