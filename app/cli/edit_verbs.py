@@ -76,7 +76,8 @@ def _apply(args, release, command) -> int:
 
 
 def cmd_edit(args) -> int:
-    from app.core.curate.edits import DeleteTurn, EditField, EditPath
+    from app.core.curate.edits import EditField
+    from app.core.curate.pathcommands import DeleteTurn, EditPath
     from app.core.curate.pathedits import PathEditError
 
     release = load_release(args.release, args)
@@ -96,7 +97,7 @@ def cmd_edit(args) -> int:
 
 
 def cmd_swap(args) -> int:
-    from app.core.curate.edits import SwapPreference
+    from app.core.curate.pathcommands import SwapPreference
 
     release = load_release(args.release, args)
     return _apply(args, release, SwapPreference((_rid(args, release),)))

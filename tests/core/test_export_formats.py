@@ -10,7 +10,8 @@ import shutil
 import polars as pl
 import pytest
 
-from app.core.curate.edits import DeleteTurn, EditPath, Reject, plan_change
+from app.core.curate.edits import Reject, plan_change
+from app.core.curate.pathcommands import DeleteTurn, EditPath
 from app.core.curate.overlay import BaseLookup, Overlay
 from app.core.export.exporter import export_release
 from app.core.load.loader import load_release

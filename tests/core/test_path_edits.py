@@ -10,7 +10,8 @@ import json
 import polars as pl
 import pytest
 
-from app.core.curate.edits import DeleteTurn, EditField, EditPath, SwapPreference
+from app.core.curate.edits import EditField
+from app.core.curate.pathcommands import DeleteTurn, EditPath, SwapPreference
 from app.core.curate.overlay import RowState
 from app.core.curate.pathedits import PathEditError
 from app.core.export.rowedit import rewrite_row

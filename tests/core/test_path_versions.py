@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from app.core.curate.edits import DeleteTurn, EditPath
+from app.core.curate.pathcommands import DeleteTurn, EditPath
 from app.core.curate.overlay import make_state
 from app.core.load.loader import load_release
 from app.core.store.curation import Curation

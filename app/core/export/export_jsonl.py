@@ -17,7 +17,7 @@ from app.core.curate.overlay import Overlay, RowState
 from app.core.io import rawfile, sourcefile
 from app.core.io.atomic import write_all
 
-from .rowedit import MARK_KEY, ExportError, marked, rewrite_row  # noqa: F401 - rewrite_row is this module's API too
+from .rowedit import ExportError, marked, rewrite_row  # noqa: F401 - rewrite_row: exporter imports it from here
 _CANCEL_EVERY = 16 << 20  # bytes per kernel copy, between cancel checks
 _BATCH_PIECES = 512  # pieces per writev (IOV_MAX is 1024)
 _SENDFILE_MIN = 1 << 20  # shorter runs are batched instead

@@ -25,7 +25,8 @@ from app.core.curate.overlay import EDITABLE_FIELDS, EMPTY, BaseLookup, Overlay,
 from app.core.curate.pathedits import ROW_COLUMNS, base_value, is_path
 from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS, rid_hex
 from .lineage import VersionRef
-from .merge import KEPT, STATUS, Decision, Resolution, as_value, deletion_clashes, field_names, parse_labels, resolved_by_row
+from .merge import STATUS, Decision, Resolution, parse_labels, resolved_by_row
+from .pathmerge import KEPT, as_value, deletion_clashes, field_names, inside
 
 ALL = "all"  # the choice that keeps every side: texts one after another, labels and reject reasons together
 EDIT = "edit"
@@ -170,7 +171,7 @@ def _merge_row(b: RowState, states: Sequence[RowState], names: Sequence[str]) ->
             fields[name] = value
     for turn in deletion_clashes(b, list(states)):  # deleted by some, edited inside by others
         involved = [i for i, s in enumerate(states) if s.fields.get(turn, KEPT) is None
-                    or any(k.startswith((turn + ".", turn + "[")) and s.fields.get(k) != b.fields.get(k) for k in s.fields)]
+                    or any(inside(k, turn) and s.fields.get(k) != b.fields.get(k) for k in s.fields)]
         raws.append((turn, "delete", b.fields.get(turn, KEPT) is None,
                      tuple((names[i], states[i].fields.get(turn, KEPT) is None) for i in involved), ()))
         if states[involved[0]].fields.get(turn, KEPT) is not None:

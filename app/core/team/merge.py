@@ -22,6 +22,8 @@ from typing import Any, Iterable, Mapping
 
 from app.core.curate.overlay import EDITABLE_FIELDS, EMPTY, BaseLookup, Overlay, RowState, make_state
 from app.core.curate.pathedits import ROW_COLUMNS, base_value, is_path
+
+from .pathmerge import KEPT, as_value, deletion_clashes, field_names
 from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS, rid_hex
 from app.core.store.versions import VersionError, VersionInfo
 
@@ -149,13 +151,6 @@ def resolve(conflict: Conflict, choice: str, value: Any = None) -> Resolution:
 
 # ---- the three-way merge of overlays -----------------------------------------------
 
-KEPT = object()  # a key a state does not hold (None is a deleted turn)
-
-
-def as_value(v: Any) -> Any:
-    return None if v is KEPT else v
-
-
 def _pick(b: Any, m: Any, t: Any) -> tuple[Any, bool]:
     """(merged value, conflict?) of one value changed on either side."""
     if m == t or t == b:
@@ -165,34 +160,8 @@ def _pick(b: Any, m: Any, t: Any) -> tuple[Any, bool]:
     return m, True
 
 
-def field_names(*states: RowState) -> list[str]:
-    """Every edit key of the states: COIG's fields in their order, then JSON paths (an
-    edit of one turn is a field of its own: two curators editing different turns of a
-    row do not conflict)."""
-    keys = {k for s in states for k in s.fields}
-    return [f for f in EDITABLE_FIELDS if f in keys] + sorted(k for k in keys if k not in EDITABLE_FIELDS)
-
-
 def _edited(b: RowState, s: RowState) -> tuple[str, ...]:
     return tuple(f for f in field_names(b, s) if s.fields.get(f) != b.fields.get(f))
-
-
-def _under(key: str, turn: str) -> bool:
-    return key.startswith((turn + ".", turn + "["))
-
-
-def deletion_clashes(b: RowState, sides: list[RowState]) -> list[str]:
-    """Turns one side deletes while another edits a text inside them (paths are kept
-    apart, so no per-key comparison sees it)."""
-    out = []
-    for turn in field_names(b, *sides):
-        gone = [s.fields.get(turn, 0) is None and b.fields.get(turn, 0) is not None for s in sides]
-        if not any(gone):
-            continue
-        edits = [any(_under(k, turn) and s.fields.get(k) != b.fields.get(k) for k in s.fields) for s in sides]
-        if any(e and not g for e, g in zip(edits, gone)):
-            out.append(turn)
-    return out
 
 
 def _merge_row(b: RowState, m: RowState, t: RowState) -> tuple[RowState, list[tuple]]:
