@@ -1,7 +1,9 @@
-"""Export the curated release: JSONL (faithful) or Parquet, one file or the input's tree.
+"""Export the curated release: each file in its own format, or Parquet of the current
+frame; one file or the input's tree.
 
-JSONL is faithful (export_jsonl): each release file's bytes, but the lines that change.
-Release files are only ever read.
+Faithful: a JSON lines file (export_jsonl) or a JSON array (export_records) is the
+release file's bytes but the records that change; a Parquet file keeps its schema. A
+single file of several release files is JSON lines. Release files are only ever read.
 """
 from __future__ import annotations
 
