@@ -9,11 +9,12 @@ from app.about import versions
 
 from . import curation_verbs as curation
 from .common import report_failure, route_warnings, say
+from .edit_verbs import add_edit_parsers
 from .release_verbs import cmd_stats, cmd_validate
 from .team_verbs import add_team_parsers
 from .tool_verbs import add_tool_parsers
 
-VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "assign", "progress", "apply", "save", "contamination", "bench",
+VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "assign", "progress", "apply", "save", "edit", "swap-preference", "contamination", "bench",
          "install-launcher", "uninstall-launcher")
 
 
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=curation.cmd_diff)
     add_team_parsers(sub)
     curation.add_write_parsers(sub)
+    add_edit_parsers(sub)
     from . import contamination_verbs  # light: the matcher loads when the verb runs
 
     contamination_verbs.add_parser(sub)

@@ -146,16 +146,16 @@ def test_no_readable_row_names_the_arrays_reason(tmp_path):
         load_release(tmp_path)
 
 
-def test_jsonl_export_refuses_files_that_are_not_json_lines(tmp_path):
-    """Its rows are records, not lines: a line-splicing export would corrupt an array."""
-    from app.core.export.exporter import ExportError, export_release
+def test_an_array_is_exported_as_an_array_not_spliced_as_lines(tmp_path):
+    """Its rows are records, not lines: a line-splicing export would corrupt it."""
+    from app.core.export.exporter import export_release
 
     (tmp_path / "rel").mkdir()
-    (tmp_path / "rel" / "a.json").write_text(json.dumps([ALPACA, ALPACA | {"output": "狗"}], ensure_ascii=False, indent=2))
+    data = json.dumps([ALPACA, ALPACA | {"output": "狗"}], ensure_ascii=False, indent=2).encode()
+    (tmp_path / "rel" / "a.json").write_bytes(data)
     release = load_release(tmp_path / "rel")
-    with pytest.raises(ExportError, match=r"a\.json: JSONL export copies JSON lines only"):
-        export_release(release, None, tmp_path / "out.jsonl")
-    assert not (tmp_path / "out.jsonl").exists()
+    export_release(release, None, tmp_path / "out.json")
+    assert (tmp_path / "out.json").read_bytes() == data
 
 
 def test_anchors_read_back_array_records_and_parquet_rows(tmp_path):

@@ -20,7 +20,7 @@ CONTRACTS = (
     "app: entry > cli | ui > bench | launcher > core > about | resources",
     "core rooms: team > store > export > curate | figures > query | text > load > io",
     "ui rooms: probes > shell > review > curate | analysis > browse > common",
-    "cli: main > release | tool | contamination | team verbs > curation verbs > common",
+    "cli: main > release | tool | contamination | team | edit verbs > curation verbs > common",
     "no cycles between the modules or packages of one package",
 )
 

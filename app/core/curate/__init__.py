@@ -1,1 +1,1 @@
-"""Curation state in memory: the overlay of edits on the base frame, the commands that change it, undo history, scripted decisions, anchors and following decisions into a changed release; uses load and io."""
+"""Curation state in memory: the overlay of edits (by field or JSON path) on the base frame, the commands that change it, undo history, scripted decisions, anchors and following decisions into a changed release; uses load and io."""

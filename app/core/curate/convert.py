@@ -6,20 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.core.load.schema import TEXT_FIELDS
+from app.core.load.schema import LIST_FIELDS
 from app.core.text.script import to_simplified
 from .edits import Command
 from .overlay import make_state
+from .pathedits import ROW_COLUMNS, base_value, texts
 
 
 @dataclass(frozen=True)
 class ToSimplified(Command):
-    """Convert the rows' instruction, input and output, as they stand (edits included),
-    to Simplified characters; a field left unchanged is no edit."""
+    """Convert every text of the rows (instruction, input, output; a conversation's turns,
+    system and rejected at their paths), as they stand (edits included), to Simplified
+    characters; a text left unchanged is no edit."""
 
     rids: tuple[int, ...]
 
-    needs_base = TEXT_FIELDS
+    needs_base = ROW_COLUMNS
 
     def __post_init__(self):
         rids = self.rids.to_list() if hasattr(self.rids, "to_list") else self.rids
@@ -27,8 +29,16 @@ class ToSimplified(Command):
 
     def new_state(self, old, base: dict[str, Any]):
         fields = dict(old.fields)
-        for name in TEXT_FIELDS:
-            original = base[name] or ""
+        # every text at its own path (a COIG row's fields, a conversation's turns, system,
+        # rejected): never a key the record lacks
+        originals = texts(base)
+        for name in old.fields:  # an edited text the release holds empty (a COIG input) too
+            if name not in LIST_FIELDS and name not in originals:
+                originals[name] = base_value(base, name)
+        for name, original in originals.items():
+            original = original or ""
+            if fields.get(name, original) is None:
+                continue  # a deleted turn
             current = fields.get(name, original)
             new = to_simplified(current)
             if new == original:

@@ -25,10 +25,12 @@ from typing import Any, Mapping
 
 import polars as pl
 
-from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS
+from app.core.load import paths as jp
+from app.core.load.schema import LIST_FIELDS
 
 from .edits import Command
 from .overlay import EDITABLE_FIELDS, Overlay, RowState, make_state
+from .pathedits import ROW_COLUMNS, PathEditError, base_value, fmt_of, is_path, resolve_field, texts
 
 OPS = ("reject", "accept", "restore", "edit")
 _KEYS = {"file", "line", "rid", "op", "reason", "fields"}
@@ -59,7 +61,7 @@ class Decision:
 
 
 def _field_value(name: str, value: Any) -> Any:
-    if name in TEXT_FIELDS:
+    if name not in LIST_FIELDS:  # a text: a field or a JSON path (pathedits)
         if not isinstance(value, str):
             raise ValueError(f"{name} must be a string")
         return value
@@ -104,8 +106,9 @@ def _decision(number: int, obj: Any) -> Decision:
         if not isinstance(fields, dict) or not fields:
             raise ValueError('edit needs fields: {"output": "...", "domain": ["..."], ...}')
         for name in fields:
-            if name not in EDITABLE_FIELDS:
-                raise ValueError(f"{name!r} cannot be edited (fields: {', '.join(EDITABLE_FIELDS)})")
+            if name not in EDITABLE_FIELDS and not _is_path(name):
+                raise ValueError(f"{name!r} cannot be edited (fields: {', '.join(EDITABLE_FIELDS)}, or the JSON "
+                                 "path of a text: conversations[1].value)")
         fields = {name: _field_value(name, value) for name, value in fields.items()}
     elif fields is not None:
         raise ValueError(f"fields go with edit only, not {op}")
@@ -145,7 +148,10 @@ def _parse(data: bytes) -> tuple[list[Decision], list[tuple[int, str]]]:
 def _resolve(decisions: list[Decision], frame: pl.DataFrame) -> tuple[list[int], dict[int, dict], list[tuple[int, str]]]:
     """The rid of each decision, the base values of edited rows, and a problem for each
     decision naming no row; by joins on the base frame (no lookup per row)."""
-    edited = sorted({f for d in decisions if d.fields for f in d.fields})
+    named = {f for d in decisions if d.fields for f in d.fields}
+    # texts are kept where the row holds them (a conversation's turn): its turns are read
+    texts_too = ROW_COLUMNS if any(f not in LIST_FIELDS for f in named) else ()
+    edited = list(dict.fromkeys([*sorted(f for f in named if f in EDITABLE_FIELDS), *texts_too]))
     refs = pl.DataFrame({
         "n": [d.number for d in decisions],
         "want": [d.rid for d in decisions],
@@ -172,6 +178,37 @@ def _resolve(decisions: list[Decision], frame: pl.DataFrame) -> tuple[list[int],
     return [rid_of[d.number] for d in decisions], base, []
 
 
+_TOP_TEXTS = ("system", "prompt", "chosen", "rejected")  # top-level keys that hold a text of some format
+
+
+def _is_path(name: str) -> bool:
+    """A JSON path into the record (a key alone only if some format keeps a text there:
+    `metadata` stays a field that cannot be edited)."""
+    if name in _TOP_TEXTS:
+        return True
+    try:
+        return len(jp.parse(name)) > 1
+    except jp.PathError:
+        return False
+
+
+def _no_text(row: Mapping[str, Any], fields: Mapping[str, Any]) -> str | None:
+    """Why an edit names no text of its row (None: it does)."""
+    found = None
+    for name in fields:
+        if name in LIST_FIELDS:
+            continue
+        try:
+            key = name if is_path(name) else resolve_field(row, name)
+        except PathEditError as exc:
+            return str(exc)
+        if is_path(key):
+            found = found if found is not None else texts(row)
+            if key not in found:
+                return f"no text at {key!r} in this {fmt_of(row)} record"
+    return None
+
+
 def _next_state(old: RowState, d: Decision, base: Mapping[str, Any] | None) -> RowState:
     """What the app's command for ``d`` makes of a row in state ``old`` (edits.py)."""
     if d.op == "reject":
@@ -182,8 +219,9 @@ def _next_state(old: RowState, d: Decision, base: Mapping[str, Any] | None) -> R
         return make_state(None, None, old.fields)
     fields = dict(old.fields)
     for name, value in d.fields.items():
-        original = base[name]
-        if (tuple(original) if name in LIST_FIELDS else original) == value:
+        name = name if name in LIST_FIELDS or is_path(name) else resolve_field(base, name)
+        original = base_value(base, name)
+        if original == value:
             fields.pop(name, None)  # edited back to the original: no edit
         else:
             fields[name] = value
@@ -235,6 +273,9 @@ def read_decisions(data: bytes, name: str, frame: pl.DataFrame) -> ApplyDecision
     if not decisions and not problems:
         raise DecisionsError(name, [(1, "no decisions in the file")])
     rids, base, missing = _resolve(decisions, frame) if decisions else ([], {}, [])
+    if not missing:
+        missing = [(d.number, why) for rid, d in zip(rids, decisions) if d.fields
+                   for why in [_no_text(base[rid], d.fields)] if why]
     if problems or missing:  # every bad line, in file order
         raise DecisionsError(name, sorted(problems + missing))
     return ApplyDecisions(tuple(zip(rids, decisions)), base, name)

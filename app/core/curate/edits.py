@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping
 from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS
 
 from .overlay import EMPTY, BaseLookup, Overlay, RowState, make_state
+from .pathedits import ROW_COLUMNS, base_value, resolve_field
 
 _FIELD_NAMES = {
     "instruction": "instruction",
@@ -71,7 +72,9 @@ def make_change(label: str, before: Mapping[int, RowState], after: Mapping[int, 
 
 
 def _changed_names(old: RowState, new: RowState) -> set[str]:
-    names = {n for n in set(old.fields) | set(new.fields) if old.fields.get(n) != new.fields.get(n)}
+    # a deleted turn's value is None: told from "not edited" by the key itself
+    names = {n for n in set(old.fields) | set(new.fields)
+             if n not in old.fields or n not in new.fields or old.fields[n] != new.fields[n]}
     if old.status != new.status:
         names.add("status")
     if old.reason != new.reason:
@@ -136,10 +139,13 @@ class EditField(Command):
 
     @property
     def needs_base(self):
-        return (self.field,)
+        return tuple(dict.fromkeys((self.field, *ROW_COLUMNS)))
 
     def new_state(self, old, base):
-        return _set_field(old, self.field, self.value, base[self.field])
+        # A conversation's instruction / output is the text of one of its turns: the edit
+        # is kept at that turn's path (never as a key the record lacks)
+        key = resolve_field(base, self.field)
+        return _set_field(old, key, self.value, base_value(base, key))
 
     def label(self):
         name = _FIELD_NAMES[self.field]

@@ -1,1 +1,1 @@
-"""Writing the curated release: faithful JSONL (the release's bytes but the changed lines), Parquet, one file or the input's tree, and where an export may not write; uses curate, load and io."""
+"""Writing the curated release: each file in its own format (JSON lines and JSON arrays byte for byte but the changed records, Parquet with its schema), edits written back at their paths, Parquet of the current frame, one file or the input's tree, and where an export may not write; uses curate, load and io."""

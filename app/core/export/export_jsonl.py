@@ -14,77 +14,18 @@ from pathlib import Path
 import xxhash
 
 from app.core.curate.overlay import Overlay, RowState
-from app.core.io import jsonsplice, rawfile, sourcefile
+from app.core.io import rawfile, sourcefile
 from app.core.io.atomic import write_all
-from app.core.load.schema import TEXT_FIELDS
 
-MARK_KEY = "_curation"
+from .rowedit import ExportError, marked, rewrite_row  # noqa: F401 - rewrite_row: exporter imports it from here
 _CANCEL_EVERY = 16 << 20  # bytes per kernel copy, between cancel checks
 _BATCH_PIECES = 512  # pieces per writev (IOV_MAX is 1024)
 _SENDFILE_MIN = 1 << 20  # shorter runs are batched instead
 _DROP = None  # a line left out (a rejected row, a bad line)
 
 
-class ExportError(Exception):
-    pass
-
-
 class ExportCancelled(Exception):
     pass
-
-
-# ---- one row: new values spliced into its raw line ----------------------------------------
-
-def _shaped(original, values: tuple[str, ...]):
-    """A label list in the original's shape: a bare string stays a string if it can."""
-    if isinstance(original, str) and len(values) == 1:
-        return values[0]
-    return list(values)
-
-
-def _set_label(text: str, name: str, values: tuple[str, ...]) -> str:
-    start, found = jsonsplice.whole_object(text)
-    if name == "domain":
-        current = jsonsplice.last(found[0], "domain")
-        return jsonsplice.set_member(text, "domain", jsonsplice.dump(_shaped(current and current.value, values)),
-                                     start, found)
-    key = "major" if name == "task_major" else "minor"
-    task = jsonsplice.last(found[0], "task_type")
-    if task is not None and isinstance(task.value, dict):  # splice inside the object
-        inner = jsonsplice.members(text, task.value_start)
-        current = jsonsplice.last(inner[0], key)
-        return jsonsplice.set_member(text, key, jsonsplice.dump(_shaped(current and current.value, values)),
-                                     task.value_start, inner)
-    if task is None or task.value is None:
-        value = "{" + jsonsplice.dump(key) + ":" + jsonsplice.dump(list(values)) + "}"
-    elif key == "major":  # a bare value means the major type
-        value = jsonsplice.dump(_shaped(task.value, values))
-    else:  # the bare value stays, spelled as it was, as the major type
-        value = '{"major":' + text[task.value_start : task.value_end] + ',"minor":' + jsonsplice.dump(list(values)) + "}"
-    return jsonsplice.set_member(text, "task_type", value, start, found)
-
-
-def rewrite_row(raw: bytes, state: RowState, mark: dict | None = None) -> bytes:
-    """One row's line with the edited values (and the rejection mark) spliced in: every
-    byte outside the replaced values stays as it was."""
-    try:
-        text = raw.decode("utf-8")
-        for name, value in state.fields.items():
-            if name in TEXT_FIELDS:
-                start, found = jsonsplice.whole_object(text)
-                text = jsonsplice.set_member(text, name, jsonsplice.dump(value), start, found)
-            else:
-                text = _set_label(text, name, value)
-        if mark is not None:
-            start, found = jsonsplice.whole_object(text)
-            text = jsonsplice.set_member(text, MARK_KEY, jsonsplice.dump(mark), start, found)
-    except (UnicodeDecodeError, jsonsplice.SpliceError) as exc:
-        raise ExportError(f"a loaded row no longer parses ({exc})") from exc
-    return text.encode("utf-8")
-
-
-def _marked(raw: bytes, state: RowState) -> bytes:
-    return rewrite_row(raw, state, {"status": "rejected", "reason": state.reason})
 
 
 # ---- what changes in which file ----------------------------------------------------------
@@ -292,7 +233,7 @@ def _write_body(out: Output, src: int, mm, view: memoryview, size: int, rel: str
         else:
             raw = mm[start:end]
             try:
-                new = _marked(raw, state) if state.decision == "rejected" else rewrite_row(raw, state)
+                new = marked(raw, state) if state.decision == "rejected" else rewrite_row(raw, state)
             except ExportError as exc:
                 raise ExportError(f"{rel}:{line}: {exc}") from exc
             out.copy(src, view, pos, start - pos)

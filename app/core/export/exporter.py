@@ -1,7 +1,9 @@
-"""Export the curated release: JSONL (faithful) or Parquet, one file or the input's tree.
+"""Export the curated release: each file in its own format, or Parquet of the current
+frame; one file or the input's tree.
 
-JSONL is faithful (export_jsonl): each release file's bytes, but the lines that change.
-Release files are only ever read.
+Faithful: a JSON lines file (export_jsonl) or a JSON array (export_records) is the
+release file's bytes but the records that change; a Parquet file keeps its schema. A
+single file of several release files is JSON lines. Release files are only ever read.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from app.core.curate.overlay import Overlay
 from app.core.io.atomic import SaveError, fsync_dir, save_error, write_atomic
 
 from .export_jsonl import ExportCancelled, ExportError, Output, Plan, rewrite_row, write_file
+from . import export_records as records
 from .export_target import check_target
 from .export_tree import sweep, write_tree
 
@@ -68,12 +71,12 @@ def export_release(release, overlay: Overlay | None, out: Path | str, *, layout:
     overlay = overlay or Overlay()
     out = Path(out).expanduser().absolute()
     files = _files(release)
-    other = [f.rel for f in release.report.file_infos if f.kind != "jsonl"]
-    if fmt == "jsonl" and other:  # their rows are records, not lines: splicing lines would corrupt them
-        raise ExportError(f"{other[0]}{f' and {len(other) - 1} more' if len(other) > 1 else ''}: JSONL export copies "
-                          f"JSON lines only, and this is a JSON array or Parquet file (export per format is to come)")
+    kinds = {f.rel: f.kind for f in release.report.file_infos}
     suffix = ".parquet" if fmt == "parquet" else ".jsonl"
-    targets = [out] if layout == "single" else [out / Path(rel).with_suffix(suffix) for rel in files]
+    # each file in its own format: JSON lines as .jsonl, an array and a Parquet file under their own names
+    targets = [out] if layout == "single" else [
+        out / (Path(rel).with_suffix(suffix) if fmt == "parquet" or kinds.get(rel, "jsonl") == "jsonl" else Path(rel))
+        for rel in files]
     every = [*files, *(f.file for f in release.report.skipped_files)]  # a pointer file is the release's too
     check_target(release, out, layout, targets, [Path(release.root) / rel for rel in every], list(protect))
     if layout == "single" and out.is_dir():
@@ -102,12 +105,28 @@ def export_release(release, overlay: Overlay | None, out: Path | str, *, layout:
     else:
         plan = Plan(release, overlay, keep_rejected, keep_bad_lines)
 
+        # a release of one array or Parquet file is exported as that file; several files
+        # into one are JSON lines, an array's records and a Parquet file's rows one a line
+        lines = layout == "single" and len(files) > 1
+
         def chunks(rels: list[str]) -> Callable[[int], None]:
             def fill(fd: int) -> None:
                 out = Output(fd)
                 for k, rel in enumerate(rels):
                     tick(rel, force=True)
-                    write_file(out, Path(release.root) / rel, rel, plan, stats, k == 0, tick)
+                    path, kind = Path(release.root) / rel, kinds.get(rel, "jsonl")
+                    if kind == "array":
+                        (records.write_array_lines(out, path, rel, plan, stats) if lines
+                         else records.write_array(out, path, rel, plan, stats, k == 0))
+                    elif kind == "parquet":
+                        if lines:
+                            records.write_parquet_lines(out, path, rel, plan, stats)
+                        else:
+                            out.flush()
+                            records.write_parquet(fd, path, rel, plan, stats)
+                    else:
+                        write_file(out, path, rel, plan, stats, k == 0, tick)
+                    out.flush()
                     state["files"] += 1
             return fill
 
@@ -156,15 +175,18 @@ def _write_parquet(frame: pl.DataFrame, path: Path, durable: bool = True) -> Non
 def _export_parquet(release, overlay: Overlay, out: Path, layout: str, keep_rejected: bool, stats: dict, tick) -> list[Path]:
     """The current frame (edits applied, status and reason kept, edited_fields and curator dropped)."""
     tick()
-    frame = overlay.current_frame(release.frame)
+    frame = overlay.current_frame(release.frame).with_row_index("__at")
     rejected = int((frame.get_column("status") == "rejected").sum())
     if keep_rejected:
         stats["rejected_kept"] = rejected
     else:
         stats["rejected_dropped"] = rejected
         frame = frame.filter(pl.col("status") != "rejected")
+    # every field of each row, the ones the inner columns do not hold too: its record
+    plan = Plan(release, overlay, keep_rejected, False)
+    texts = records.record_texts(release, overlay, frame.get_column("__at").to_list(), plan)
     # status and reason stay: they are the curation; edited_fields and curator are the app's own
-    frame = frame.drop("edited_fields", "curator")
+    frame = frame.drop("edited_fields", "curator", "__at").with_columns(pl.Series("record", texts, dtype=pl.String))
     stats["rows"] = frame.height
     stats["bad_lines_dropped"] = len(release.report.bad_lines)  # Parquet holds rows only
     stats["edited"] = len([s for s in overlay.values() if s.fields and (keep_rejected or s.decision != "rejected")])
@@ -182,7 +204,7 @@ def _export_parquet(release, overlay: Overlay, out: Path, layout: str, keep_reje
 def _earlier(files: list[str]) -> set[str]:
     """The files an earlier tree export of this release wrote (JSONL or Parquet): all a
     tree export may replace."""
-    return {Path(rel).with_suffix(suffix).as_posix() for rel in files for suffix in (".jsonl", ".parquet")}
+    return {Path(rel).with_suffix(suffix).as_posix() for rel in files for suffix in (".jsonl", ".parquet")} | set(files)
 
 
 __all__ = ["export_release", "rewrite_row", "ExportError", "ExportCancelled", "ExportProgress", "ExportResult", "SaveError"]

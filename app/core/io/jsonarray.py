@@ -38,6 +38,7 @@ class ArrayScan:
     numbers: list[int] = field(default_factory=list)  # 1-based record number (bad ones counted)
     bad: list[tuple[int, str]] = field(default_factory=list)  # (record number, reason)
     records: int = 0  # records in the array, good and bad
+    spans: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of every record, good and bad
 
 
 class _NotJson(ValueError):
@@ -151,6 +152,7 @@ class _Walk:
             end = self._lenient_end(i, number)
             reason = self._why(exc, i, end)
         start_b, end_b = self.byte(i), self.byte(end)
+        out.spans.append((start_b, end_b))  # export writes the array back around them
         bad_byte = next((b for b in self.invalid if start_b <= b < end_b), None)
         if bad_byte is not None:
             reason = f"invalid UTF-8 at byte {bad_byte + 1} of the file"

@@ -93,6 +93,35 @@ def members(text: str, start: int = 0) -> tuple[list[tuple], int]:
         at = a.end()
 
 
+_EMPTY_LIST = re.compile(r"[ \t\n\r]*]")
+_AFTER_ITEM = re.compile(r"[ \t\n\r]*([,\]])")
+
+
+def items(text: str, start: int) -> list[tuple[int, int]]:
+    """(start, end) of each item of the list whose ``[`` is at ``start``."""
+    if text[start : start + 1] != "[":
+        raise _fail(text, start, "expected a list")
+    found: list[tuple[int, int]] = []
+    if _EMPTY_LIST.match(text, start + 1):
+        return found
+    at = start + 1
+    while True:
+        value_start = _skip(text, at)
+        try:
+            _value, value_end = _scan_value(text, value_start)
+        except StopIteration:
+            raise _fail(text, value_start, "expected a value") from None
+        except (ValueError, RecursionError) as exc:
+            raise _fail(text, value_start, f"bad value ({exc})") from None
+        found.append((value_start, value_end))
+        a = _AFTER_ITEM.match(text, value_end)
+        if a is None:
+            raise _fail(text, _skip(text, value_end), "expected ',' or ']'")
+        if a.group(1) == "]":
+            return found
+        at = a.end()
+
+
 def last(found: list[tuple], key: str) -> Member | None:
     """The member json.loads keeps when a key is repeated: the last one."""
     for m in reversed(found):

@@ -21,6 +21,7 @@ import polars as pl
 from app.core.curate.edits import Change
 from app.core.curate.overlay import Overlay, RowState, make_state
 from app.core.io.atomic import SaveError, fsync_dir, save_error, write_all
+from app.core.curate.pathedits import base_value, resolve_field
 from app.core.load.schema import LIST_FIELDS, rid_hex
 
 from .project import default_author, now_iso
@@ -131,7 +132,11 @@ def edited_state(old: RowState, base_row: Mapping[str, Any], edits: Mapping[str,
     fields = dict(old.fields)
     for name, value in edits.items():
         value = tuple(value) if name in LIST_FIELDS else value
-        base = tuple(base_row[name] or ()) if name in LIST_FIELDS else base_row[name]
+        if name in LIST_FIELDS:
+            base = tuple(base_row[name] or ())
+        else:  # a conversation's instruction / output is kept at its turn's path
+            name = resolve_field(base_row, name)
+            base = base_value(base_row, name)
         if value == base:
             fields.pop(name, None)
         else:

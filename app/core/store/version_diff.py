@@ -11,7 +11,8 @@ from typing import Any, Iterable
 import polars as pl
 
 from app.core.curate.overlay import EDITABLE_FIELDS, BaseLookup
-from app.core.load.schema import LIST_FIELDS, rid_from_hex
+from app.core.curate.pathedits import ROW_COLUMNS, base_value
+from app.core.load.schema import rid_from_hex
 
 
 def _jsonable(value: Any) -> Any:
@@ -93,7 +94,7 @@ def check_records(base_frame: pl.DataFrame, records: Iterable[dict]) -> BaseChec
     records = list(records)
     base = BaseLookup(base_frame)
     rids = [rid_from_hex(r["rid"]) for r in records]
-    known = base.rows(rids, ["file", "line", *EDITABLE_FIELDS])
+    known = base.rows(rids, ["file", "line", *dict.fromkeys((*EDITABLE_FIELDS, *ROW_COLUMNS))])
     out = BaseCheck()
     locs = {(r["file"], r["line"]) for rid, r in zip(rids, records) if rid not in known}
     at_loc = {}
@@ -108,8 +109,7 @@ def check_records(base_frame: pl.DataFrame, records: Iterable[dict]) -> BaseChec
             why = "the row at this place now has other content" if where in at_loc else "the row is no longer in the release"
             out.stale.append((rid, *where, why))
             continue
-        changed = [k for k, v in rec.get("fields", {}).items()
-                   if _jsonable(tuple(row[k]) if k in LIST_FIELDS else row[k]) != v["before"]]
+        changed = [k for k, v in rec.get("fields", {}).items() if _jsonable(base_value(row, k)) != v["before"]]
         if changed:
             out.stale.append((rid, *where, "changed in the release: " + ", ".join(changed)))
         else:

@@ -26,6 +26,7 @@ import xxhash
 
 from app.core.curate.anchors import Anchor
 from app.core.curate.overlay import EDITABLE_FIELDS, BaseLookup, Overlay, RowState, make_state
+from app.core.curate.pathedits import ROW_COLUMNS, base_value, is_path
 from app.core.io.atomic import SaveError, describe_oserror, save_error, write_new
 from app.core.load.schema import rid_from_hex, rid_hex
 # the comparisons live in version_diff; older imports name them here
@@ -94,7 +95,9 @@ def build_records(overlay: Overlay, base: BaseLookup, parent: Overlay | None = N
     restored = [r for r, s in (parent or {}).items() if s.decision == "rejected" and r not in overlay]
     rids = list(overlay) + restored
     edited = {f for s in overlay.values() for f in s.fields}  # only those values are read (long texts)
-    known = base.rows(rids, ["file", "line", *(f for f in EDITABLE_FIELDS if f in edited)])
+    # an edit by path reads its before-value from the row's turns (pathedits.base_value)
+    columns = [*(f for f in EDITABLE_FIELDS if f in edited), *(ROW_COLUMNS if any(map(is_path, edited)) else ())]
+    known = base.rows(rids, ["file", "line", *dict.fromkeys(columns)])
     old = parent_records or {}
     anchors = anchors or {}
     records = []
@@ -108,7 +111,7 @@ def build_records(overlay: Overlay, base: BaseLookup, parent: Overlay | None = N
             befores = {k: v.get("before") for k, v in prev.get("fields", {}).items()}
         else:
             locator = (row["file"], row["line"])
-            befores = {k: row[k] for k in state.fields}
+            befores = {k: base_value(row, k) for k in state.fields}
         if state.is_empty:
             op, by, at = "restore", author or parent[rid].by, time or parent[rid].at  # type: ignore[index]
         else:

@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from app.core.curate.overlay import EDITABLE_FIELDS, EMPTY, BaseLookup, Overlay, RowState, make_state
+from app.core.curate.pathedits import ROW_COLUMNS, base_value, is_path
 from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS, rid_hex
 from .lineage import VersionRef
 from .merge import STATUS, Decision, Resolution, parse_labels, resolved_by_row
+from .pathmerge import KEPT, as_value, deletion_clashes, field_names, inside
 
 ALL = "all"  # the choice that keeps every side: texts one after another, labels and reject reasons together
 EDIT = "edit"
@@ -73,6 +75,8 @@ class GatherConflict:
 
     @property
     def choices(self) -> tuple[str, ...]:
+        if self.kind == "delete":
+            return self.names
         if self.field != STATUS:
             return (*self.names, ALL, EDIT)
         if all(v.decision == "rejected" for _, v in self.sides):
@@ -82,7 +86,9 @@ class GatherConflict:
     def display(self, name: str) -> str:
         """Plain text of one side (or "base") for the review view and the CLI."""
         value = self.base if name == "base" else self.value(name)
-        if self.field in TEXT_FIELDS:
+        if self.kind == "delete":
+            return "turn deleted" if value else "turn kept"
+        if self.field in TEXT_FIELDS or isinstance(value, str):
             return value
         if self.field in LIST_FIELDS:
             return "、".join(value)
@@ -137,7 +143,7 @@ def _distinct(values: Iterable[Any]) -> list[Any]:
 
 
 def _edited(b: RowState, s: RowState) -> tuple[str, ...]:
-    return tuple(f for f in EDITABLE_FIELDS if s.fields.get(f) != b.fields.get(f))
+    return tuple(f for f in field_names(b, s) if s.fields.get(f) != b.fields.get(f))
 
 
 def _merge_row(b: RowState, states: Sequence[RowState], names: Sequence[str]) -> tuple[RowState, list[tuple]]:
@@ -153,16 +159,23 @@ def _merge_row(b: RowState, states: Sequence[RowState], names: Sequence[str]) ->
         raws.append((STATUS, "decision", bd, tuple((names[i], decisions[i]) for i in moved),
                      tuple((names[i], _edited(b, states[i])) for i in moved)))
     fields = {}
-    for name in EDITABLE_FIELDS:
-        bv = b.fields.get(name)
-        changed = [i for i, s in enumerate(states) if s.fields.get(name) != bv]
-        values = _distinct(states[i].fields.get(name) for i in changed)
+    for name in field_names(b, *states):  # per JSON path: different turns never conflict
+        bv = b.fields.get(name, KEPT)
+        changed = [i for i, s in enumerate(states) if s.fields.get(name, KEPT) != bv]
+        values = _distinct(states[i].fields.get(name, KEPT) for i in changed)
         value = values[0] if values else bv
         if len(values) > 1:
-            raws.append((name, "labels" if name in LIST_FIELDS else "field", bv,
-                         tuple((names[i], states[i].fields.get(name)) for i in changed), ()))
-        if value is not None:
+            raws.append((name, "labels" if name in LIST_FIELDS else "field", as_value(bv),
+                         tuple((names[i], as_value(states[i].fields.get(name, KEPT))) for i in changed), ()))
+        if value is not KEPT:
             fields[name] = value
+    for turn in deletion_clashes(b, list(states)):  # deleted by some, edited inside by others
+        involved = [i for i, s in enumerate(states) if s.fields.get(turn, KEPT) is None
+                    or any(inside(k, turn) and s.fields.get(k) != b.fields.get(k) for k in s.fields)]
+        raws.append((turn, "delete", b.fields.get(turn, KEPT) is None,
+                     tuple((names[i], states[i].fields.get(turn, KEPT) is None) for i in involved), ()))
+        if states[involved[0]].fields.get(turn, KEPT) is not None:
+            fields.pop(turn, None)  # the conflict's part is the first involved side's
     if len(options) == 1 and dec.decision == "rejected" and bd.decision != "rejected":
         # a new reject on some sides, edits the rejecting sides do not share on others
         editors = [i for i, s in enumerate(states) if i not in moved
@@ -209,21 +222,23 @@ def n_way(base: Mapping[int, RowState], sides: Sequence[Mapping[int, RowState]],
 def gather_conflicts(raws: list[tuple], release: BaseLookup) -> list[GatherConflict]:
     """Raw conflicts with their rows' locators and real values (never "unedited")."""
     needed = [f for f in EDITABLE_FIELDS if any(r[1] == f for r in raws)]
+    if any(r[1] != STATUS and is_path(r[1]) for r in raws):
+        needed = list(dict.fromkeys([*needed, *ROW_COLUMNS]))
     rows = release.rows({r[0] for r in raws}, ["file", "line", *needed]) if raws else {}
     out = []
     for rid, name, kind, bv, sides, edits in raws:
         row = rows.get(rid)
         where = (row and row["file"], row and row["line"])
-        if name == STATUS:
+        if name == STATUS or kind == "delete":
             out.append(GatherConflict(rid, *where, name, kind, bv, sides, None, edits))
             continue
-        original = row[name] if row is not None else ("" if name in TEXT_FIELDS else ())
+        original = base_value(row, name) if row is not None else ("" if name not in LIST_FIELDS else ())
         if name in LIST_FIELDS:
             original = tuple(original or ())
         real = lambda v: original if v is None else v  # noqa: E731 - unedited: the release's value
         out.append(GatherConflict(rid, *where, name, kind, real(bv), tuple((n, real(v)) for n, v in sides), original))
     order = {f: i for i, f in enumerate((STATUS, *EDITABLE_FIELDS))}
-    return sorted(out, key=lambda c: (c.file or "", c.line or 0, c.rid, order[c.field]))
+    return sorted(out, key=lambda c: (c.file or "", c.line or 0, c.rid, order.get(c.field, len(order)), c.field))
 
 
 @dataclass
@@ -268,6 +283,11 @@ class GatherPlan:
                 res = by_key[c.key]
                 if c.field == STATUS:
                     decision, reason = res.value.decision, res.value.reason
+                elif c.kind == "delete":
+                    if res.value:
+                        fields[c.field] = None
+                    else:
+                        fields.pop(c.field, None)
                 elif res.value == c.original:
                     fields.pop(c.field, None)  # back to the release's value: no edit
                 else:

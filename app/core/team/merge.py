@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from app.core.curate.overlay import EDITABLE_FIELDS, EMPTY, BaseLookup, Overlay, RowState, make_state
+from app.core.curate.pathedits import ROW_COLUMNS, base_value, is_path
+
+from .pathmerge import KEPT, as_value, deletion_clashes, field_names
 from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS, rid_hex
 from app.core.store.versions import VersionError, VersionInfo
 
@@ -80,6 +83,8 @@ class Conflict:
 
     @property
     def choices(self) -> tuple[str, ...]:
+        if self.kind == "delete":
+            return ("mine", "theirs")
         if self.field != STATUS:
             return CHOICES
         if self.mine.decision == self.theirs.decision == "rejected":
@@ -89,7 +94,9 @@ class Conflict:
     def display(self, side: str) -> str:
         """Plain text of one side ("mine", "theirs" or "base") for the review view."""
         value = getattr(self, side)
-        if self.field in TEXT_FIELDS:
+        if self.kind == "delete":
+            return "turn deleted" if value else "turn kept"
+        if self.field in TEXT_FIELDS or isinstance(value, str):
             return value
         if self.field in LIST_FIELDS:
             return "、".join(value)
@@ -154,7 +161,7 @@ def _pick(b: Any, m: Any, t: Any) -> tuple[Any, bool]:
 
 
 def _edited(b: RowState, s: RowState) -> tuple[str, ...]:
-    return tuple(f for f in EDITABLE_FIELDS if s.fields.get(f) != b.fields.get(f))
+    return tuple(f for f in field_names(b, s) if s.fields.get(f) != b.fields.get(f))
 
 
 def _merge_row(b: RowState, m: RowState, t: RowState) -> tuple[RowState, list[tuple]]:
@@ -165,13 +172,18 @@ def _merge_row(b: RowState, m: RowState, t: RowState) -> tuple[RowState, list[tu
     if clash:
         raws.append((STATUS, "decision", bd, md, td, _edited(b, m), _edited(b, t)))
     fields = {}
-    for name in EDITABLE_FIELDS:
-        bv, mv, tv = b.fields.get(name), m.fields.get(name), t.fields.get(name)
+    for name in field_names(b, m, t):
+        bv, mv, tv = b.fields.get(name, KEPT), m.fields.get(name, KEPT), t.fields.get(name, KEPT)
         value, c = _pick(bv, mv, tv)
         if c:
-            raws.append((name, "labels" if name in LIST_FIELDS else "field", bv, mv, tv))
-        if value is not None:
+            raws.append((name, "labels" if name in LIST_FIELDS else "field", *(as_value(v) for v in (bv, mv, tv))))
+        if value is not KEPT:
             fields[name] = value
+    for turn in deletion_clashes(b, [m, t]):  # one deletes a turn the other edits inside
+        raws.append((turn, "delete", b.fields.get(turn, KEPT) is None, m.fields.get(turn, KEPT) is None,
+                     t.fields.get(turn, KEPT) is None))
+        if m.fields.get(turn, KEPT) is not None:  # theirs deleted it: the conflict's part stays mine's
+            fields.pop(turn, None)
     if not clash and bd.decision != "rejected":
         # a new reject on one side, edits the rejecting side does not share on the other
         me, te = _edited(b, m), _edited(b, t)
@@ -247,6 +259,11 @@ class MergePlan:
                 res = by_key[c.key]
                 if c.field == STATUS:
                     decision, reason = res.value.decision, res.value.reason
+                elif c.kind == "delete":
+                    if res.value:
+                        fields[c.field] = None
+                    else:
+                        fields.pop(c.field, None)
                 elif res.value == c.original:
                     fields.pop(c.field, None)  # back to the release's value: no edit
                 else:
@@ -258,21 +275,23 @@ class MergePlan:
 
 def _conflicts(raws: list[tuple], base: BaseLookup) -> list[Conflict]:
     needed = [f for f in EDITABLE_FIELDS if any(r[1] == f for r in raws)]  # long texts only where they conflict
+    if any(r[1] != STATUS and is_path(r[1]) for r in raws):
+        needed = list(dict.fromkeys([*needed, *ROW_COLUMNS]))
     rows = base.rows({r[0] for r in raws}, ["file", "line", *needed]) if raws else {}
     out = []
     for rid, name, kind, bv, mv, tv, *edits in raws:
         row = rows.get(rid)
-        if name == STATUS:
+        if name == STATUS or kind == "delete":
             out.append(Conflict(rid, row and row["file"], row and row["line"], name, kind, bv, mv, tv, None, *edits))
             continue
-        original = row[name] if row is not None else ("" if name in TEXT_FIELDS else ())
+        original = base_value(row, name) if row is not None else ("" if name not in LIST_FIELDS else ())
         if name in LIST_FIELDS:
             original = tuple(original or ())
         real = lambda v: original if v is None else v  # noqa: E731 - unedited: the release's value
         out.append(Conflict(rid, row and row["file"], row and row["line"], name, kind, real(bv), real(mv), real(tv),
                             original))
     order = {f: i for i, f in enumerate((STATUS, *EDITABLE_FIELDS))}
-    return sorted(out, key=lambda c: (c.file or "", c.line or 0, c.rid, order[c.field]))
+    return sorted(out, key=lambda c: (c.file or "", c.line or 0, c.rid, order.get(c.field, len(order)), c.field))
 
 
 def merge_overlays(base: Mapping[int, RowState], mine: Mapping[int, RowState], theirs: Mapping[int, RowState],
