@@ -8,10 +8,15 @@ like the app, and fails in one line when someone else holds it.
 """
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
+from app.core.io.atomic import write_atomic
 from .common import CliError, load_release, say, warn
+
+_NAME = re.compile(r"[\w.-]+")
+_NAME_BAD = re.compile(r"[^\w.-]+")
 
 
 def add_project_options(p, *, raw: bool = True) -> None:
@@ -96,9 +101,27 @@ def _stale_lines(stale, overlay) -> list[str]:
     return [f"  {s.where}: {describe(overlay.get(s.rid))}: {s.reason}" for s in stale]
 
 
+def _training_conflicts(args) -> str | None:
+    """Options that mean nothing with --to (it writes its own files, rejected rows left out)."""
+    given = [flag for flag, on in (("--format parquet", args.format != "jsonl"), ("--layout tree", args.layout != "single"),
+                                   ("--keep-rejected", args.keep_rejected), ("--keep-bad-lines", args.keep_bad_lines))
+             if on]
+    if given:
+        return f"--to converts the curated rows for training; it cannot be combined with {', '.join(given)}"
+    if args.name is not None and not _NAME.fullmatch(args.name):
+        return f"--name {args.name!r}: a dataset name is letters, digits, '.', '_' or '-'"
+    return None
+
+
 def cmd_export(args) -> int:
     from app.core.export import exporter as export
 
+    if args.to is None and args.name is not None:
+        say("error: --name names the dataset of --to; give --to alpaca|sharegpt|openai")
+        return 2
+    if args.to is not None and (why := _training_conflicts(args)):
+        say(f"error: {why}")
+        return 2
     release = load_release(args.release, args)
     folder = find_project(args, release, required=args.version is not None, why=" to take --version from")
     overlay, stale = None, []
@@ -119,6 +142,8 @@ def cmd_export(args) -> int:
         source = f"project: {folder} ({state})"
     else:
         source = "no project: the release is exported as it is"
+    if args.to is not None:
+        return _export_training(args, release, overlay, folder, source, stale)
     result = export.export_release(release, overlay, args.out, layout=args.layout, fmt=args.format,
                                    keep_rejected=args.keep_rejected, keep_bad_lines=args.keep_bad_lines,
                                    protect=[folder] if folder is not None else [])
@@ -132,6 +157,36 @@ def cmd_export(args) -> int:
         say(f"{result.bad_lines_dropped:,} bad lines left out (`validate` lists them; {how})")
     if result.bad_lines_kept:
         say(f"{result.bad_lines_kept:,} bad lines kept as they were")
+    return 0
+
+
+def _export_training(args, release, overlay, folder, source: str, stale) -> int:
+    from app.core.curate.overlay import Overlay
+    from app.core.export.export_target import check_target
+    from app.core.export.training import export_training
+
+    out = Path(args.out).expanduser().absolute()
+    name = args.name or _NAME_BAD.sub("_", Path(release.name).stem or "dataset")
+    targets = [out / f"{name}{suffix}.jsonl" for suffix in ("", "_preference")] + [out / "dataset_info.json"]
+    sources = [Path(release.root) / f.rel for f in release.report.file_infos]
+    check_target(release, out, "single", targets, sources, [folder] if folder is not None else [])
+    if any(p.resolve().parent == out.resolve() for p in sources):  # never a file beside the user's release files
+        raise CliError(f"refusing to write into {out}: it holds files of the release; choose another folder")
+    result = export_training((overlay or Overlay()).current_frame(release.frame), out, args.to, name)
+    say(source)
+    say(f"converted to {args.to} in {out}: {result.sft_rows:,} rows in {name}.jsonl, {result.preference_rows:,} "
+        f"preference pairs in {name}_preference.jsonl, {result.rejected_dropped:,} rejected (dropped), "
+        f"{len(stale):,} stale (left out); dataset_info.json: {', '.join(result.info) or 'nothing written'}")
+    left = result.left_out
+    if left.height:  # nothing left out silently
+        say(f"{left.height:,} rows left out: {args.to} cannot hold them as they are:")
+        for file, line, reason in left.head(20).iter_rows():
+            say(f"  {file}:{line}: {reason}")
+        if left.height > 20:
+            say(f"  ... and {left.height - 20:,} more")
+        say(f"  (all of them in {out / (name + '.left-out.tsv')})")
+        lines = "".join(f"{f}\t{n}\t{r}\n" for f, n, r in left.iter_rows())
+        write_atomic(out / f"{name}.left-out.tsv", ("file\tline\treason\n" + lines).encode("utf-8"))
     return 0
 
 

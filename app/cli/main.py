@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="a .jsonl/.parquet file (single layout) or a folder (tree layout)")
     p.add_argument("--layout", choices=("single", "tree"), default="single")
     p.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
+    p.add_argument("--to", choices=("alpaca", "sharegpt", "openai"),
+                   help="convert for training: --out is a folder that gets NAME.jsonl (NAME_preference.jsonl for "
+                        "preference pairs) and their entries in LLaMA-Factory's dataset_info.json")
+    p.add_argument("--name", help="with --to: the dataset's name (default: the release's name)")
     p.add_argument("--keep-rejected", action="store_true", help="keep rejected rows, marked with a _curation key")
     p.add_argument("--drop-stale", action="store_true",
                    help="export even when decisions no longer apply to the (changed) release, leaving them out")
