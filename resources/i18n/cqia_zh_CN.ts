@@ -748,6 +748,10 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
         <translation>编辑与拒绝冲突</translation>
     </message>
     <message>
+        <source>turn deleted vs edited</source>
+        <translation>删除轮次 vs 编辑</translation>
+    </message>
+    <message>
         <source>mine</source>
         <translation>我的</translation>
     </message>

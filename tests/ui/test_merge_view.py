@@ -185,3 +185,14 @@ def test_their_author_is_shown_literally(qtbot, app_env, setup, tmp_path):
     assert view.summary.text().startswith("Merging <b>x</b>'s v0001 against the base release: ")
     assert view.summary.text().endswith("1 conflict")  # English plural forms (cqia_en.qm)
     assert view.theirs_caption.textFormat() == Qt.TextFormat.PlainText and "<b>x</b>" in view.theirs_caption.text()
+
+
+def test_a_turn_deleted_on_one_side_and_edited_on_the_other_is_named_and_not_typed(qtbot, app_env, qtmodeltester):
+    from app.core.team.merge import Conflict
+    from app.ui.curate.conflicts_model import ConflictsModel
+
+    c = Conflict(7, "chat.jsonl", 3, "conversations[1]", "delete", False, True, False)
+    model = ConflictsModel([c], {})
+    qtmodeltester.check(model)
+    assert model.index(0, 2).data() == "turn deleted vs edited"
+    assert c.choices == ("mine", "theirs") and (c.display("mine"), c.display("theirs")) == ("turn deleted", "turn kept")

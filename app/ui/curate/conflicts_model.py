@@ -17,6 +17,7 @@ KIND_TEXT = {
     "labels": QT_TRANSLATE_NOOP("ConflictsModel", "different labels"),
     "decision": QT_TRANSLATE_NOOP("ConflictsModel", "different decisions"),
     "edit_reject": QT_TRANSLATE_NOOP("ConflictsModel", "edit vs reject"),
+    "delete": QT_TRANSLATE_NOOP("ConflictsModel", "turn deleted vs edited"),
 }
 CHOICE_TEXT = {
     "mine": QT_TRANSLATE_NOOP("ConflictsModel", "mine"),
