@@ -22,7 +22,7 @@ HOOK_ENV = "CQIA_EXIT_AFTER_FIRST_PAINT"
 HOOK_LINE = "CQIA_FIRST_PAINT"
 FIRST_PAINT = "launch to rows and facet counts painted (warm)"
 REVIEW = "review mode: key to next item painted"
-GUI_STALL = "longest GUI-thread stall (load, click, search, sort)"
+GUI_STALL = "longest GUI-thread stall (load, click, search, sort, analysis, theme, language)"
 
 BARE_WINDOW = f"""
 import sys, time
