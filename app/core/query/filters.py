@@ -21,6 +21,9 @@ import polars as pl
 from app.core.load import schema
 from app.core.load.framefacts import MEMO
 
+from . import turnsearch
+from .turnsearch import SEARCH_ROLES, SearchRole
+
 SearchMode = Literal["literal", "regex", "word"]
 SEARCH_MODES = ("literal", "regex", "word")
 WordMatcher = Callable[[pl.DataFrame, "SearchSpec"], pl.Series]
@@ -87,12 +90,15 @@ class SearchSpec:
     fields: tuple[str, ...] = schema.TEXT_FIELDS
     mode: SearchMode = "literal"
     case_sensitive: bool = False
+    role: SearchRole = "any"  # whose turns are searched: any, user, assistant, system
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):
             raise ValueError(f"search text must be a string, got {self.text!r}")
         if self.mode not in SEARCH_MODES:
             raise ValueError(f"search mode must be one of {SEARCH_MODES}, got {self.mode!r}")
+        if self.role not in SEARCH_ROLES:
+            raise ValueError(f"search role must be one of {SEARCH_ROLES}, got {self.role!r}")
         if not isinstance(self.case_sensitive, bool):
             raise ValueError(f"case_sensitive must be true or false, got {self.case_sensitive!r}")
         fields = _str_tuple(self.fields, "search fields")
@@ -218,7 +224,7 @@ def _to_obj(spec: FilterSpec) -> dict[str, Any]:
     if spec.ranges:
         out["ranges"] = {c: {k: getattr(r, k) for k in ("min", "max") if getattr(r, k) is not None} for c, r in spec.ranges}
     default = SearchSpec()
-    search = {k: getattr(spec.search, k) for k in ("text", "fields", "mode", "case_sensitive")
+    search = {k: getattr(spec.search, k) for k in ("text", "fields", "mode", "case_sensitive", "role")
               if getattr(spec.search, k) != getattr(default, k)}
     if "fields" in search:
         search["fields"] = list(search["fields"])
@@ -249,7 +255,7 @@ def _from_obj(obj: Any) -> FilterSpec:
                    for c, s in _obj(obj.get("facets", {}), "facets", None).items())
     ranges = tuple((c, RangeSel(**_obj(r, f"range {c!r}", ("min", "max"))))
                    for c, r in _obj(obj.get("ranges", {}), "ranges", None).items())
-    search = _obj(obj.get("search", {}), "search", ("text", "fields", "mode", "case_sensitive"))
+    search = _obj(obj.get("search", {}), "search", ("text", "fields", "mode", "case_sensitive", "role"))
     if "fields" in search and not isinstance(search["fields"], list):
         raise ValueError("search fields must be a list of strings")
     sort = _obj(obj.get("sort", {}), "sort", ("column", "descending"))
@@ -361,12 +367,14 @@ def search_pattern(search: SearchSpec) -> tuple[str, bool]:
     return f"(?i){pl.escape_regex(search.text)}", False
 
 
-def search_expr(search: SearchSpec) -> pl.Expr | None:
-    """True for rows where any selected field matches; None when the search is empty."""
+def search_expr(search: SearchSpec, columns: list[str] | None = None) -> pl.Expr | None:
+    """True for rows where a text of the search's role in its scope matches (turnsearch:
+    every turn when all three text fields are in scope); None when the search is empty.
+    ``columns``: the frame's (default: the base frame's)."""
     if not search.active:
         return None
     pattern, literal = search_pattern(search)
-    return pl.any_horizontal([pl.col(f).str.contains(pattern, literal=literal).fill_null(False) for f in search.fields])
+    return turnsearch.expr(search.fields, search.role, pattern, literal, columns or list(schema.BASE_SCHEMA))
 
 
 def predicates(spec: FilterSpec, *, frame_schema: Mapping[str, pl.DataType] | None = None,
@@ -410,7 +418,8 @@ def search_mask(frame: pl.DataFrame, search: SearchSpec, *, word_matcher: WordMa
                 raise ValueError("word_matcher must return a Boolean Series with one value per row")
             return mask.fill_null(False).alias(SEARCH_COLUMN)
         check_columns(frame, search.fields)
-        return frame.select(search_expr(search)).to_series().alias(SEARCH_COLUMN)
+        pattern, literal = search_pattern(search)
+        return turnsearch.mask(frame, search.fields, search.role, pattern, literal).alias(SEARCH_COLUMN)
 
     return MEMO.get(frame, ("search", search, matcher), compute)
 
