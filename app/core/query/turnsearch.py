@@ -50,14 +50,15 @@ def expr(fields: tuple[str, ...], role: str, pattern: str, literal: bool, column
     parts = [_contains(pl.col(c), pattern, literal) for c in _columns(fields, role, columns)]
     if _whole(fields) and "turns" in columns:
         el = pl.element().struct
-        parts.append(pl.col("turns").list.eval(_role_ok(el.field("role"), role)
+        parts.append(pl.col("turns").cast(schema.TURNS).list.eval(_role_ok(el.field("role"), role)
                                                & _contains(el.field("text"), pattern, literal)).list.any().fill_null(False))
     return pl.any_horizontal(parts) if parts else pl.repeat(False, pl.len())
 
 
 def turn_hits(frame: pl.DataFrame, role: str, pattern: str, literal: bool) -> pl.Series:
     """Positions (UInt32) of the rows with a stored turn of ``role`` that matches."""
-    flat = (frame.lazy().select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"), "turns").explode("turns")
+    flat = (frame.lazy().select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"), pl.col("turns").cast(schema.TURNS))
+            .explode("turns")
             .select("i", pl.col("turns").struct.field("role"), pl.col("turns").struct.field("text")))
     cond = _role_ok(pl.col("role"), role) & _contains(pl.col("text"), pattern, literal)
     return flat.filter(cond).select(pl.col("i").unique()).collect()["i"]

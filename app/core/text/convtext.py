@@ -12,9 +12,14 @@ from typing import Callable
 
 import polars as pl
 
-from app.core.load.schema import TEXT_FIELDS
+from app.core.load.schema import TEXT_FIELDS, TURNS
 
 SEP = "\n"
+
+
+def turns() -> pl.Expr:
+    """The stored turns, typed (a column of nulls alone may have lost its struct type)."""
+    return pl.col("turns").cast(TURNS)
 
 
 def _text(column: str) -> pl.Expr:
@@ -23,12 +28,12 @@ def _text(column: str) -> pl.Expr:
 
 def stores_turns(frame: pl.DataFrame) -> bool:
     """Whether any row of ``frame`` stores turns (a conversation format)."""
-    return "turns" in frame.columns and bool(frame.select(pl.col("turns").list.len().fill_null(0).sum()).item())
+    return "turns" in frame.columns and bool(frame.select(turns().list.len().fill_null(0).sum()).item())
 
 
 def turn_texts(sep: str = SEP) -> pl.Expr:
     """The stored turns' texts joined by ``sep`` ("" for a row that stores none)."""
-    return pl.col("turns").list.eval(pl.element().struct.field("text").fill_null("")).list.join(sep).fill_null("")
+    return turns().list.eval(pl.element().struct.field("text").fill_null("")).list.join(sep).fill_null("")
 
 
 def whole_text(frame: pl.DataFrame, sep: str = SEP) -> pl.Expr:
@@ -37,7 +42,7 @@ def whole_text(frame: pl.DataFrame, sep: str = SEP) -> pl.Expr:
     fields = pl.concat_str([_text(f) for f in TEXT_FIELDS], separator=sep)
     if not stores_turns(frame):
         return fields if "system" not in frame.columns else pl.concat_str([_text("system"), fields], separator=sep)
-    body = pl.when(pl.col("turns").list.len().fill_null(0) > 0).then(turn_texts(sep)).otherwise(fields)
+    body = pl.when(turns().list.len().fill_null(0) > 0).then(turn_texts(sep)).otherwise(fields)
     return pl.concat_str([_text("system"), body], separator=sep)
 
 
@@ -48,7 +53,7 @@ def any_text(frame: pl.DataFrame, test: Callable[[pl.Expr], pl.Expr]) -> pl.Expr
     if "system" in frame.columns:
         parts.append(test(_text("system")))
     if stores_turns(frame):
-        parts.append(pl.col("turns").list.eval(test(pl.element().struct.field("text").fill_null(""))).list.any()
+        parts.append(turns().list.eval(test(pl.element().struct.field("text").fill_null(""))).list.any()
                      .fill_null(False))
     return pl.any_horizontal(parts)
 
@@ -60,7 +65,7 @@ def conversation_key(frame: pl.DataFrame) -> list[pl.Expr]:
     keys += [_text(c) for c in ("system", "tools", "rejected") if c in frame.columns]
     if stores_turns(frame):
         turn = pl.element().struct
-        keys.append(pl.col("turns").list.eval(pl.concat_str([turn.field("role").fill_null(""),
+        keys.append(turns().list.eval(pl.concat_str([turn.field("role").fill_null(""),
                                                                turn.field("text").fill_null("")], separator="\x1f"))
                     .list.join("\x1e").fill_null(""))
     return keys
