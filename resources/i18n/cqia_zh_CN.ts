@@ -1146,6 +1146,30 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>输出长度（词，图 3）</translation>
     </message>
     <message>
+        <source>Rows per format</source>
+        <translation>每种格式的条数</translation>
+    </message>
+    <message>
+        <source>Turns per row</source>
+        <translation>每条的轮数</translation>
+    </message>
+    <message>
+        <source>Rows per role present</source>
+        <translation>含各角色的条数</translation>
+    </message>
+    <message>
+        <source>User turn length in characters</source>
+        <translation>用户轮次长度（字符）</translation>
+    </message>
+    <message>
+        <source>Assistant turn length in characters</source>
+        <translation>助手轮次长度（字符）</translation>
+    </message>
+    <message>
+        <source>System text length in characters</source>
+        <translation>系统提示长度（字符）</translation>
+    </message>
+    <message>
         <source>Answer source</source>
         <translation>回答来源</translation>
     </message>
@@ -1403,6 +1427,18 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Human verified</source>
         <translation>人工核验</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Turns</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>角色</translation>
     </message>
     <message>
         <source>Status</source>

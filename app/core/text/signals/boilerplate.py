@@ -1,7 +1,7 @@
 """Platform boilerplate left in scraped text (知乎, 小红书, 微博 ...)."""
 import polars as pl
 
-from ..convtext import any_text
+from app.core.text.convtext import any_text
 
 from .base import Signal
 

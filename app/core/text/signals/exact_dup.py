@@ -2,7 +2,7 @@
 of a conversation, its system text, tools and rejected response)."""
 import polars as pl
 
-from ..convtext import conversation_key
+from app.core.text.convtext import conversation_key
 
 from .base import Signal
 

@@ -1,7 +1,7 @@
 """Garbled text: replacement characters and the usual GBK / UTF-8 / Latin-1 mix-ups."""
 import polars as pl
 
-from ..convtext import any_text
+from app.core.text.convtext import any_text
 
 from .base import Signal
 

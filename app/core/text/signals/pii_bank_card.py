@@ -1,7 +1,7 @@
 """Bank card numbers that pass the Luhn check and start like a card scheme's numbers."""
 import polars as pl
 
-from ..convtext import whole_text
+from app.core.text.convtext import whole_text
 from .base import Signal, text
 from .pii_id import valid_id
 

@@ -1,7 +1,7 @@
 """E-mail addresses that are well formed and not a placeholder or a file path."""
 import polars as pl
 
-from ..convtext import whole_text
+from app.core.text.convtext import whole_text
 from .base import Signal, text
 
 CANDIDATE = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"

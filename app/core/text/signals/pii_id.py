@@ -3,7 +3,7 @@ code that exists, a birth date that is a real day, and the ISO 7064 MOD 11-2 che
 The 15-digit numbers of the first generation carry no check digit and are not looked for."""
 import polars as pl
 
-from ..convtext import whole_text
+from app.core.text.convtext import whole_text
 
 from .base import Signal, text
 

@@ -1,7 +1,7 @@
 """Mainland mobile numbers in the number segments that have been allocated."""
 import polars as pl
 
-from ..convtext import any_text
+from app.core.text.convtext import any_text
 
 from .base import Signal
 

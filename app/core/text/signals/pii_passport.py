@@ -4,7 +4,7 @@ A passport number carries no check digit (only the machine-readable zone does), 
 word is what tells E12345678 from an order or product code."""
 import polars as pl
 
-from ..convtext import any_text
+from app.core.text.convtext import any_text
 from .base import Signal
 
 # E + 8 digits (e-passports since 2012), E + a letter other than I or O + 7 digits (once

@@ -1,7 +1,7 @@
 """Leftover links."""
 import polars as pl
 
-from ..convtext import any_text
+from app.core.text.convtext import any_text
 
 from .base import Signal
 
