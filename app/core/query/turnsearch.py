@@ -4,10 +4,10 @@ Through the inner shape, never per format: the text columns (instruction / input
 output, which single-turn rows hold and which, for a conversation, are copies of its first
 user and last assistant turns), the top-level ``system`` text, and every stored turn. A
 row matches when any text of the chosen role matches. ``mask`` lays the stored turns flat
-(explode) and scatters the hits back: at 500,000 ShareGPT rows it took 0.35 s against
-0.35 s for list.eval over the lists (which costs 0.15 s even when every list is empty, as
-in a COIG-CQIA release, where explode costs 0.02 s) and 1.9 s for list.eval over
-schema.all_turns(), which builds turns for every single-turn row first.
+(explode) and scatters the hits back. Measured at 500,000 rows (one process, a busy
+machine): on ShareGPT rows as fast as list.eval over the lists (0.35 s each), on COIG-CQIA
+rows, whose lists are all empty, 0.02 s where list.eval costs 0.15 s; list.eval over
+schema.all_turns(), which builds the turns of every single-turn row first, took 1.9 s.
 """
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def mask(frame: pl.DataFrame, fields: tuple[str, ...], role: str, pattern: str, 
     With the whole conversation in scope, a row's text columns are scanned only when it
     stores no turns: a conversation's instruction and output are copies of two of its
     turns (edits keep them so), and the search is bound by the bytes it reads (skipping
-    them took the 500,000-row ShareGPT search from ~0.45 s to ~0.3 s)."""
+    them took the bench's 500,000-row ShareGPT search from 450 to 395 ms)."""
     cols = _columns(fields, role, frame.columns)
     whole = _whole(fields) and "turns" in frame.columns
     texts = [c for c in cols if c != "system"]

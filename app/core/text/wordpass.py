@@ -52,8 +52,8 @@ def conversation_text() -> pl.Expr:
     """The pass's "conversation" text: the system text, then (a row that stores turns)
     every turn, one a line; a single-turn row's is its system text alone."""
     system = pl.col("system").fill_null("")
-    return (pl.when(_stored()).then(pl.concat_str([system, turn_texts()], separator="\n").str.strip_prefix("\n"))
-            .otherwise(system).alias("conversation"))
+    both = pl.when(system == "").then(turn_texts()).otherwise(pl.concat_str([system, turn_texts()], separator="\n"))
+    return pl.when(_stored()).then(both).otherwise(system).alias("conversation")
 
 
 def first_user_text() -> pl.Expr:
