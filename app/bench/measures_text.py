@@ -101,8 +101,8 @@ def child_datasketch(job) -> dict:
     n = int(getattr(neardup, "DEFAULT_NGRAM", 4))
     perms = int(getattr(neardup, "DEFAULT_PERM", 128))
     threshold = float(getattr(neardup, "DEFAULT_THRESHOLD", 0.7))
-    expr = neardup.normalised_text() if hasattr(neardup, "normalised_text") else None
     frame = job.frame
+    expr = neardup.normalised_text(frame) if hasattr(neardup, "normalised_text") else None
     texts = frame.select(expr).to_series().to_list() if expr is not None else frame["output"].fill_null("").to_list()
     start = time.perf_counter()
     template = MinHash(num_perm=perms)

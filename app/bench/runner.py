@@ -32,6 +32,7 @@ FIGURES: dict[str, tuple[str, Measure]] = {
     "load": ("each", measures_load.measure),
     "sharegpt": ("small", measures_load.measure_sharegpt),  # issue 23: another format's load
     "browse": ("each", measures_browse.measure),  # facet recount + search, one child per size
+    "turns": ("large", measures_browse.measure_turns),  # issue 23: search across every turn (ShareGPT)
     "save": ("large", measures_curate.measure_save),
     "export": ("small", measures_curate.measure_export),
     "apply": ("large", measures_trust.measure_apply),

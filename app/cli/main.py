@@ -10,11 +10,11 @@ from app.about import versions
 from . import curation_verbs as curation
 from .common import report_failure, route_warnings, say
 from .edit_verbs import add_edit_parsers
-from .release_verbs import cmd_stats, cmd_validate
+from .release_verbs import cmd_search, cmd_stats, cmd_validate
 from .team_verbs import add_team_parsers
 from .tool_verbs import add_tool_parsers
 
-VERBS = ("validate", "stats", "export", "diff", "merge", "agreement", "assign", "progress", "apply", "save", "edit", "swap-preference", "contamination", "bench",
+VERBS = ("validate", "stats", "search", "export", "diff", "merge", "agreement", "assign", "progress", "apply", "save", "edit", "swap-preference", "contamination", "bench",
          "install-launcher", "uninstall-launcher")
 
 
@@ -35,6 +35,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--processes", type=int, metavar="N", help="worker processes for --words (default: all cores)")
     curation.add_project_options(p)
     p.set_defaults(func=cmd_stats)
+    p = sub.add_parser("search", help="the rows a search matches (every turn of a conversation), as file:line")
+    p.add_argument("release")
+    p.add_argument("query")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--regex", action="store_true", help="QUERY is a regular expression (Rust regex syntax)")
+    how.add_argument("--word", action="store_true", help="QUERY as whole jieba words")
+    p.add_argument("--role", choices=("any", "user", "assistant", "system"), default="any",
+                   help="search only the turns of this role (instruction and input are the user's, output the "
+                        "assistant's; default: any)")
+    p.add_argument("--case-sensitive", action="store_true", help="match case (default: ignore it)")
+    p.add_argument("--json", action="store_true", help='print {"count": N, "rows": [{"file", "line"}, ...]}')
+    curation.add_project_options(p)
+    p.set_defaults(func=cmd_search)
     p = sub.add_parser("export", help="write the curated release (edits applied, rejected rows removed)")
     p.add_argument("release")
     curation.add_project_options(p)

@@ -1,13 +1,13 @@
-"""The verbs that read a release: `validate` (the load report) and `stats` (facet counts,
+"""The verbs that read a release: `validate` (the load report), `stats` (facet counts,
 lengths, and with --signals / --words the quality signals and jieba words; the curation
-part when a project exists)."""
+part when a project exists) and `search` (the rows a search matches, edits included)."""
 from __future__ import annotations
 
 import json
 import sys
 
 from . import curation_verbs as curation
-from .common import load_release as _load
+from .common import CliError, load_release as _load
 
 
 def _emit(obj, as_json: bool, text: str) -> None:
@@ -72,4 +72,35 @@ def cmd_stats(args) -> int:
     if cur is not None:
         out += curation.curation_text(cur)
     _emit(None, False, "\n".join(out))
+    return 0
+
+
+def cmd_search(args) -> int:
+    """The rows whose text matches, as the app's search finds them (every turn, --role),
+    in the current state of the project (its edits) unless --no-project."""
+    from app.core.query import filters
+
+    mode = "regex" if args.regex else "word" if args.word else "literal"
+    if not args.query:
+        raise CliError("the search text is empty")
+    try:
+        search = filters.SearchSpec(text=args.query, mode=mode, case_sensitive=args.case_sensitive, role=args.role)
+        filters.search_pattern(search)  # an invalid regex is said before the release is read
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    release = _load(args.release, args)
+    frame = release.frame
+    folder = curation.find_project(args, release, required=False)
+    if folder is not None:
+        with curation.open_read(release, folder) as c:
+            frame = c.current_frame()
+    matcher = None
+    if mode == "word":
+        from app.core.text.wordpass import word_matcher as matcher
+    rows = filters.apply(frame, filters.FilterSpec(search=search), word_matcher=matcher)
+    hits = frame.select("file", "line")[rows]
+    if args.json:
+        _emit({"count": hits.height, "rows": hits.to_dicts()}, True, "")
+    else:
+        sys.stdout.write("".join(f"{f}:{n}\n" for f, n in hits.iter_rows()))
     return 0

@@ -1154,6 +1154,30 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>输出长度（词，图 3）</translation>
     </message>
     <message>
+        <source>Rows per format</source>
+        <translation>每种格式的条数</translation>
+    </message>
+    <message>
+        <source>Turns per row</source>
+        <translation>每条的轮数</translation>
+    </message>
+    <message>
+        <source>Rows per role present</source>
+        <translation>含各角色的条数</translation>
+    </message>
+    <message>
+        <source>User turn length in characters</source>
+        <translation>用户轮次长度（字符）</translation>
+    </message>
+    <message>
+        <source>Assistant turn length in characters</source>
+        <translation>助手轮次长度（字符）</translation>
+    </message>
+    <message>
+        <source>System text length in characters</source>
+        <translation>系统提示长度（字符）</translation>
+    </message>
+    <message>
         <source>Answer source</source>
         <translation>回答来源</translation>
     </message>
@@ -1411,6 +1435,18 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Human verified</source>
         <translation>人工核验</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Turns</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>角色</translation>
     </message>
     <message>
         <source>Status</source>
@@ -2599,8 +2635,8 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>正则无效</translation>
     </message>
     <message>
-        <source>Search instruction, input, output…  (Ctrl+F)</source>
-        <translation>搜索指令、输入、输出…（Ctrl+F）</translation>
+        <source>Search every turn…  (Ctrl+F)</source>
+        <translation>搜索每一轮对话…  (Ctrl+F)</translation>
     </message>
     <message>
         <source>Fields to search</source>
@@ -2621,6 +2657,26 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Literal substring (default), regular expression, or whole word</source>
         <translation>字面子串（默认）、正则表达式或整词</translation>
+    </message>
+    <message>
+        <source>Any role</source>
+        <translation>任意角色</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Whose turns to search: instruction and input are the user&apos;s, output the assistant&apos;s; a conversation&apos;s every turn of that role</source>
+        <translation>搜索哪个角色的轮次：指令和输入属于用户，输出属于助手；对话则搜索该角色的每一轮</translation>
     </message>
     <message>
         <source>Match case</source>

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.bench import budgets, child, job, measures_load, measures_ui, releases, runner, table
+from app.bench import budgets, child, job, measures_browse, measures_load, measures_ui, releases, runner, table
 from app.bench.context import Ctx
 from app.bench.table import Budget, Row
 
@@ -296,3 +296,16 @@ def test_team_figures_gather_and_dashboard_on_a_tiny_release(tmp_path):
         assert r.budget.kind == "none"  # stated for the 500,000-row release
     assert "conflicts resolved in order" in rows[0].note and "refresh after one more decision" in rows[1].note
     assert budgets.GATHER_S == 3.0 and budgets.DASHBOARD_S == 1.0
+
+
+def test_the_search_across_turns_figure(tmp_path, monkeypatch, formats_root):
+    """Issue 23's search budget: every turn of a ShareGPT release searched by the app
+    beside bare Polars doing the same search in the same child; both count the same rows,
+    and the 500 ms budget is stated for 500,000 rows."""
+    monkeypatch.setenv("CQIA_FORMATS", str(formats_root))
+    ctx = Ctx(cache=tmp_path / "cache", work=tmp_path / "work", repeats=1, log=lambda _: None)
+    [row] = measures_browse.measure_turns(ctx, 2000)
+    assert row.measured and row.base_s > 0, row.note
+    assert "hits" in row.note and "disagree" not in row.note, row.note
+    assert measures_browse.turns_budget(500_000) == budgets.seconds(0.5, "issue 23")
+    assert ("turns", 500_000) in runner.plan([48_375, 500_000], None)

@@ -119,7 +119,7 @@ def test_stats_words_json_matches_the_text_pass(demo_root):
 
     data = json.loads(run("stats", str(demo_root), "--words", "--json").stdout)["words"]
     tokens = tokenise(load_release(demo_root).frame, processes=1)
-    assert set(data["words"]) == {"instruction", "input", "output"}
+    assert set(data["words"]) == {"instruction", "input", "output", "conversation"}
     assert data["words"]["output"]["max"] == tokens["tok_output"].max()
     assert data["with_verb"] == tokens["verb"].is_not_null().sum() > 0
     verbs = Counter(v for v in tokens["verb"].to_list() if v is not None)

@@ -42,7 +42,7 @@ def test_round_trip(tmp_path, frame, monkeypatch):
     assert counting.calls == [4]
     assert tokencache.cache_path(tmp_path).is_file()
     assert first["rid"].to_list() == frame["rid"].to_list()
-    assert first.columns == ["rid", "tok_instruction", "tok_input", "tok_output", "verb", "noun"]
+    assert first.columns == ["rid", "tok_instruction", "tok_input", "tok_output", "tok_conversation", "verb", "noun"]
     again = tokencache.ensure(frame, tmp_path)
     assert counting.calls == [4]  # nothing recomputed
     assert again.equals(first)

@@ -99,3 +99,23 @@ def test_ctrl_f_focuses_the_search_box(qtbot, loaded):
     loaded.table.setFocus()
     qtbot.keyClick(loaded.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert loaded.search_bar.edit.hasFocus()
+
+
+def test_the_role_choice_scopes_the_search_and_round_trips(qtbot, loaded):
+    bar = loaded.search_bar
+    type_text(bar.edit, "豆浆")
+    wait_idle(qtbot, loaded)
+    assert loaded.model.rowCount() == 13
+    bar.role.setCurrentIndex(bar.role.findData("assistant"))  # the outputs only
+    wait_idle(qtbot, loaded)
+    assert loaded.session.spec.search.role == "assistant"
+    assert loaded.model.rowCount() == 1 == query.count(loaded.session.frame, loaded.session.spec)
+    bar.role.setCurrentIndex(bar.role.findData("user"))
+    wait_idle(qtbot, loaded)
+    assert loaded.model.rowCount() == 12
+    # a pasted view shows its role without sending it back
+    sent = []
+    bar.searchChanged.connect(sent.append)
+    bar.set_spec(SearchSpec(text="豆浆", role="system"))
+    assert bar.role.currentData() == "system" and sent == []
+    assert [bar.role.itemText(i) for i in range(bar.role.count())] == ["Any role", "User", "Assistant", "System"]

@@ -18,14 +18,10 @@ from app.core.load.schema import LENGTH_COLUMNS, TEXT_FIELDS
 from app.core.text.wordpass import COUNT_COLUMNS, top_verb_nouns
 from app.core.text.workpool import atomic_write
 
+from . import turnstats
+from .bins import DEFAULT_EDGES, bin_table, share as _share
+
 NONE_LABEL = "(none)"
-# Length bins (characters or words); the last bin is open. Log-like, as lengths span 1 to 20k.
-DEFAULT_EDGES = (0, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
-
-
-def _share(rows: str = "rows") -> pl.Expr:
-    total = pl.col(rows).sum()
-    return pl.when(total > 0).then(pl.col(rows) / total).otherwise(0.0).round(4).alias("share")
 
 
 def rows_by_source(frame: pl.DataFrame, *, by_subset: bool = True) -> pl.DataFrame:
@@ -98,19 +94,7 @@ def length_bins(
         values = frame.select(pl.col(col).cast(pl.Int64).alias("n")).drop_nulls()
     else:
         raise ValueError("unit must be 'chars' or 'words'")
-    index = pl.sum_horizontal([(pl.col("n") >= e).cast(pl.Int32) for e in edges[1:]]).alias("i")
-    counts = values.select(index).group_by("i").agg(pl.len().cast(pl.UInt32).alias("rows"))
-    his = list(edges[1:]) + [None]
-    bins = pl.DataFrame(
-        {
-            "i": pl.Series(range(len(edges)), dtype=pl.Int32),
-            "bin": [f"{lo}-{hi - 1}" if hi is not None else f"{lo}+" for lo, hi in zip(edges, his)],
-            "lo": pl.Series(edges, dtype=pl.Int64),
-            "hi": pl.Series(his, dtype=pl.Int64),
-        }
-    )
-    out = bins.join(counts, on="i", how="left").with_columns(pl.col("rows").fill_null(0)).sort("i")
-    return out.drop("i").with_columns(_share())
+    return bin_table(values, edges)
 
 
 def length_summary(frame: pl.DataFrame, tokens: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -202,6 +186,13 @@ TABLES: dict[str, tuple[str, Callable[[pl.DataFrame], pl.DataFrame | None]]] = {
 def all_tables(frame: pl.DataFrame, tokens: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
     """Every table that applies to ``frame``; word-length tables too when ``tokens`` is given."""
     out = {name: table for name, (_, fn) in TABLES.items() if (table := fn(frame)) is not None}
+    if turnstats.holds_conversations(frame):  # formats, turns per row, roles, lengths per role
+
+        lengths = turnstats.role_lengths(frame)
+        out["formats"], out["turns_per_row"] = turnstats.formats(frame), turnstats.turns_per_row(frame)
+        out["roles"] = turnstats.roles_present(frame)
+        for role in turnstats.ROLES:
+            out[f"{role}_chars"] = turnstats.role_length_bins(frame, role, lengths)
     if tokens is not None:
         out["instruction_words"] = length_bins(frame, "instruction", unit="words", tokens=tokens)
         out["output_words"] = length_bins(frame, "output", unit="words", tokens=tokens)

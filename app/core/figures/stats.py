@@ -26,18 +26,28 @@ def length_quantiles(frame: pl.DataFrame, columns: dict[str, str] = LENGTH_COLUM
 
 
 def release_stats(frame: pl.DataFrame) -> dict:
-    """`{"rows", "facets": {column: {value: rows}}, "length": {field: quantiles}}`.
+    """`{"rows", "facets": {column: {value: rows}}, "length": {field: quantiles},
+    "turn_length": {role: quantiles}}`: the facets include format, turns per row (bins)
+    and roles present; turn_length is per turn, for the user, assistant and system roles
+    a release holds.
 
     A list column counts a row once per distinct value in it.
     """
     from app.core.query.facets import all_facet_counts
     from app.core.query.filters import FilterSpec
 
-    counts = all_facet_counts(frame, FilterSpec(), FACET_COLUMNS, limit=None)
+    from .turnstats import ROLES, role_lengths
+
+    columns = (*FACET_COLUMNS, "format", "n_turns", "roles")
+    counts = all_facet_counts(frame, FilterSpec(), columns, limit=None)
+    lengths = role_lengths(frame)
+    per_role = {role: length_quantiles(lengths.filter(pl.col("role") == role), {role: "chars"})[role]
+                for role in ROLES if (lengths["role"] == role).any()}
     return {
         "rows": frame.height,
-        "facets": {col: counts[col].as_dict() for col in FACET_COLUMNS},
+        "facets": {col: counts[col].as_dict() for col in columns},
         "length": length_quantiles(frame),
+        "turn_length": per_role,
     }
 
 

@@ -16,7 +16,7 @@ import polars as pl
 from app.core.load import schema
 from app.core.load.framefacts import MEMO, inner_duplicates
 
-from . import filters
+from . import convfacets, filters
 from .filters import FilterSpec, WordMatcher
 
 DEFAULT_LIMIT = 30
@@ -35,8 +35,14 @@ class FacetCounts:
 
 
 def facet_columns(frame: pl.DataFrame) -> tuple[str, ...]:
-    """The facet panel's columns: the schema's, plus curation status when the overlay added it."""
-    return schema.FACET_COLUMNS + (("status",) if "status" in frame.columns else ())
+    """The facet panel's columns: the schema's, plus curation status when the overlay added
+    it, plus a conversation's (format, turns per row, roles) when some row stores turns."""
+    conversations = ("format", *convfacets.DERIVED) if _stores_turns(frame) else ()
+    return schema.FACET_COLUMNS + conversations + (("status",) if "status" in frame.columns else ())
+
+
+def _stores_turns(frame: pl.DataFrame) -> bool:
+    return "turns" in frame.columns and bool(frame.select(pl.col("turns").list.len().fill_null(0).sum()).item())
 
 
 def _has_inner_duplicates(frame: pl.DataFrame, column: str) -> bool:
@@ -86,9 +92,9 @@ def all_facet_counts(frame: pl.DataFrame, spec: FilterSpec, columns: Iterable[st
                      search_mask: pl.Series | None = None) -> dict[str, FacetCounts]:
     """Counts for every facet column, each over the filter without its own selection."""
     columns = tuple(facet_columns(frame) if columns is None else columns)
-    filters.check_columns(frame, columns)
-    work, scol = filters.prepare(frame, spec, word_matcher=word_matcher, mask=search_mask)
-    preds = filters.predicates(spec, frame_schema=frame.schema, search_column=scol)
+    work, scol = filters.prepare(frame, spec, word_matcher=word_matcher, mask=search_mask, extra=columns)
+    filters.check_columns(work, columns)
+    preds = filters.predicates(spec, frame_schema=work.schema, search_column=scol)
     # Each condition is evaluated once into a bool column; every facet's mask is then an
     # AND of those columns, shared by all columns without a selection of their own.
     names = {k: f"__p{i}__" for i, k in enumerate(preds)}
@@ -105,7 +111,7 @@ def all_facet_counts(frame: pl.DataFrame, spec: FilterSpec, columns: Iterable[st
     lf = work.lazy()
     if masks:  # evaluated eagerly, once, rather than trusting each plan to share them
         lf = lf.with_columns(**{names[k]: e for k, e in preds.items()}).with_columns(**masks)
-    made = {c: e for c in columns if (e := filters.facet_list(c, frame.schema)) is not None}
+    made = {c: e for c in columns if (e := filters.facet_list(c, work.schema)) is not None}
     lf = lf.select(*(made[c].alias(c) if c in made else c for c in dict.fromkeys(columns)), *masks).collect().lazy()
     # Counts over the whole frame never change for a frame: memoise them (first load,
     # "clear all", and the clicked facet itself when it is the only condition).
@@ -116,9 +122,10 @@ def all_facet_counts(frame: pl.DataFrame, spec: FilterSpec, columns: Iterable[st
             if found:
                 results[c] = value
     todo = [c for c in dict.fromkeys(columns) if c not in results]
-    inner_duplicates(frame, todo)  # before the plans: they ask each column, one at a time
-    plans = [_count_query(lf if mask_of[c] is None else lf.filter(pl.col(mask_of[c])), c, frame, c in made)
-             for c in todo]
+    inner_duplicates(frame, [c for c in todo if c in frame.columns])  # before the plans: they ask each column
+    # the derived roles list holds no repeats, as a made list
+    plans = [_count_query(lf if mask_of[c] is None else lf.filter(pl.col(mask_of[c])), c, frame,
+                          c in made or c == "roles") for c in todo]
     for c, counts in zip(todo, pl.collect_all(plans)):
         results[c] = counts
         if mask_of[c] is None:
@@ -140,7 +147,7 @@ def sub_counts(frame: pl.DataFrame, spec: FilterSpec, parent_column: str, parent
     element: a row with major A counts all of its minors under A."""
     filters.check_columns(frame, (parent_column, child_column))
     work, scol = filters.prepare(frame, spec, word_matcher=word_matcher, mask=search_mask)
-    preds = filters.predicates(spec, frame_schema=frame.schema, search_column=scol)
+    preds = filters.predicates(spec, frame_schema=work.schema, search_column=scol)
     preds[("parent", parent_column)] = filters.filter_expr(
         FilterSpec(facets=((parent_column, filters.FacetSel(include=(parent_value,))),)), frame_schema=frame.schema)
     expr = _skipping(preds, ("facet", parent_column), ("facet", child_column))
@@ -160,7 +167,7 @@ def length_histograms(frame: pl.DataFrame, spec: FilterSpec, fields: Iterable[st
     fields = tuple(dict.fromkeys(fields))
     filters.check_columns(frame, fields)
     work, scol = filters.prepare(frame, spec, word_matcher=word_matcher, mask=search_mask)
-    preds = filters.predicates(spec, frame_schema=frame.schema, search_column=scol)
+    preds = filters.predicates(spec, frame_schema=work.schema, search_column=scol)
     names = {k: f"__p{i}__" for i, k in enumerate(preds)}
     base = work.lazy().select(*fields, **{names[k]: e for k, e in preds.items()}).collect()
     out = {}

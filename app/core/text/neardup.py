@@ -1,7 +1,8 @@
 """Near-duplicate rows: MinHash over character n-grams, clustered by LSH banding.
 
 Whitespace shingles are useless for Chinese, so a row's set is its character n-grams
-(default 4) of instruction + input + output, lower-cased with white space removed.
+(default 4) of all its text (instruction + input + output; a conversation's every turn
+and its system text), lower-cased with white space removed.
 
 Signatures are computed with numpy, many rows at a time, in a process pool: each
 n-gram is hashed once (a polynomial over its code points, then a 64-bit mixer), and
@@ -24,6 +25,7 @@ import polars as pl
 
 from app.core.load.schema import TEXT_FIELDS
 
+from .convtext import whole_text
 from .workpool import Cancel, Progress, run_tasks
 
 DEFAULT_THRESHOLD = 0.7
@@ -81,9 +83,11 @@ def _perms(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def normalised_text() -> pl.Expr:
-    """The text a row is compared by: its fields joined, lower-cased, white space removed."""
-    joined = pl.concat_str([pl.col(f).fill_null("") for f in TEXT_FIELDS], separator="")
+def normalised_text(frame: pl.DataFrame | None = None) -> pl.Expr:
+    """The text a row is compared by: all its text (convtext.whole_text of ``frame``: a
+    conversation's every turn and system text; without a frame instruction, input and
+    output), lower-cased, white space removed."""
+    joined = whole_text(frame) if frame is not None else pl.concat_str([pl.col(f).fill_null("") for f in TEXT_FIELDS])
     return joined.str.to_lowercase().str.replace_all(r"\s+", "")
 
 
@@ -150,7 +154,7 @@ def signatures(
     """MinHash signatures of every row of ``frame`` (progress in characters)."""
     if not 3 <= ngram <= 8:
         raise ValueError("ngram must be between 3 and 8 characters")
-    texts = frame.select(normalised_text().alias("t")).get_column("t").to_list()
+    texts = frame.select(normalised_text(frame).alias("t")).get_column("t").to_list()
     empty = np.fromiter((not t for t in texts), dtype=bool, count=len(texts))
     tasks, weights, cur, size = [], [], [], 0
     for t in texts:

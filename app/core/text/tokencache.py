@@ -1,8 +1,8 @@
 """The tokenising pass's results, cached in the curation project.
 
 One Parquet file, ``<project>/cache/tokens.parquet``: per row its rid, a content key
-(a hash of instruction, input and output as they are now, so an edited row no longer
-matches) and wordpass.RESULT_SCHEMA's columns. The user dictionary it was computed with is
+(a hash of instruction, input, output, system text and turns as they are now, so an
+edited row no longer matches) and wordpass.RESULT_SCHEMA's columns. The user dictionary it was computed with is
 kept in the file's metadata; when the project's terms change, exactly the rows whose
 text contains an added or removed term are recomputed (a dictionary word can only
 change how text containing it is cut). Written atomically; a missing, unreadable or
@@ -25,7 +25,7 @@ from .workpool import Cancel, Progress, atomic_write
 CACHE_DIR = "cache"
 CACHE_NAME = "tokens.parquet"
 META_KEY = "cqia.tokens"
-FORMAT = 1
+FORMAT = 2  # 2: the pass reads every turn (tok_ / words_conversation; the key hashes the turns)
 BASE_COLUMNS = ["rid", "key", *wordpass.COUNT_COLUMNS.values(), *wordpass.PAIR_COLUMNS]
 WORD_COLUMNS = list(wordpass.WORD_COLUMNS.values())
 
@@ -64,7 +64,8 @@ def restore(
     changed = sorted(set(meta.get("terms", [])) ^ set(terms))
     if changed and fresh.height:
         texts = frame.join(fresh.select("rid"), on="rid", how="semi")
-        hit = texts.filter(pl.any_horizontal(pl.col(f).fill_null("").str.contains_any(changed) for f in TEXT_FIELDS))
+        read = [pl.col(f).fill_null("") for f in TEXT_FIELDS] + [wordpass.conversation_text()]
+        hit = texts.filter(pl.any_horizontal(t.str.contains_any(changed) for t in read))
         fresh = fresh.join(hit.select("rid"), on="rid", how="anti")
     todo = frame.join(fresh.select("rid"), on="rid", how="anti")
     return fresh.drop("key").cast(_result_schema(words)), todo  # type: ignore[arg-type]

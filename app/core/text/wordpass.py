@@ -1,6 +1,6 @@
-"""Text statistics with jieba: the tokenising pass (word counts per field, the words
-themselves for whole-word search, the instruction's verb-noun pair), the project's user
-dictionary, whole-word search and the paper's diversity table.
+"""Text statistics with jieba: the tokenising pass (word counts per field and of the whole
+conversation, the words themselves for whole-word search, the verb-noun pair of the first
+user turn), the project's user dictionary, whole-word search and the paper's diversity table.
 
 Nothing here imports jieba at import time (see segment.py). The pass runs in a process
 pool; each distinct text is cut once (repeated instructions and empty inputs are common).
@@ -16,6 +16,7 @@ import polars as pl
 from app.core.load.schema import TEXT_FIELDS
 
 from . import segment
+from .convtext import turn_texts, turns
 from .workpool import Cancel, Cancelled, Progress, atomic_write_bytes, run_tasks
 
 __all__ = [
@@ -24,8 +25,14 @@ __all__ = [
 ]
 
 SEP = "\x1f"  # joins a field's words into one string (a control character text does not use)
-COUNT_COLUMNS = {f: f"tok_{f}" for f in TEXT_FIELDS}
-WORD_COLUMNS = {f: f"words_{f}" for f in TEXT_FIELDS}
+# What the pass reads: the three fields, and "conversation": a row's system text and, for a
+# row that stores turns, every turn (its words indexed for whole-word search across turns;
+# a single-turn row's count is its system text's and its three fields' together).
+PASS_FIELDS = (*TEXT_FIELDS, "conversation")
+COUNT_COLUMNS = {f: f"tok_{f}" for f in PASS_FIELDS}
+WORD_COLUMNS = {f: f"words_{f}" for f in PASS_FIELDS}
+# The role of each field's text in schema.all_turns(), for whole-word search by role.
+FIELD_ROLES = {"instruction": "user", "input": "user", "output": "assistant"}
 PAIR_COLUMNS = ("verb", "noun")
 RESULT_SCHEMA = pl.Schema(
     {"rid": pl.UInt64, **{c: pl.UInt32 for c in COUNT_COLUMNS.values()}, "verb": pl.String, "noun": pl.String,
@@ -37,10 +44,30 @@ TASK_CHARS = 120_000  # chars per pool task: about half a second of work, a fine
 INPROCESS_CHARS = 200_000  # below this, starting a pool costs more than it saves
 
 
+def _stored() -> pl.Expr:
+    return turns().list.len().fill_null(0) > 0
+
+
+def conversation_text() -> pl.Expr:
+    """The pass's "conversation" text: the system text, then (a row that stores turns)
+    every turn, one a line; a single-turn row's is its system text alone."""
+    system = pl.col("system").fill_null("")
+    both = pl.when(system == "").then(turn_texts()).otherwise(pl.concat_str([system, turn_texts()], separator="\n"))
+    return pl.when(_stored()).then(both).otherwise(system).alias("conversation")
+
+
+def first_user_text() -> pl.Expr:
+    """The first user turn's text where it is not the instruction (an Alpaca record with
+    history asks its first question there), else null: the diversity pair's text."""
+    first = turns().list.eval(pl.element().filter(pl.element().struct.field("role") == "user")
+                                      .struct.field("text")).list.first()
+    return pl.when(_stored() & first.is_not_null() & (first != pl.col("instruction").fill_null(""))).then(first).alias("prompt")
+
+
 def content_key() -> pl.Expr:
-    """UInt64 "key": a hash of a row's text fields as they are now (edits included), so
-    results computed from older text can be told apart."""
-    joined = pl.concat_str([pl.col(f).fill_null("") for f in TEXT_FIELDS], separator="\x1e")
+    """UInt64 "key": a hash of a row's texts as they are now (its three fields, system text
+    and turns, edits included), so results computed from older text can be told apart."""
+    joined = pl.concat_str([*[pl.col(f).fill_null("") for f in TEXT_FIELDS], conversation_text()], separator="\x1e")
     return joined.hash(seed=KEY_SEED).alias("key")
 
 
@@ -115,7 +142,7 @@ def _work(task: tuple[str, list[str]]) -> list[tuple]:
 
 def _tasks(field: str, texts: list[str]) -> list[tuple[str, str, list[str], int]]:
     """(field, kind, texts, weight) in text order; only instructions are tagged."""
-    kind = "pos" if field == "instruction" else "cut"
+    kind = "pos" if field in ("instruction", "prompt") else "cut"
     tasks, cur, size = [], [], 0
     for t in texts:
         cur.append(t)
@@ -137,10 +164,14 @@ def tokenise(
     processes: int | None = None,
 ) -> pl.DataFrame:
     """One row per row of ``frame``, same order, RESULT_SCHEMA: rid, tok_<field> word
-    counts, verb and noun of the instruction, words_<field> (words joined by SEP).
+    counts, verb and noun of the first user turn, words_<field> (words joined by SEP).
     ``progress(done, total)`` counts characters; ``cancel()`` raises Cancelled."""
-    uniques = {f: frame.get_column(f).fill_null("").unique(maintain_order=True).to_list() for f in TEXT_FIELDS}
-    tasks = [t for f in TEXT_FIELDS for t in _tasks(f, uniques[f])]
+    texts = frame.select("rid", *[pl.col(f).fill_null("") for f in TEXT_FIELDS], conversation_text(), first_user_text(),
+                         _stored().alias("__stored"))
+    uniques = {f: texts.get_column(f).unique(maintain_order=True).to_list() for f in PASS_FIELDS}
+    uniques["prompt"] = texts.get_column("prompt").drop_nulls().unique(maintain_order=True).to_list()
+    fields = (*PASS_FIELDS, "prompt")
+    tasks = [t for f in fields for t in _tasks(f, uniques[f])]
     outputs = run_tasks(
         _work,
         [(kind, texts) for _, kind, texts, _ in tasks],
@@ -152,21 +183,31 @@ def tokenise(
         cancel=cancel,
         in_process=sum(t[3] for t in tasks) <= INPROCESS_CHARS,
     )
-    per_field: dict[str, list[tuple]] = {f: [] for f in TEXT_FIELDS}
+    per_field: dict[str, list[tuple]] = {f: [] for f in fields}
     for task, out in zip(tasks, outputs):  # a field's tasks are consecutive and in text order
         per_field[task[0]].extend(out)
-    result = frame.select("rid", *[pl.col(f).fill_null("").alias(f"__{f}") for f in TEXT_FIELDS])
-    for f in TEXT_FIELDS:
+    result = texts.rename({f: f"__{f}" for f in (*PASS_FIELDS, "prompt")})
+    for f in fields:
         rows = per_field[f]
-        cols: dict[str, Any] = {
-            f"__{f}": pl.Series(uniques[f], dtype=pl.String),
-            COUNT_COLUMNS[f]: pl.Series([r[0] for r in rows], dtype=pl.UInt32),
-            WORD_COLUMNS[f]: pl.Series([r[1] for r in rows], dtype=pl.String),
-        }
+        cols: dict[str, Any] = {f"__{f}": pl.Series(uniques[f], dtype=pl.String)}
+        if f == "prompt":
+            cols["__pverb"] = pl.Series([r[2] for r in rows], dtype=pl.String)
+            cols["__pnoun"] = pl.Series([r[3] for r in rows], dtype=pl.String)
+        else:
+            cols[COUNT_COLUMNS[f]] = pl.Series([r[0] for r in rows], dtype=pl.UInt32)
+            cols[WORD_COLUMNS[f]] = pl.Series([r[1] for r in rows], dtype=pl.String)
         if f == "instruction":
             cols["verb"] = pl.Series([r[2] for r in rows], dtype=pl.String)
             cols["noun"] = pl.Series([r[3] for r in rows], dtype=pl.String)
-        result = result.join(pl.DataFrame(cols), on=f"__{f}", how="left", maintain_order="left")
+        result = result.join(pl.DataFrame(cols, schema={k: v.dtype for k, v in cols.items()}), on=f"__{f}", how="left",
+                             maintain_order="left")
+    asked = pl.col("__prompt").is_not_null()
+    whole = pl.col(COUNT_COLUMNS["conversation"]) + pl.sum_horizontal(COUNT_COLUMNS[f] for f in TEXT_FIELDS)
+    result = result.with_columns(
+        pl.when(asked).then(pl.col("__pverb")).otherwise(pl.col("verb")).alias("verb"),
+        pl.when(asked).then(pl.col("__pnoun")).otherwise(pl.col("noun")).alias("noun"),
+        pl.when(pl.col("__stored")).then(pl.col(COUNT_COLUMNS["conversation"])).otherwise(whole)
+        .cast(pl.UInt32).alias(COUNT_COLUMNS["conversation"]))
     return result.select(RESULT_SCHEMA.names())
 
 
@@ -180,8 +221,9 @@ def word_pattern(term: str, case_sensitive: bool = True) -> str:
 
 
 def word_matcher(frame: pl.DataFrame, spec: Any, *, words: pl.DataFrame | None = None) -> pl.Series:
-    """Boolean mask, one per row: some field in ``spec.fields`` holds ``spec.text`` as whole
-    jieba words. Fits query.WordMatcher (bind ``words`` with functools.partial, once).
+    """Boolean mask, one per row: some text in the search's scope (query.turnsearch: with
+    all three fields every turn and the system text, of ``spec.role``) holds ``spec.text``
+    as whole jieba words. Fits query.WordMatcher (bind ``words`` with functools.partial, once).
 
     ``words`` (rid + words_<field>, from tokencache.ensure(words=True)) makes it one
     vectorised regex. If ``words`` has a ``key`` column, rows edited since (a different
@@ -189,11 +231,12 @@ def word_matcher(frame: pl.DataFrame, spec: Any, *, words: pl.DataFrame | None =
     substring pre-filter, so only rows that contain the text at all pay for jieba."""
     term: str = spec.text
     case = bool(getattr(spec, "case_sensitive", True))
-    fields = tuple(spec.fields)
-    if not term:
+    texts = _scope(frame, tuple(spec.fields), getattr(spec, "role", "any"))
+    fields = tuple(texts)
+    if not term or not fields:
         return pl.Series("word", [False] * frame.height, dtype=pl.Boolean)
     pattern = word_pattern(term, case)
-    base = frame.select("rid", *fields)
+    base = frame.select("rid", *[e.alias(name) for name, e in texts.items()])
     if words is not None:
         have = [WORD_COLUMNS[f] for f in fields if WORD_COLUMNS.get(f) in words.columns]
         if "key" in words.columns:
@@ -224,6 +267,23 @@ def word_matcher(frame: pl.DataFrame, spec: Any, *, words: pl.DataFrame | None =
             pl.coalesce(n, f"__p{k}").alias(n) for k, n in enumerate(names)
         )
     return mask_frame.select(pl.any_horizontal([pl.col(n).fill_null(False) for n in names])).to_series().alias("word")
+
+
+def _scope(frame: pl.DataFrame, fields: tuple[str, ...], role: str) -> dict[str, pl.Expr]:
+    """The texts a word search reads, by name: the fields of ``role``, and with all three
+    fields in scope the rest of the conversation: for any role the indexed "conversation"
+    text, for one role its stored turns and system text (not indexed: cut here)."""
+    texts = {f: pl.col(f).fill_null("") for f in fields if role == "any" or FIELD_ROLES.get(f) == role}
+    if set(TEXT_FIELDS) <= set(fields) and "turns" in frame.columns:
+        if role == "any":
+            texts["conversation"] = conversation_text()
+        else:
+            el = pl.element()
+            picked = turns().list.eval(el.filter(el.struct.field("role") == role).struct.field("text")) \
+                .list.join("\n").fill_null("")
+            texts[f"__{role}"] = pl.concat_str([pl.col("system").fill_null(""), picked], separator="\n") \
+                if role == "system" else picked
+    return texts
 
 
 def _cut_match(texts: list[str | None], pattern: str) -> pl.Series:

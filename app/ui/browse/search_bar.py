@@ -1,4 +1,5 @@
-"""One search box over instruction / input / output: scope, mode, case, live count.
+"""One search box over every turn (instruction / input / output of a single-turn row):
+field scope, role, mode, case, live count.
 
 Typing is debounced (200 ms) before a SearchSpec is emitted; the search itself runs in
 the query worker, which drops stale runs. A regex the engine rejects is flagged here
@@ -11,7 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QToolButton, QWidget
 
 from app.core.load.schema import TEXT_FIELDS
-from app.core.query.filters import SEARCH_MODES, SearchSpec, check_regex
+from app.core.query.filters import SEARCH_MODES, SEARCH_ROLES, SearchSpec, check_regex
 
 DEBOUNCE_MS = 200
 
@@ -38,6 +39,10 @@ class SearchBar(QWidget):
             act.toggled.connect(self._on_fields_toggled)
             self.field_actions[field] = act
         self.fields_button.setMenu(menu)
+        self.role = QComboBox(self)
+        self.role.setObjectName("searchRole")
+        for r in SEARCH_ROLES:
+            self.role.addItem(r, r)
         self.mode = QComboBox(self)
         self.mode.setObjectName("searchMode")
         for m in SEARCH_MODES:
@@ -54,6 +59,7 @@ class SearchBar(QWidget):
         lay.setContentsMargins(4, 2, 4, 2)
         lay.addWidget(self.edit, 1)
         lay.addWidget(self.fields_button)
+        lay.addWidget(self.role)
         lay.addWidget(self.mode)
         lay.addWidget(self.case)
         lay.addWidget(self.count)
@@ -65,6 +71,7 @@ class SearchBar(QWidget):
         self.edit.textChanged.connect(lambda _t: self._timer.start())
         self.edit.returnPressed.connect(self.commit)
         self.mode.currentIndexChanged.connect(lambda _i: self.commit())
+        self.role.currentIndexChanged.connect(lambda _i: self.commit())
         self.case.toggled.connect(lambda _on: self.commit())
         self.retranslate()
 
@@ -72,17 +79,18 @@ class SearchBar(QWidget):
     def spec(self) -> SearchSpec:
         fields = tuple(f for f, a in self.field_actions.items() if a.isChecked()) or TEXT_FIELDS
         return SearchSpec(text=self.edit.text(), fields=fields, mode=self.mode.currentData(),
-                          case_sensitive=self.case.isChecked())
+                          case_sensitive=self.case.isChecked(), role=self.role.currentData())
 
     def set_spec(self, spec: SearchSpec) -> None:
         """Show ``spec`` (e.g. after paste view) without emitting it back."""
-        widgets = [self.edit, self.mode, self.case, *self.field_actions.values()]
+        widgets = [self.edit, self.mode, self.role, self.case, *self.field_actions.values()]
         for w in widgets:
             w.blockSignals(True)
         try:
             if self.edit.text() != spec.text:
                 self.edit.setText(spec.text)
             self.mode.setCurrentIndex(max(0, self.mode.findData(spec.mode)))
+            self.role.setCurrentIndex(max(0, self.role.findData(spec.role)))
             self.case.setChecked(spec.case_sensitive)
             for f, act in self.field_actions.items():
                 act.setChecked(f in spec.fields)
@@ -160,7 +168,7 @@ class SearchBar(QWidget):
             self.count.setVisible(True)
 
     def retranslate(self) -> None:
-        self.edit.setPlaceholderText(self.tr("Search instruction, input, output…  (Ctrl+F)"))
+        self.edit.setPlaceholderText(self.tr("Search every turn…  (Ctrl+F)"))
         self.fields_button.setToolTip(self.tr("Fields to search"))
         for f, act in self.field_actions.items():
             act.setText(self._field_title(f))
@@ -168,6 +176,12 @@ class SearchBar(QWidget):
         for i in range(self.mode.count()):
             self.mode.setItemText(i, titles[self.mode.itemData(i)])
         self.mode.setToolTip(self.tr("Literal substring (default), regular expression, or whole word"))
+        roles = {"any": self.tr("Any role"), "user": self.tr("User"), "assistant": self.tr("Assistant"),
+                 "system": self.tr("System")}
+        for i in range(self.role.count()):
+            self.role.setItemText(i, roles[self.role.itemData(i)])
+        self.role.setToolTip(self.tr("Whose turns to search: instruction and input are the user's, output the "
+                                     "assistant's; a conversation's every turn of that role"))
         self.case.setToolTip(self.tr("Match case"))
         self._update_fields_label()
 

@@ -1,9 +1,9 @@
 """Platform boilerplate left in scraped text (知乎, 小红书, 微博 ...)."""
 import polars as pl
 
-from app.core.load.schema import TEXT_FIELDS
+from app.core.text.convtext import any_text
 
-from .base import Signal, any_field
+from .base import Signal
 
 PATTERNS = (
     r"(?:编辑|发布|更新)于\s*(?:\d|昨天|今天|前天|刚刚)",  # 编辑于 2021-03-04
@@ -21,7 +21,7 @@ PATTERN = "|".join(f"(?:{p})" for p in PATTERNS)
 
 
 def _expr(frame: pl.DataFrame) -> pl.Expr:
-    return any_field(TEXT_FIELDS, lambda e: e.str.contains(PATTERN))
+    return any_text(frame, lambda e: e.str.contains(PATTERN))
 
 
 SIGNAL = Signal(

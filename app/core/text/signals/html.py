@@ -1,9 +1,9 @@
 """Leftover HTML markup outside code."""
 import polars as pl
 
-from app.core.load.schema import TEXT_FIELDS
+from app.core.text.convtext import any_text
 
-from .base import Signal, any_field, without_code
+from .base import Signal, without_code
 
 TAGS = "p|br|div|span|a|img|strong|em|b|i|u|ul|ol|li|h[1-6]|table|tr|td|th|font|section|blockquote|pre|code|hr|sup|sub|iframe|script|style"
 # attributes must look like attributes, so "a<b 且 b>c" is not a tag
@@ -13,7 +13,7 @@ INLINE_CODE = r"`[^`\n]*`"
 
 
 def _expr(frame: pl.DataFrame) -> pl.Expr:
-    return any_field(TEXT_FIELDS, lambda e: without_code(e).str.replace_all(INLINE_CODE, " ").str.contains(PATTERN))
+    return any_text(frame, lambda e: without_code(e).str.replace_all(INLINE_CODE, " ").str.contains(PATTERN))
 
 
 SIGNAL = Signal(

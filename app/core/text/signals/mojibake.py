@@ -1,9 +1,9 @@
 """Garbled text: replacement characters and the usual GBK / UTF-8 / Latin-1 mix-ups."""
 import polars as pl
 
-from app.core.load.schema import TEXT_FIELDS
+from app.core.text.convtext import any_text
 
-from .base import Signal, any_field
+from .base import Signal
 
 PATTERN = "|".join(
     [
@@ -18,7 +18,7 @@ PATTERN = "|".join(
 
 
 def _expr(frame: pl.DataFrame) -> pl.Expr:
-    return any_field(TEXT_FIELDS, lambda e: e.str.contains(PATTERN))
+    return any_text(frame, lambda e: e.str.contains(PATTERN))
 
 
 SIGNAL = Signal(

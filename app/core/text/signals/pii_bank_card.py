@@ -1,7 +1,7 @@
 """Bank card numbers that pass the Luhn check and start like a card scheme's numbers."""
 import polars as pl
 
-from app.core.load.schema import TEXT_FIELDS
+from app.core.text.convtext import whole_text
 from .base import Signal, text
 from .pii_id import valid_id
 
@@ -33,7 +33,7 @@ def luhn() -> pl.Expr:
 
 
 def _expr(frame: pl.DataFrame) -> pl.Expr:
-    joined = pl.concat_str([text(f) for f in TEXT_FIELDS], separator="\n")
+    joined = whole_text(frame)
     grouped = joined.str.extract_all(GROUPS).list.eval(pl.element().filter(pl.element().str.contains(GROUPED)))
     digits = pl.concat_list([joined.str.extract_all(RUN), grouped]).list.eval(
         pl.element().str.replace_all(r"[ -]", ""))

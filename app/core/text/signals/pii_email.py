@@ -1,7 +1,7 @@
 """E-mail addresses that are well formed and not a placeholder or a file path."""
 import polars as pl
 
-from app.core.load.schema import TEXT_FIELDS
+from app.core.text.convtext import whole_text
 from .base import Signal, text
 
 CANDIDATE = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
@@ -34,7 +34,7 @@ def well_formed() -> pl.Expr:
 
 
 def _expr(frame: pl.DataFrame) -> pl.Expr:
-    joined = pl.concat_str([text(f) for f in TEXT_FIELDS], separator="\n")
+    joined = whole_text(frame)
     return joined.str.extract_all(CANDIDATE).list.eval(well_formed()).list.any().fill_null(False)
 
 

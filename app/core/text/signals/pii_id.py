@@ -3,7 +3,7 @@ code that exists, a birth date that is a real day, and the ISO 7064 MOD 11-2 che
 The 15-digit numbers of the first generation carry no check digit and are not looked for."""
 import polars as pl
 
-from app.core.load.schema import TEXT_FIELDS
+from app.core.text.convtext import whole_text
 
 from .base import Signal, text
 
@@ -27,16 +27,16 @@ def valid_id() -> pl.Expr:
             & (e.str.slice(17, 1) == expected))
 
 
-def id_candidates() -> pl.Expr:
+def id_candidates(frame: pl.DataFrame) -> pl.Expr:
     """Every whole digit run of 18 characters (an X inside one does not end it, so a
     longer number never yields an 18-character "ID" from its middle), per row."""
-    joined = pl.concat_str([text(f) for f in TEXT_FIELDS], separator="\n")
+    joined = whole_text(frame)
     runs = joined.str.extract_all(r"[0-9]+(?:[Xx][0-9]*)?")
     return runs.list.eval(pl.element().filter(pl.element().str.len_bytes() == 18))
 
 
 def _expr(frame: pl.DataFrame) -> pl.Expr:
-    return id_candidates().list.eval(valid_id()).list.any().fill_null(False)
+    return id_candidates(frame).list.eval(valid_id()).list.any().fill_null(False)
 
 
 SIGNAL = Signal(

@@ -1,9 +1,9 @@
 """Mainland mobile numbers in the number segments that have been allocated."""
 import polars as pl
 
-from app.core.load.schema import TEXT_FIELDS
+from app.core.text.convtext import any_text
 
-from .base import Signal, any_field
+from .base import Signal
 
 # The allocated segments (MIIT): 13x; 145-149; 150-153, 155-159; 162, 165-167; 170, 171,
 # 173-178; 18x; 190-193, 195-199. 140-144 (IoT, 13 digits), 154, 160, 194 and so on are not
@@ -15,7 +15,7 @@ PATTERN = rf"(?:^|[^0-9])(?:\+?86[- ]?)?{SEGMENT}(?:[0-9]{{8}}|[- ][0-9]{{4}}[- 
 
 
 def _expr(frame: pl.DataFrame) -> pl.Expr:
-    return any_field(TEXT_FIELDS, lambda e: e.str.contains(PATTERN))
+    return any_text(frame, lambda e: e.str.contains(PATTERN))
 
 
 SIGNAL = Signal(

@@ -4,8 +4,8 @@ A passport number carries no check digit (only the machine-readable zone does), 
 word is what tells E12345678 from an order or product code."""
 import polars as pl
 
-from app.core.load.schema import TEXT_FIELDS
-from .base import Signal, any_field
+from app.core.text.convtext import any_text
+from .base import Signal
 
 # E + 8 digits (e-passports since 2012), E + a letter other than I or O + 7 digits (once
 # E + 8 ran out), G + 8 digits (2007-2012), D, S or P + 7 digits (diplomatic, service,
@@ -18,7 +18,7 @@ PATTERN = (r"(?:护照|(?i:passport)(?:\s*(?i:number|no\.?|#))?)[^A-Za-z0-9\n]{0
 
 
 def _expr(frame: pl.DataFrame) -> pl.Expr:
-    return any_field(TEXT_FIELDS, lambda e: e.str.contains(PATTERN))
+    return any_text(frame, lambda e: e.str.contains(PATTERN))
 
 
 SIGNAL = Signal(

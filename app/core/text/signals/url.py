@@ -1,15 +1,15 @@
 """Leftover links."""
 import polars as pl
 
-from app.core.load.schema import TEXT_FIELDS
+from app.core.text.convtext import any_text
 
-from .base import Signal, any_field
+from .base import Signal
 
 PATTERN = r"(?i)https?://[^\s/]|www\.[a-z0-9-]+\.[a-z]"
 
 
 def _expr(frame: pl.DataFrame) -> pl.Expr:
-    return any_field(TEXT_FIELDS, lambda e: e.str.contains(PATTERN))
+    return any_text(frame, lambda e: e.str.contains(PATTERN))
 
 
 SIGNAL = Signal(
