@@ -96,6 +96,25 @@ def _stale_lines(stale, overlay) -> list[str]:
     return [f"  {s.where}: {describe(overlay.get(s.rid))}: {s.reason}" for s in stale]
 
 
+def _chosen_rows(args, release, overlay):
+    """The rids --filter / --accepted-only keep (None: all rows); a bad view is an error line."""
+    from app.core.export.export_choice import chosen_rids, view_from_text
+    from app.core.store.locate import app_config_dir
+
+    if args.filter is None and not args.accepted_only:
+        return None
+    spec = None
+    if args.filter is not None:
+        try:
+            spec = view_from_text(args.filter, app_config_dir() / "views.json")
+            if spec.search.active and spec.search.mode == "word":
+                raise ValueError("a whole-word search needs the app's word index: use literal or regex search")
+            return chosen_rids(release, overlay, spec, accepted_only=args.accepted_only)
+        except ValueError as exc:
+            raise CliError(f"--filter: {exc}") from None
+    return chosen_rids(release, overlay, None, accepted_only=True)
+
+
 def cmd_export(args) -> int:
     from app.core.export import exporter as export
 
@@ -119,14 +138,17 @@ def cmd_export(args) -> int:
         source = f"project: {folder} ({state})"
     else:
         source = "no project: the release is exported as it is"
+    rows = _chosen_rows(args, release, overlay)
     result = export.export_release(release, overlay, args.out, layout=args.layout, fmt=args.format,
                                    keep_rejected=args.keep_rejected, keep_bad_lines=args.keep_bad_lines,
-                                   protect=[folder] if folder is not None else [])
+                                   protect=[folder] if folder is not None else [], rows=rows,
+                                   with_locator=args.with_locator)
     rejected = (f"{result.rejected_kept:,} rejected (kept)" if args.keep_rejected
                 else f"{result.rejected_dropped:,} rejected (dropped)")
     say(source)  # only now: a failure prints its one error line and nothing else
     say(f"exported {result.rows:,} rows to {result.out}: {result.edited:,} edited, {rejected}, "
-        f"{len(stale):,} stale (decisions that no longer apply to the release, left out)")
+        f"{len(stale):,} stale (decisions that no longer apply to the release, left out)"
+        + (f", {result.left_out:,} not chosen (--filter / --accepted-only)" if rows is not None else ""))
     if result.bad_lines_dropped:  # nothing left out silently: `validate` lists them
         how = "--keep-bad-lines keeps them" if args.format == "jsonl" else "Parquet holds rows only"
         say(f"{result.bad_lines_dropped:,} bad lines left out (`validate` lists them; {how})")

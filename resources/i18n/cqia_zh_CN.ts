@@ -1318,6 +1318,22 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>保留被拒绝的行，并用 &quot;_curation&quot; 标记</translation>
     </message>
     <message>
+        <source>All rows</source>
+        <translation>全部行</translation>
+    </message>
+    <message>
+        <source>Rows of the current filter (%1)</source>
+        <translation>当前筛选的行（%1）</translation>
+    </message>
+    <message>
+        <source>Accepted rows only</source>
+        <translation>仅已接受的行</translation>
+    </message>
+    <message>
+        <source>Add where each row came from (&quot;_source&quot;: file, line, subset, source)</source>
+        <translation>附上每行的出处（&quot;_source&quot;：文件、行号、子集、来源）</translation>
+    </message>
+    <message>
         <source>Current state</source>
         <translation>当前状态</translation>
     </message>
@@ -1346,6 +1362,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>格式：</translation>
     </message>
     <message>
+        <source>Rows:</source>
+        <translation>行：</translation>
+    </message>
+    <message>
         <source>Export into folder</source>
         <translation>导出到文件夹</translation>
     </message>
@@ -1368,6 +1388,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Exported %1 rows (%2 edited, %3 rejected left out, %4 kept marked) to %5</source>
         <translation>已导出 %1 行（%2 行已编辑，%3 行被拒绝未导出，%4 行保留并标记）到 %5</translation>
+    </message>
+    <message>
+        <source>(%1 rows not chosen left out)</source>
+        <translation>（未选中的 %1 行未导出）</translation>
     </message>
     <message>
         <source>Export failed: %1</source>
