@@ -1070,6 +1070,12 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <source>Still applying the previous bulk action; try again in a moment.</source>
         <translation>上一个批量操作仍在进行，请稍后再试。</translation>
     </message>
+    <message numerus="yes">
+        <source>Recovered %n action(s) since version %1.</source>
+        <translation>
+            <numerusform>已恢复自版本 %1 以来的 %n 个操作。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>The curation project could not be opened: %1</source>
         <translation>无法打开整理项目：%1</translation>
@@ -1870,6 +1876,13 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Separate labels with commas. Enter: save, Esc: cancel.</source>
         <translation>标签之间用逗号分隔。Enter：保存，Esc：取消。</translation>
+    </message>
+</context>
+<context>
+    <name>LastView</name>
+    <message>
+        <source>%1 The last view (filter, current row, docks) is restored.</source>
+        <translation>%1上次的视图（筛选、当前行、停靠窗口）已还原。</translation>
     </message>
 </context>
 <context>
