@@ -40,6 +40,7 @@ class SearchBar(QWidget):
         self.fields_button.setMenu(menu)
         self.mode = QComboBox(self)
         self.mode.setObjectName("searchMode")
+        self.mode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "Literal" after "字面"
         for m in SEARCH_MODES:
             self.mode.addItem(m, m)
         self.case = QToolButton(self)

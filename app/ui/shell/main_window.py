@@ -289,6 +289,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.registry.retranslate()
+        self.model.retranslate()  # a model gets no LanguageChange: its status words are cached
         self.curate_ui.retranslate()  # after the registry: undo/redo titles name the change
         self._lengths_note.setText(self.tr("Length charts appear once a release is loaded."))
         if self.session.release is None:
