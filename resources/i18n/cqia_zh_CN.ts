@@ -1172,6 +1172,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>各整理者的决定</translation>
     </message>
     <message>
+        <source>other (%1 sources)</source>
+        <translation>其他（%1 个来源）</translation>
+    </message>
+    <message>
         <source>Statistics of the %1 rows in the current filter.</source>
         <translation>当前筛选中 %1 行的统计。</translation>
     </message>
