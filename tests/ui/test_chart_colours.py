@@ -70,3 +70,31 @@ def test_a_narrow_histogram_shows_labels_that_do_not_overlap(qtbot):
     fm = chart.fontMetrics()
     gaps = [(b[0] - a[0]) * width for a, b in zip(ticks, ticks[1:])]
     assert len(ticks) < len(table) and all(g >= fm.horizontalAdvance(a[1]) for g, a in zip(gaps, ticks))
+
+
+def test_length_axis_ticks_on_narrow_and_wide_ranges():
+    from app.ui.browse.length_facets import length_ticks
+
+    assert length_ticks(0, 0.7, True, 5) == [0]  # every input empty: one label, not '0 0 1 1 1'
+    assert length_ticks(0, 3.2, False, 5) == [0, 1, 2, 3]
+    assert length_ticks(27, 41, False, 5) == [30, 35, 40]
+    assert length_ticks(27, 41, True, 5) == [30, 35, 40]  # no 1-2-5 length in view: evenly spaced
+    wide = length_ticks(0, 20000, True, 6)
+    assert len(wide) <= 6 and wide == sorted(set(wide)) and wide[0] == 0
+    for lo, hi in ((0.0, 0.5), (3.0, 3.4), (100.0, 101.0), (0.0, 1e6)):
+        for log in (True, False):
+            t = length_ticks(lo, hi, log, 4)
+            assert 1 <= len(t) <= 4 and len(set(t)) == len(t) and all(isinstance(v, int) for v in t)
+
+
+def test_the_length_histogram_axis_labels_each_length_once(qtbot, loaded):
+    from .test_curate import settle
+
+    settle(qtbot, loaded)
+    qtbot.waitUntil(lambda: loaded.lengths is not None, timeout=60000)
+    chart = loaded.lengths.charts["len_input"]  # every input of the small release is empty
+    axis = chart._axis
+    lo, hi = chart.view.viewRange()[0]
+    levels = axis.tickValues(lo, hi, axis.width() or 200)
+    labels = [s for _sp, vals in levels for s in axis.tickStrings(vals, 1, 1) if s]
+    assert len(levels) == 1 and labels and len(labels) == len(set(labels))

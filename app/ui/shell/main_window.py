@@ -119,7 +119,9 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([330, 1100])
         self.setCentralWidget(self.main_splitter)
-        self.resize(1500, 950)
+        # Never larger than the screen (at 1366x768 a 1500-pixel window hid its right edge).
+        room = self.screen().availableGeometry() if self.screen() is not None else None
+        self.resize(min(1500, room.width()) if room else 1500, min(950, room.height()) if room else 950)
 
     def _wire(self) -> None:
         s = self.session
