@@ -12,6 +12,8 @@ from app.ui.analysis import palette  # noqa: E402
 from app.ui.analysis.charts import BarChart, thinned_ticks  # noqa: E402
 from app.ui.analysis.dashboard_tab import draw  # noqa: E402
 
+from .test_analysis import fruit  # noqa: E402,F401 - a fixture
+
 SOURCES = ["zhihu", "douban", "exam", "segmentfault", "wiki", "xhs", "ruozhiba", "finance", "logi_qa", "wikihow",
            "human_value", "chinese_traditional"]
 
@@ -98,3 +100,27 @@ def test_the_length_histogram_axis_labels_each_length_once(qtbot, loaded):
     levels = axis.tickValues(lo, hi, axis.width() or 200)
     labels = [s for _sp, vals in levels for s in axis.tickStrings(vals, 1, 1) if s]
     assert len(levels) == 1 and labels and len(labels) == len(set(labels))
+
+
+def test_the_diversity_chart_redraws_after_its_click_filters(qtbot, window, fruit):
+    """A click filters to the verb's object and the chart, drawn again for the new filter,
+    outlines the clicked segment: its pixels change (issue 25.9: it stayed as it was)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from .test_analysis import open_release, settle
+
+    open_release(qtbot, window, fruit)
+    ui = window.commands.analysis
+    ui.run_text()
+    settle(qtbot, window)
+    window.registry["analyse.diversity"].trigger()
+    settle(qtbot, window)
+    chart = ui.dock.diversity
+    QApplication.processEvents()
+    before = chart.plot.grab().toImage()
+    qtbot.mouseClick(chart.plot.viewport(), Qt.MouseButton.LeftButton, pos=chart.point_of("写", "故事"))
+    settle(qtbot, window)
+    assert window.session.spec.facet("noun").include == ("故事",) and chart._selected == ("写", "故事")
+    QApplication.processEvents()
+    assert chart.plot.grab().toImage() != before
