@@ -216,3 +216,22 @@ def test_started_in_chinese_then_english_nothing_is_cut_off(qtbot, chinese_first
 def untranslated_back(win) -> list[tuple[str, str]]:
     """After switching to English: no Chinese left but user data (table cells, the detail)."""
     return [(w, t) for w, t in texts(win) if re.search("[\u4e00-\u9fff]", t) and "status" in w]
+
+
+@pytest.mark.parametrize("keys", [(Qt.Key.Key_D, "dashboard"), (Qt.Key.Key_Q, "signals")], ids=["dashboard", "signals"])
+def test_the_analysis_dock_is_not_cut_off_in_either_language(qtbot, chinese_first, keys):
+    from .conftest import settle_all
+
+    key, tab = keys
+    win = chinese_first
+    press(qtbot, win.table, key, CTRL | SHIFT)  # Ctrl+Shift+D / Ctrl+Shift+Q: the analysis dock on that tab
+    qtbot.waitUntil(lambda: win.commands.analysis.dock is not None and win.commands.analysis.dock.isVisible())
+    settle_all(qtbot, win)
+    _laid_out()
+    for lang in (Qt.Key.Key_Z, Qt.Key.Key_E):
+        _switch(qtbot, win, lang)
+        settle_all(qtbot, win)
+        _laid_out()
+        bad = cut_off(win)
+        assert not bad, "\n".join(bad)
+    assert not untranslated_back(win)
