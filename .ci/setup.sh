@@ -13,7 +13,7 @@ apt_packages=(
   libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0
   libxcb-image0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1
-  fonts-noto-cjk
+  fonts-noto-cjk fonts-noto-color-emoji
 )
 [ "${1:-}" = "--test" ] && apt_packages+=(xvfb xdotool x11-utils imagemagick binutils desktop-file-utils)
 python=${PYTHON:-python3}

@@ -104,13 +104,33 @@ def _stale_lines(stale, overlay) -> list[str]:
 def _training_conflicts(args) -> str | None:
     """Options that mean nothing with --to (it writes its own files, rejected rows left out)."""
     given = [flag for flag, on in (("--format parquet", args.format != "jsonl"), ("--layout tree", args.layout != "single"),
-                                   ("--keep-rejected", args.keep_rejected), ("--keep-bad-lines", args.keep_bad_lines))
+                                   ("--keep-rejected", args.keep_rejected), ("--keep-bad-lines", args.keep_bad_lines),
+                                   ("--with-locator", args.with_locator))
              if on]
     if given:
         return f"--to converts the curated rows for training; it cannot be combined with {', '.join(given)}"
     if args.name is not None and not _NAME.fullmatch(args.name):
         return f"--name {args.name!r}: a dataset name is letters, digits, '.', '_' or '-'"
     return None
+
+
+def _chosen_rows(args, release, overlay):
+    """The rids --filter / --accepted-only keep (None: all rows); a bad view is an error line."""
+    from app.core.export.export_choice import chosen_rids, view_from_text
+    from app.core.store.locate import app_config_dir
+
+    if args.filter is None and not args.accepted_only:
+        return None
+    spec = None
+    if args.filter is not None:
+        try:
+            spec = view_from_text(args.filter, app_config_dir() / "views.json")
+            if spec.search.active and spec.search.mode == "word":
+                raise ValueError("a whole-word search needs the app's word index: use literal or regex search")
+            return chosen_rids(release, overlay, spec, accepted_only=args.accepted_only)
+        except ValueError as exc:
+            raise CliError(f"--filter: {exc}") from None
+    return chosen_rids(release, overlay, None, accepted_only=True)
 
 
 def cmd_export(args) -> int:
@@ -142,16 +162,19 @@ def cmd_export(args) -> int:
         source = f"project: {folder} ({state})"
     else:
         source = "no project: the release is exported as it is"
+    rows = _chosen_rows(args, release, overlay)
     if args.to is not None:
-        return _export_training(args, release, overlay, folder, source, stale)
+        return _export_training(args, release, overlay, folder, source, stale, rows)
     result = export.export_release(release, overlay, args.out, layout=args.layout, fmt=args.format,
                                    keep_rejected=args.keep_rejected, keep_bad_lines=args.keep_bad_lines,
-                                   protect=[folder] if folder is not None else [])
+                                   protect=[folder] if folder is not None else [], rows=rows,
+                                   with_locator=args.with_locator)
     rejected = (f"{result.rejected_kept:,} rejected (kept)" if args.keep_rejected
                 else f"{result.rejected_dropped:,} rejected (dropped)")
     say(source)  # only now: a failure prints its one error line and nothing else
     say(f"exported {result.rows:,} rows to {result.out}: {result.edited:,} edited, {rejected}, "
-        f"{len(stale):,} stale (decisions that no longer apply to the release, left out)")
+        f"{len(stale):,} stale (decisions that no longer apply to the release, left out)"
+        + (f", {result.left_out:,} not chosen (--filter / --accepted-only)" if rows is not None else ""))
     if result.bad_lines_dropped:  # nothing left out silently: `validate` lists them
         how = "--keep-bad-lines keeps them" if args.format == "jsonl" else "Parquet holds rows only"
         say(f"{result.bad_lines_dropped:,} bad lines left out (`validate` lists them; {how})")
@@ -160,7 +183,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-def _export_training(args, release, overlay, folder, source: str, stale) -> int:
+def _export_training(args, release, overlay, folder, source: str, stale, rows=None) -> int:
     from app.core.curate.overlay import Overlay
     from app.core.export.export_target import check_target
     from app.core.export.training import export_training
@@ -172,7 +195,10 @@ def _export_training(args, release, overlay, folder, source: str, stale) -> int:
     check_target(release, out, "single", targets, sources, [folder] if folder is not None else [])
     if any(p.resolve().parent == out.resolve() for p in sources):  # never a file beside the user's release files
         raise CliError(f"refusing to write into {out}: it holds files of the release; choose another folder")
-    result = export_training((overlay or Overlay()).current_frame(release.frame), out, args.to, name)
+    frame = (overlay or Overlay()).current_frame(release.frame)
+    if rows is not None:  # --filter / --accepted-only
+        frame = frame.join(rows.to_frame("rid").unique(), on="rid", how="semi", maintain_order="left")
+    result = export_training(frame, out, args.to, name)
     say(source)
     say(f"converted to {args.to} in {out}: {result.sft_rows:,} rows in {name}.jsonl, {result.preference_rows:,} "
         f"preference pairs in {name}_preference.jsonl, {result.rejected_dropped:,} rejected (dropped), "

@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="export even when decisions no longer apply to the (changed) release, leaving them out")
     p.add_argument("--keep-bad-lines", action="store_true",
                    help="keep the lines the loader reported as bad, as they were (JSONL; default: left out and counted)")
+    p.add_argument("--filter", metavar="VIEW",
+                   help="export only the rows of VIEW: the filter text the app copies (Ctrl+Shift+C) or a saved view's name")
+    p.add_argument("--accepted-only", action="store_true", help="export only accepted rows")
+    p.add_argument("--with-locator", action="store_true",
+                   help='add "_source": {file, line, subset, source} to every exported JSONL row')
     p.set_defaults(func=curation.cmd_export)
     p = sub.add_parser("diff", help="print the changes between two versions of a curation project")
     p.add_argument("release")

@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>CurationCtl</name>
+    <message numerus="yes">
+        <source>Recovered %n action(s) since version %1.</source>
+        <translation>
+            <numerusform>Recovered %n action since version %1.</numerusform>
+            <numerusform>Recovered %n actions since version %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FacetPanel</name>
     <message numerus="yes">
         <source>%n selected</source>

@@ -1078,6 +1078,12 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <source>Still applying the previous bulk action; try again in a moment.</source>
         <translation>上一个批量操作仍在进行，请稍后再试。</translation>
     </message>
+    <message numerus="yes">
+        <source>Recovered %n action(s) since version %1.</source>
+        <translation>
+            <numerusform>已恢复自版本 %1 以来的 %n 个操作。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>The curation project could not be opened: %1</source>
         <translation>无法打开整理项目：%1</translation>
@@ -1196,6 +1202,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Decisions per curator</source>
         <translation>各整理者的决定</translation>
+    </message>
+    <message>
+        <source>other (%1 sources)</source>
+        <translation>其他（%1 个来源）</translation>
     </message>
     <message>
         <source>Statistics of the %1 rows in the current filter.</source>
@@ -1350,6 +1360,22 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>保留被拒绝的行，并用 &quot;_curation&quot; 标记</translation>
     </message>
     <message>
+        <source>All rows</source>
+        <translation>全部行</translation>
+    </message>
+    <message>
+        <source>Rows of the current filter (%1)</source>
+        <translation>当前筛选的行（%1）</translation>
+    </message>
+    <message>
+        <source>Accepted rows only</source>
+        <translation>仅已接受的行</translation>
+    </message>
+    <message>
+        <source>Add where each row came from (&quot;_source&quot;: file, line, subset, source)</source>
+        <translation>附上每行的出处（&quot;_source&quot;：文件、行号、子集、来源）</translation>
+    </message>
+    <message>
         <source>Current state</source>
         <translation>当前状态</translation>
     </message>
@@ -1378,6 +1404,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>格式：</translation>
     </message>
     <message>
+        <source>Rows:</source>
+        <translation>行：</translation>
+    </message>
+    <message>
         <source>Export into folder</source>
         <translation>导出到文件夹</translation>
     </message>
@@ -1400,6 +1430,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Exported %1 rows (%2 edited, %3 rejected left out, %4 kept marked) to %5</source>
         <translation>已导出 %1 行（%2 行已编辑，%3 行被拒绝未导出，%4 行保留并标记）到 %5</translation>
+    </message>
+    <message>
+        <source>(%1 rows not chosen left out)</source>
+        <translation>（未选中的 %1 行未导出）</translation>
     </message>
     <message>
         <source>Export failed: %1</source>
@@ -1890,6 +1924,13 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Separate labels with commas. Enter: save, Esc: cancel.</source>
         <translation>标签之间用逗号分隔。Enter：保存，Esc：取消。</translation>
+    </message>
+</context>
+<context>
+    <name>LastView</name>
+    <message>
+        <source>%1 The last view (filter, current row, docks) is restored.</source>
+        <translation>%1上次的视图（筛选、当前行、停靠窗口）已还原。</translation>
     </message>
 </context>
 <context>

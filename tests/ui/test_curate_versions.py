@@ -98,6 +98,9 @@ def test_export_dialog_writes_what_the_core_writes(qtbot, cur, tmp_path):
     box = dialog(cur)
     out = tmp_path / "out" / "curated.jsonl"
     out.parent.mkdir()
+    assert box.tree.isChecked()  # a tree release exports as its tree unless told
+    box.single.setFocus()
+    qtbot.keyClick(box.single, Qt.Key.Key_Space)
     box.path.selectAll()
     type_text(box.path, str(out))
     box.keep.setChecked(True)

@@ -17,11 +17,13 @@ from app.core.curate.overlay import Overlay, RowState
 from app.core.io import rawfile, sourcefile
 from app.core.io.atomic import write_all
 
+from .export_choice import left_out, locator
 from .rowedit import ExportError, marked, rewrite_row  # noqa: F401 - rewrite_row: exporter imports it from here
 _CANCEL_EVERY = 16 << 20  # bytes per kernel copy, between cancel checks
 _BATCH_PIECES = 512  # pieces per writev (IOV_MAX is 1024)
 _SENDFILE_MIN = 1 << 20  # shorter runs are batched instead
-_DROP = None  # a line left out (a rejected row, a bad line)
+_DROP = None  # a line left out (a rejected row, a bad line, a row not chosen)
+_NO_CHANGE = RowState()  # a row rewritten only to carry its locator
 
 
 class ExportCancelled(Exception):
@@ -33,8 +35,11 @@ class ExportCancelled(Exception):
 class Plan:
     """Per file: how many rows, which lines change (rows of the overlay, bad lines)."""
 
-    def __init__(self, release, overlay: Overlay, keep_rejected: bool, keep_bad_lines: bool):
+    def __init__(self, release, overlay: Overlay, keep_rejected: bool, keep_bad_lines: bool, rows=None,
+                 with_locator: bool = False):
         base = release.frame
+        self.unchosen = left_out(release, rows)  # per file: lines of rows not chosen (export_choice)
+        self.where = locator(release) if with_locator else None
         self.keep_rejected, self.keep_bad_lines = keep_rejected, keep_bad_lines
         self.rows = dict(base.group_by("file").len().iter_rows())
         self.changes: dict[str, dict[int, RowState]] = {}
@@ -51,13 +56,22 @@ class Plan:
         """(line, what to write instead) for every line that changes, in order: _DROP or
         the row's state (rewritten); counts them in ``stats``."""
         ops: list[tuple[int, RowState | None]] = []
-        for line, state in self.changes.get(rel, {}).items():
+        unchosen = self.unchosen.get(rel, set())
+        stats["left_out"] = stats.get("left_out", 0) + len(unchosen)
+        ops += [(line, _DROP) for line in unchosen]
+        changes = self.changes.get(rel, {})
+        for line, state in changes.items():
+            if line in unchosen:
+                continue
             if state.decision == "rejected":
                 stats["rejected_kept" if self.keep_rejected else "rejected_dropped"] += 1
                 ops.append((line, state if self.keep_rejected else _DROP))
             elif state.fields:
                 stats["edited"] += 1
                 ops.append((line, state))
+        if self.where is not None:  # every other written row is rewritten too, to carry its locator
+            done = {line for line, _ in ops}
+            ops += [(line, _NO_CHANGE) for line in self.where.get(rel, {}) if line not in done]
         bad = self.bad.get(rel, [])
         stats["bad_lines_kept" if self.keep_bad_lines else "bad_lines_dropped"] += len(bad)
         if not self.keep_bad_lines:
@@ -232,8 +246,9 @@ def _write_body(out: Output, src: int, mm, view: memoryview, size: int, rel: str
             pos = after
         else:
             raw = mm[start:end]
+            where = plan.where[rel][line] if plan.where is not None else None
             try:
-                new = marked(raw, state) if state.decision == "rejected" else rewrite_row(raw, state)
+                new = marked(raw, state, where) if state.decision == "rejected" else rewrite_row(raw, state, None, where)
             except ExportError as exc:
                 raise ExportError(f"{rel}:{line}: {exc}") from exc
             out.copy(src, view, pos, start - pos)
@@ -244,5 +259,7 @@ def _write_body(out: Output, src: int, mm, view: memoryview, size: int, rel: str
     if out.total and out.last != 0x0A and not out.pending:
         nl = mm.find(b"\n")
         out.pending = b"\r\n" if nl > 0 and mm[nl - 1] == 0x0D else b"\n"
-    left_out = 0 if plan.keep_rejected else sum(s.decision == "rejected" for s in plan.changes.get(rel, {}).values())
-    stats["rows"] += plan.rows.get(rel, 0) - left_out
+    unchosen = plan.unchosen.get(rel, set())
+    dropped = 0 if plan.keep_rejected else sum(s.decision == "rejected" for line, s in plan.changes.get(rel, {}).items()
+                                                if line not in unchosen)
+    stats["rows"] += plan.rows.get(rel, 0) - dropped - len(unchosen)

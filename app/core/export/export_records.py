@@ -28,7 +28,7 @@ from app.core.io.jsonarray import ArrayError, scan
 from app.core.load.recordfiles import canonical_lines
 
 from .export_jsonl import _DROP, Output, Plan, _check_unchanged
-from .rowedit import MARK_KEY, ExportError, apply_obj, marked, rewrite_row
+from .rowedit import LOCATOR_KEY, MARK_KEY, ExportError, apply_obj, marked, rewrite_row
 
 _BLANK = bytes.maketrans(b"\r\n", b"  ")
 _KEEP = object()  # a record written as it is
@@ -51,14 +51,18 @@ def _read(path: Path, rel: str, plan: Plan) -> bytes:
     return data
 
 
-def _rows_out(rel: str, plan: Plan, stats: dict) -> None:
-    left_out = 0 if plan.keep_rejected else sum(s.decision == "rejected" for s in plan.changes.get(rel, {}).values())
-    stats["rows"] += plan.rows.get(rel, 0) - left_out
+def _rows_out(rel: str, plan: Plan, stats: dict, ops: dict) -> None:
+    """Rows written: the file's rows less those left out (rejected, not chosen); a bad
+    record left out is no row."""
+    dropped = sum(1 for s in ops.values() if s is _DROP)
+    bad = 0 if plan.keep_bad_lines else len(plan.bad.get(rel, []))
+    stats["rows"] += plan.rows.get(rel, 0) - (dropped - bad)
 
 
-def _new_record(raw: bytes, state, rel: str, number: int) -> bytes:
+def _new_record(raw: bytes, state, rel: str, number: int, plan: Plan | None = None) -> bytes:
+    where = plan.where[rel][number] if plan is not None and plan.where is not None else None
     try:
-        return marked(raw, state) if state.decision == "rejected" else rewrite_row(raw, state)
+        return marked(raw, state, where) if state.decision == "rejected" else rewrite_row(raw, state, None, where)
     except ExportError as exc:
         raise ExportError(f"{rel}: record {number}: {exc}") from exc
 
@@ -88,11 +92,11 @@ def write_array(out: Output, path: Path, rel: str, plan: Plan, stats: dict, firs
     for j, k in enumerate(kept):
         start, end = spans[k - 1]
         state = ops.get(k)
-        out.add(view[start:end] if state is None else _new_record(data[start:end], state, rel, k))
+        out.add(view[start:end] if state is None else _new_record(data[start:end], state, rel, k, plan))
         if j + 1 < len(kept):
             out.add(view[end : spans[k][0]])  # the separator that followed it in the release
     out.add(view[spans[-1][1] :])
-    _rows_out(rel, plan, stats)
+    _rows_out(rel, plan, stats, ops)
 
 
 def write_array_lines(out: Output, path: Path, rel: str, plan: Plan, stats: dict) -> None:
@@ -103,8 +107,8 @@ def write_array_lines(out: Output, path: Path, rel: str, plan: Plan, stats: dict
         if state is _DROP:
             continue
         raw = data[start:end]
-        out.add((raw if state is _KEEP else _new_record(raw, state, rel, k)).translate(_BLANK) + b"\n")
-    _rows_out(rel, plan, stats)
+        out.add((raw if state is _KEEP else _new_record(raw, state, rel, k, plan)).translate(_BLANK) + b"\n")
+    _rows_out(rel, plan, stats, ops)
 
 
 # ---- Parquet -------------------------------------------------------------------------------
@@ -144,9 +148,12 @@ def write_parquet(fd: int, path: Path, rel: str, plan: Plan, stats: dict) -> Non
             mark = pl.Series([json.dumps({"status": "rejected", "reason": rejected[k]}, ensure_ascii=False)
                               if k in rejected else None for k in indexed["__row"].to_list()], dtype=pl.String)
             indexed = indexed.with_columns(mark.alias(MARK_KEY))
+    if plan.where is not None:  # the locator asked for: a struct column, as Parquet holds nested values
+        where = plan.where.get(rel, {})
+        indexed = indexed.with_columns(pl.Series(LOCATOR_KEY, [where.get(k) for k in indexed["__row"].to_list()]))
     with os.fdopen(os.dup(fd), "wb") as fh:
         indexed.drop("__row").write_parquet(fh)
-    _rows_out(rel, plan, stats)
+    _rows_out(rel, plan, stats, ops)
 
 
 def write_parquet_lines(out: Output, path: Path, rel: str, plan: Plan, stats: dict) -> None:
@@ -156,8 +163,8 @@ def write_parquet_lines(out: Output, path: Path, rel: str, plan: Plan, stats: di
         state = ops.get(k, _KEEP)
         if state is _DROP:
             continue
-        out.add((raw if state is _KEEP else _new_record(raw, state, rel, k)) + b"\n")
-    _rows_out(rel, plan, stats)
+        out.add((raw if state is _KEEP else _new_record(raw, state, rel, k, plan)) + b"\n")
+    _rows_out(rel, plan, stats, ops)
 
 
 # ---- every field of every row, for a Parquet export ------------------------------------------

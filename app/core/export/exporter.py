@@ -45,6 +45,7 @@ class ExportResult:
     rejected_kept: int
     bad_lines_dropped: int = 0  # lines the loader reported as bad, left out
     bad_lines_kept: int = 0  # ... or kept as they were (keep_bad_lines)
+    left_out: int = 0  # rows not chosen (not in ``rows``: another filter's, not accepted), left out
 
 
 def _files(release) -> list[str]:
@@ -56,14 +57,17 @@ def _files(release) -> list[str]:
 def export_release(release, overlay: Overlay | None, out: Path | str, *, layout: str = "single", fmt: str = "jsonl",
                    keep_rejected: bool = False, keep_bad_lines: bool = False, protect: Iterable[Path | str] = (),
                    progress: Callable[[ExportProgress], None] | None = None,
-                   cancel: Callable[[], bool] | None = None) -> ExportResult:
+                   cancel: Callable[[], bool] | None = None, rows: pl.Series | None = None,
+                   with_locator: bool = False) -> ExportResult:
     """Write the curated release to ``out`` (a file for layout="single", a folder for "tree").
 
     JSONL keeps every byte of the release files but the lines that change: edited rows
     (values spliced in), rejected rows (left out, or marked with keep_rejected) and the
     lines the loader reported as bad (left out unless keep_bad_lines); see README, Export.
     Refused (ExportError): a target inside the release, a curation project or a folder of
-    ``protect``, or a tree ``out`` holding any of them (export_target)."""
+    ``protect``, or a tree ``out`` holding any of them (export_target).
+    ``rows``: the rids to write (export_choice.chosen_rids; None: all), the others left out;
+    ``with_locator``: each written JSONL row carries ``_source`` {file, line, subset, source}."""
     if layout not in ("single", "tree"):
         raise ValueError(f"layout must be 'single' or 'tree', not {layout!r}")
     if fmt not in ("jsonl", "parquet"):
@@ -84,7 +88,8 @@ def export_release(release, overlay: Overlay | None, out: Path | str, *, layout:
     if layout == "tree" and out.exists() and not out.is_dir():
         raise ExportError(f"{out} is a file: give a folder for a tree export")
     total = release.frame.height
-    stats = dict(rows=0, partial=0, edited=0, rejected_dropped=0, rejected_kept=0, bad_lines_dropped=0, bad_lines_kept=0)
+    stats = dict(rows=0, partial=0, edited=0, rejected_dropped=0, rejected_kept=0, bad_lines_dropped=0, bad_lines_kept=0,
+                 left_out=0)
     state = {"files": 0, "shown": 0.0}
 
     def tick(current: str = "", force: bool = False, done: bool = False) -> None:
@@ -101,9 +106,9 @@ def export_release(release, overlay: Overlay | None, out: Path | str, *, layout:
         except OSError as exc:
             raise save_error(out, exc) from exc
     if fmt == "parquet":
-        written = _export_parquet(release, overlay, out, layout, keep_rejected, stats, tick)
+        written = _export_parquet(release, overlay, out, layout, keep_rejected, stats, tick, rows)
     else:
-        plan = Plan(release, overlay, keep_rejected, keep_bad_lines)
+        plan = Plan(release, overlay, keep_rejected, keep_bad_lines, rows, with_locator)
 
         # a release of one array or Parquet file is exported as that file; several files
         # into one are JSON lines, an array's records and a Parquet file's rows one a line
@@ -138,7 +143,7 @@ def export_release(release, overlay: Overlay | None, out: Path | str, *, layout:
             written = write_tree(out, targets, lambda i, path: _write_new(path, chunks([files[i]])), _earlier(files))
     tick(force=True, done=True)  # written: too late to cancel
     return ExportResult(out, tuple(written), stats["rows"], stats["edited"], stats["rejected_dropped"],
-                        stats["rejected_kept"], stats["bad_lines_dropped"], stats["bad_lines_kept"])
+                        stats["rejected_kept"], stats["bad_lines_dropped"], stats["bad_lines_kept"], stats["left_out"])
 
 
 def _make_parent(path: Path) -> None:
@@ -172,10 +177,16 @@ def _write_parquet(frame: pl.DataFrame, path: Path, durable: bool = True) -> Non
         raise (save_error(path, exc) if isinstance(exc, OSError) else SaveError(path, str(exc))) from exc
 
 
-def _export_parquet(release, overlay: Overlay, out: Path, layout: str, keep_rejected: bool, stats: dict, tick) -> list[Path]:
-    """The current frame (edits applied, status and reason kept, edited_fields and curator dropped)."""
+def _export_parquet(release, overlay: Overlay, out: Path, layout: str, keep_rejected: bool, stats: dict, tick,
+                    rows: pl.Series | None = None) -> list[Path]:
+    """The current frame (edits applied, status and reason kept, edited_fields and curator
+    dropped; file and line are the locator), the rows of ``rows`` only when given."""
     tick()
     frame = overlay.current_frame(release.frame).with_row_index("__at")
+    if rows is not None:
+        chosen = frame.join(rows.to_frame("rid").unique(), on="rid", how="semi", maintain_order="left")
+        stats["left_out"] = frame.height - chosen.height
+        frame = chosen
     rejected = int((frame.get_column("status") == "rejected").sum())
     if keep_rejected:
         stats["rejected_kept"] = rejected
@@ -189,7 +200,9 @@ def _export_parquet(release, overlay: Overlay, out: Path, layout: str, keep_reje
     frame = frame.drop("edited_fields", "curator", "__at").with_columns(pl.Series("record", texts, dtype=pl.String))
     stats["rows"] = frame.height
     stats["bad_lines_dropped"] = len(release.report.bad_lines)  # Parquet holds rows only
-    stats["edited"] = len([s for s in overlay.values() if s.fields and (keep_rejected or s.decision != "rejected")])
+    chosen = None if rows is None else set(rows.to_list())
+    stats["edited"] = len([rid for rid, s in overlay.items() if s.fields and (keep_rejected or s.decision != "rejected")
+                           and (chosen is None or rid in chosen)])
     if layout == "single":
         _make_parent(out)
         _write_parquet(frame, out)

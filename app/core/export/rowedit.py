@@ -20,6 +20,7 @@ from app.core.load import paths as jp
 from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS
 
 MARK_KEY = "_curation"
+LOCATOR_KEY = "_source"  # {file, line, subset, source}: where an exported row came from (export_choice)
 
 
 class ExportError(Exception):
@@ -125,21 +126,22 @@ def apply_text(text: str, fields) -> str:
     return text
 
 
-def rewrite_row(raw: bytes, state: RowState, mark: dict | None = None) -> bytes:
-    """One row's record with the edited values (and the rejection mark) spliced in:
-    every byte outside the replaced values stays as it was."""
+def rewrite_row(raw: bytes, state: RowState, mark: dict | None = None, where: dict | None = None) -> bytes:
+    """One row's record with the edited values (the rejection mark, the locator when asked:
+    export_choice) spliced in: every byte outside the replaced values stays as it was."""
     try:
         text = apply_text(raw.decode("utf-8"), state.fields)
-        if mark is not None:
-            start, found = jsonsplice.whole_object(text)
-            text = jsonsplice.set_member(text, MARK_KEY, jsonsplice.dump(mark), start, found)
+        for key, value in ((MARK_KEY, mark), (LOCATOR_KEY, where)):
+            if value is not None:
+                start, found = jsonsplice.whole_object(text)
+                text = jsonsplice.set_member(text, key, jsonsplice.dump(value), start, found)
     except (UnicodeDecodeError, jsonsplice.SpliceError, jp.PathError) as exc:
         raise ExportError(f"cannot write the edits back into the record: {exc}") from exc
     return text.encode("utf-8")
 
 
-def marked(raw: bytes, state: RowState) -> bytes:
-    return rewrite_row(raw, state, {"status": "rejected", "reason": state.reason})
+def marked(raw: bytes, state: RowState, where: dict | None = None) -> bytes:
+    return rewrite_row(raw, state, {"status": "rejected", "reason": state.reason}, where)
 
 
 # ---- the same edits on a parsed record (a Parquet row) --------------------------------------

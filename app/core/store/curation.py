@@ -47,6 +47,7 @@ class Curation(VersionSteps, FollowSteps):
         self.overlay = Overlay()
         self.history = History()
         self.notices: list[str] = []  # things the UI should tell the curator once
+        self.recovered: tuple[int, int] | None = None  # (actions, since version K) replayed after an unclean stop
         self.warnings: list[str] = []  # recoverable problems found while opening
         self.last_version: int | None = None
         self.base_check: BaseCheck | None = None
@@ -143,6 +144,8 @@ class Curation(VersionSteps, FollowSteps):
             self._settle_quietly()
         if self.read_only and self.project.lock_holder is not None:
             self.notices.append(f"Opened read-only: {self._read_only_reason}")
+        if self.project.unclean_stop is not None:  # the last writer never closed: what replay brought back
+            self.recovered = (rep.since_version, rep.version if rep.version is not None else (latest or 0))
         self._follow_release()
 
     @property

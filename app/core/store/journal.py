@@ -161,6 +161,7 @@ class Replay:
     anchors: dict[int, Anchor] = field(default_factory=dict)  # rid -> where and what the row was
     base: dict | None = None  # the release the decisions were last rebased onto (base_of)
     stale: dict[int, str] = field(default_factory=dict)  # rid -> why its decision no longer applies
+    since_version: int = 0  # actions (apply, merge, undo, redo) after the last version line or snapshot
 
     def rebase(self, base: Mapping, moves: Mapping[int, tuple[int, str, int]], stale: Mapping[int, str]) -> None:
         """Put every state, undo step, anchor and a pending merge on the rows' new ids."""
@@ -249,6 +250,7 @@ def replay(records: Iterable[dict], *, project: str | None = None, lines: list[i
                     _set(rows, change.after)
                     history.push(change)
                 out.pending = pending or out.pending
+                out.since_version += 1
             elif op in ("undo", "redo"):
                 if not (history.can_undo if op == "undo" else history.can_redo):
                     raise JournalError(f"{op} with nothing to {op}")
@@ -256,9 +258,10 @@ def replay(records: Iterable[dict], *, project: str | None = None, lines: list[i
                 _set(rows, change.before if op == "undo" else change.after)
                 if out.pending is not None and out.pending.change is change:
                     out.pending.active = op == "redo"  # an undone merge needs no version
+                out.since_version += 1
             elif op == "version":
                 version = int(rec["n"])
-                out.version = version
+                out.version, out.since_version = version, 0
                 if out.pending is not None and rec.get("merge") == out.pending.seq:
                     out.pending = None
             elif op == "snapshot":
@@ -267,7 +270,7 @@ def replay(records: Iterable[dict], *, project: str | None = None, lines: list[i
                 stale = {rid_from_hex(k): str(v) for k, v in (rec.get("stale") or {}).items()}
                 rows = {r: s for r, s in fresh.items() if not s.is_empty}
                 out.history = History()
-                out.version, out.pending = rec.get("version"), None
+                out.version, out.pending, out.since_version = rec.get("version"), None, 0
                 out.anchors, out.base, out.stale = anchors, rec.get("base"), stale
             elif op == "anchors":
                 out.anchors.update(decode_anchors(rec["anchors"]))

@@ -69,6 +69,15 @@ def config_dir() -> Path:
     return Path(base) / "cqia-curator"
 
 
+def app_config_dir() -> Path:
+    """What Qt calls the AppConfigLocation of this app: where the app keeps views.json."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / ORG_NAME / APP_NAME
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Preferences" / APP_NAME
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / ORG_NAME / APP_NAME
+
+
 def app_data_dir() -> Path:
     """What Qt calls the AppDataLocation of this app (Qt is not imported here)."""
     if sys.platform == "win32":

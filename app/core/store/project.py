@@ -261,6 +261,7 @@ class Project:
         self.lock_holder = holder
         self.lock: LockInfo | None = None  # ours, while we hold it
         self._locked = not read_only
+        self.unclean_stop: LockInfo | None = None  # the dead writer whose lock we broke: it stopped without closing
 
     @property
     def versions_dir(self) -> Path:
@@ -287,6 +288,7 @@ class Project:
             meta = cls._create(folder, identity, author, release_label, fallback)
         if read_only:
             return cls(folder, meta, True, "opened read-only", None)
+        before = read_lock(folder / LOCK_FILE)  # a writer's lock left behind: it was killed or crashed
         try:
             ok, holder = acquire_lock(folder, author)
         except OSError as exc:
@@ -295,6 +297,7 @@ class Project:
             return cls(folder, meta, True, f"the project is open for writing by {holder.describe()}", holder)
         project = cls(folder, meta, False, None, None)
         project.lock = holder
+        project.unclean_stop = before if before is not None and before != holder else None
         try:
             project._ensure_id()
         except SaveError as exc:

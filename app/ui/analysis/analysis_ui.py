@@ -16,6 +16,7 @@ from app.core.text import wordpass
 from app.ui.browse.rows_model import ANALYSIS_KEYS, COLUMN_INDEX
 from app.ui.common.workers import JobContext, Lane
 
+from . import palette
 from .analysis_ctl import AnalysisCtl
 from .contam_ui import ContaminationUi
 
@@ -32,6 +33,7 @@ def job_stats(ctx: JobContext, frame: pl.DataFrame, positions: np.ndarray, spec,
         words = "tok_instruction" in sub.columns
         tokens = sub.select("rid", *wordpass.COUNT_COLUMNS.values(), "verb", "noun") if words else None
         out["tables"], out["rows"] = dashboard.all_tables(sub, tokens), sub.height
+        out["colours"] = palette.source_colours(frame.select("source"))  # the whole release's: stable across filters
     if diversity and "verb" in frame.columns and not ctx.stale():
         own = spec.clear_facet("verb").clear_facet("noun")
         rows = positions if own == spec else filters.apply(frame, own, word_matcher=matcher).to_numpy()
@@ -233,7 +235,7 @@ class AnalysisUi(QObject):
         if self.dock is None:
             return
         if "tables" in out:
-            self.dock.dashboard.set_tables(out["tables"], out["rows"])
+            self.dock.dashboard.set_tables(out["tables"], out["rows"], out.get("colours"))
         if "diversity" in out:
             spec = self.session.spec
             verb, noun = spec.facet("verb").include, spec.facet("noun").include

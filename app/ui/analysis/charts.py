@@ -29,6 +29,17 @@ def count_text(n: float) -> str:
     return f"{int(n):,}"
 
 
+def thinned_ticks(labels: Sequence[str], width: int, advance, gap: int = 10) -> list[tuple[int, str]]:
+    """(index, label) of every k-th label, k the least step at which each label (its
+    ``advance`` in pixels plus ``gap``) fits in its share of ``width``."""
+    n = len(labels)
+    if not n:
+        return []
+    need = max(advance(lab) for lab in labels) + gap
+    step = max(1, -(-need * n // max(width, 1)))
+    return [(i, labels[i]) for i in range(0, n, step)]
+
+
 def set_category_ticks(axis, labels: Sequence[str]) -> None:
     """One tick per category on a left axis, wide enough for every label (pyqtgraph
     drops a label that does not fit and only widens the axis on a later paint)."""
@@ -51,12 +62,14 @@ class BarChart(pg.PlotWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._items: list = []
         self._legend = None
+        self._bins: list[str] = []  # bin labels of a vertical chart (ticks thinned to fit its width)
         self.labels: list[str] = []
         self.values: list[float] = []
         self.apply_theme()
 
     # -- data ----------------------------------------------------------------------------------------
     def clear_bars(self) -> None:
+        self._bins = []
         for it in self._items:
             self.removeItem(it)
         self._items.clear()
@@ -88,7 +101,8 @@ class BarChart(pg.PlotWidget):
             self.setFixedHeight(max(90, n * ROW_PX + 50))
         else:
             bars = pg.BarGraphItem(x=idx, height=self.values, width=0.8, brushes=brushes, pen=pg.mkPen(None))
-            item.getAxis("bottom").setTicks([[(i, short(lab, 10)) for i, lab in enumerate(self.labels)]])
+            self._bins = [short(lab, 10) for lab in self.labels]
+            self._thin_ticks()
             item.getAxis("left").setTicks(None)
             item.getAxis("left").setWidth(None)
             item.invertY(False)
@@ -97,8 +111,10 @@ class BarChart(pg.PlotWidget):
             self.setFixedHeight(200)
         self._add(bars)
 
-    def show_stacked(self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]) -> None:
-        """Horizontal bars per category, split into ``series`` (name, one value per category)."""
+    def show_stacked(self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
+                     colors: Sequence[str] | None = None) -> None:
+        """Horizontal bars per category, split into ``series`` (name, one value per category);
+        ``colors``: one per series (else the palette in order)."""
         self.clear_bars()
         self.labels = [str(c) for c in categories]
         n = len(self.labels)
@@ -108,7 +124,7 @@ class BarChart(pg.PlotWidget):
         left = [0.0] * n
         for k, (name, values) in enumerate(series):
             vals = [float(v) for v in values]
-            colour = PALETTE[k % len(PALETTE)]
+            colour = colors[k] if colors else PALETTE[k % len(PALETTE)]
             bars = pg.BarGraphItem(x0=list(left), y=list(range(n)), width=vals, height=0.7,
                                    brush=pg.mkBrush(colour), pen=pg.mkPen(None))
             self._add(bars)
@@ -129,6 +145,23 @@ class BarChart(pg.PlotWidget):
             swatch = pg.BarGraphItem(x0=[0], y=[0], width=[0], height=0, brush=pg.mkBrush(colour), pen=pg.mkPen(None))
             self._add(swatch)
             self._legend.addItem(swatch, short(name))
+
+    def _thin_ticks(self) -> None:
+        """Bin labels on the bottom axis, every k-th one so that none overlaps the next
+        (all of them on a narrow chart ran into each other)."""
+        if not getattr(self, "_bins", None):  # resized while being built, or a horizontal chart
+            return
+        axis = self.getPlotItem().getAxis("bottom")
+        axis.setTicks([thinned_ticks(self._bins, self.plot_width(),
+                                     QFontMetrics(axis.style.get("tickFont") or QFont()).horizontalAdvance)])
+
+    def plot_width(self) -> int:
+        """Pixels across the bars (the view box), what the bin labels share."""
+        return max(int(self.getPlotItem().getViewBox().width()), self.width() - 60, 1)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._thin_ticks()
 
     def _add(self, item) -> None:
         self.addItem(item)

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QPushBu
 from app.core.figures import dashboard
 from app.ui.browse.rows_model import status_label
 
-from .charts import PALETTE, BarChart
+from . import palette
+from .charts import BarChart
 
 # name -> (title, how it is drawn); the order of the tab.
 CARDS = {
@@ -66,6 +67,7 @@ class ChartCard(QFrame):
         self.note = QLabel(self)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.chart: BarChart | None = None  # built with the first table (~35 ms each)
+        self.colours: dict[str, str] | None = None  # the release's source colours
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(self.png_button)
@@ -88,7 +90,7 @@ class ChartCard(QFrame):
         self.png_button.setEnabled(has)
         self.csv_button.setEnabled(table is not None)
         if has:
-            draw(self.chart, self.name, table)
+            draw(self.chart, self.name, table, self.colours)
         self.retranslate()
 
     def save_csv(self, path: str | Path) -> Path:
@@ -119,17 +121,19 @@ class ChartCard(QFrame):
             self.retranslate()
 
 
-def draw(chart: BarChart, name: str, table: pl.DataFrame) -> None:
-    """Draw one dashboard table; the chart shows exactly the table's numbers."""
+def draw(chart: BarChart, name: str, table: pl.DataFrame, colours: dict[str, str] | None = None) -> None:
+    """Draw one dashboard table; the chart shows exactly the table's numbers. ``colours``:
+    the release's source -> colour map (palette.source_colours), the same for every chart."""
     kind = CARDS[name][1]
     if kind == "subsets":  # one bar per subset, grouped and coloured by source
         sources = table["source"].to_list()
-        order = list(dict.fromkeys(sources))
-        colours = [PALETTE[order.index(s) % len(PALETTE)] for s in sources]
-        chart.show_bars(table["subset"].to_list(), table["rows"].to_list(), colors=colours)
-        chart.legend([(s, PALETTE[i % len(PALETTE)]) for i, s in enumerate(order)])
+        colours = colours or palette.source_colours(table.select("source"))
+        chart.show_bars(table["subset"].to_list(), table["rows"].to_list(),
+                        colors=[colours.get(s, palette.OTHER) for s in sources])
+        other = QCoreApplication.translate("DashboardTab", "other (%1 sources)")
+        chart.legend(palette.legend_entries(colours, list(dict.fromkeys(sources)), other))
     elif kind == "bins":
-        chart.show_bars(table["bin"].to_list(), table["rows"].to_list(), horizontal=False)
+        chart.show_bars(table["bin"].to_list(), table["rows"].to_list(), horizontal=False)  # ticks thinned to fit
     elif kind == "bars":
         key = table.columns[0]
         top = table.head(TOP_BARS)
@@ -137,15 +141,18 @@ def draw(chart: BarChart, name: str, table: pl.DataFrame) -> None:
         chart.show_bars(labels, top["rows"].to_list())
     elif kind == "curators":  # curator x status, already wide; the table's order (busiest first)
         series = [(status_label(c), table[c].to_list()) for c in dashboard.CURATOR_STATUSES]
-        chart.show_stacked(table["curator"].to_list(), series)
+        chart.show_stacked(table["curator"].to_list(), series,
+                           [palette.STATUS_COLOURS.get(c, palette.OTHER) for c in dashboard.CURATOR_STATUSES])
     else:  # stacked: source x (status | reason)
         key = "status" if name == "status_by_source" else "reason"
         wide = table.pivot(on=key, index="source", values="rows", aggregate_function="sum").fill_null(0)
         series_names = [c for c in wide.columns if c != "source"]
         totals = wide.select(pl.sum_horizontal(series_names).alias("t"), "source")
         wide = wide.with_columns(totals["t"]).sort(["t", "source"], descending=[True, False])
+        series_names.sort()  # a reason keeps its colour whichever filter is shown
         series = [(status_label(c) if key == "status" else c, wide[c].to_list()) for c in series_names]
-        chart.show_stacked(wide["source"].to_list(), series)
+        chart.show_stacked(wide["source"].to_list(), series,
+                           [palette.STATUS_COLOURS.get(c, palette.OTHER) for c in series_names] if key == "status" else None)
 
 
 class DashboardTab(QWidget):
@@ -179,9 +186,12 @@ class DashboardTab(QWidget):
         """Cards still waiting for their new table."""
         return bool(self._todo)
 
-    def set_tables(self, tables: dict[str, pl.DataFrame], rows: int) -> None:
-        """New numbers: the cards redraw one per event-loop turn, so the GUI never stalls."""
+    def set_tables(self, tables: dict[str, pl.DataFrame], rows: int, colours: dict[str, str] | None = None) -> None:
+        """New numbers: the cards redraw one per event-loop turn, so the GUI never stalls.
+        ``colours``: the release's source colours (palette.source_colours)."""
         self._rows = rows
+        for card in self.cards.values():
+            card.colours = colours
         self._todo = [(card, tables.get(name), name in tables or name.endswith("_words"))
                       for name, card in self.cards.items()]
         self.retranslate()
@@ -201,7 +211,7 @@ class DashboardTab(QWidget):
             if card.chart is not None:
                 card.chart.apply_theme()
                 if card.table is not None and card.table.height:
-                    draw(card.chart, card.name, card.table)
+                    draw(card.chart, card.name, card.table, card.colours)
 
     def retranslate(self) -> None:
         self.summary.setText(self.tr("Statistics of the %1 rows in the current filter.").replace(

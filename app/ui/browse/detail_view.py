@@ -243,6 +243,8 @@ class DetailView(QWidget):
             self._text_captions[field].setText(text)
         self.copy_button.setText(self.tr("Copy"))
         self.copy_button.setToolTip(self.tr("Copy the locator (file:line) to the clipboard"))
+        if self._row is not None:  # the status word of the shown row, in the new language
+            self._values["status"].setText(reveal(self._status_text(self._row or {})))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -190,6 +190,27 @@ def compact(n: float) -> str:
     return f"{n:g}"
 
 
+_NICE = (1, 2, 5)
+
+
+def length_ticks(lo: float, hi: float, log: bool, most: int) -> list[int]:
+    """Whole lengths to label on an axis showing [lo, hi], at most ``most`` of them, each
+    once: 1-2-5 steps (linear) or 0, 1, 2, 5, 10, 20, ... (log). A narrow range (all
+    inputs empty: 0 to 0.7) gets one or two labels instead of '0 0 1 1 1' in two rows."""
+    lo, hi, most = max(0.0, lo), max(0.0, hi), max(1, most)
+    if log:
+        ladder = [0] + [m * 10 ** e for e in range(8) for m in _NICE]
+        inside = [v for v in ladder if lo - 1e-9 <= v <= hi + 1e-9]
+        if len(inside) >= 2:
+            return inside[::-(-len(inside) // most)]
+        # fewer than two 1-2-5 lengths in view (27 to 41): evenly spaced ones instead
+    span = max(hi - lo, 1e-9)
+    step = next(m * 10 ** e for e in range(10) for m in _NICE if m * 10 ** e * most >= span)
+    first = math.ceil(lo / step) * step
+    out = list(range(int(first), int(math.floor(hi)) + 1, step))
+    return out or [round(lo)]
+
+
 def _LengthAxis(parent, orientation: str = "bottom"):
     """Axes with readable labels: the bottom one maps log1p-space ticks back to real
     lengths; the left one writes counts compactly (40k, not 40000 cut off)."""
@@ -200,6 +221,15 @@ def _LengthAxis(parent, orientation: str = "bottom"):
             super().__init__(orientation)
             self.log = False
             self.enableAutoSIPrefix(False)
+
+        def tickValues(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph's name
+            if orientation == "left":
+                return super().tickValues(minVal, maxVal, size)
+            # One level of whole lengths, as many as fit (pyqtgraph's own are fractions in
+            # log space, labelled twice over on a narrow range).
+            lo, hi = (math.expm1(minVal), math.expm1(maxVal)) if self.log else (minVal, maxVal)
+            ticks = length_ticks(lo, hi, self.log, int(size // 40))
+            return [(1.0, [math.log1p(t) if self.log else float(t) for t in ticks])]
 
         def tickStrings(self, values, scale, spacing):
             if orientation == "left":  # counts are whole: no "0.2" ticks on a one-row chart

@@ -209,6 +209,11 @@ class RowsModel(QAbstractTableModel):
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
 
+    def retranslate(self) -> None:
+        """After a language switch: the status words and the headers again (cells are cached)."""
+        self.refresh()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+
     def refresh(self, positions: np.ndarray | None = None) -> None:
         """Cells changed in place (e.g. a curation edit): repaint, no reset.
 

@@ -45,6 +45,7 @@ class SearchBar(QWidget):
             self.role.addItem(r, r)
         self.mode = QComboBox(self)
         self.mode.setObjectName("searchMode")
+        self.mode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "Literal" after "字面"
         for m in SEARCH_MODES:
             self.mode.addItem(m, m)
         self.case = QToolButton(self)

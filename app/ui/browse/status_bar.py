@@ -54,12 +54,21 @@ class StatusBar(QStatusBar):
         self._clock.timeout.connect(self._render_load)
         self.addWidget(self.counts)
         self.addWidget(self.busy)
+        self.notice = QLabel(self)  # a notice that outlives status messages (after a crash: what came back)
+        self.notice.setObjectName("statusNotice")
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self._notice_text = None  # () -> str in the current language, or None
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(lambda: self.set_notice(None))
+        self.addPermanentWidget(self.notice)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.cancel)
         self.addPermanentWidget(self.report_button)
         self.set_loading(False)
         self.set_report(None)
         self.retranslate()
+        self.set_notice(None)
 
     # -- content ----------------------------------------------------------------------------
     def set_counts(self, shown: int, total: int, spec: FilterSpec) -> None:
@@ -133,8 +142,17 @@ class StatusBar(QStatusBar):
         self.report_button.setVisible(report is not None)
         self.report_button.setProperty("problems", bool(text))
 
+    def set_notice(self, text, ms: int = 60000) -> None:
+        """``text``: () -> str (asked again after a language switch) or None to clear."""
+        self._notice_text = text
+        self.notice.setText(text() if text is not None else "")
+        self.notice.setVisible(text is not None)
+        if text is not None:
+            self._notice_timer.start(ms)
+
     # -- language ----------------------------------------------------------------------------
     def retranslate(self) -> None:
+        self.set_notice(self._notice_text, max(self._notice_timer.remainingTime(), 1))
         self.cancel.setText(self.tr("Cancel"))
         self.cancel.setToolTip(self.tr("Stop loading (Esc)"))
         self.report_button.setToolTip(self.tr("Show the load report: bad lines and skipped files"))

@@ -221,6 +221,15 @@ class CurationCtl(QObject):
         return False
 
     # -- opening and closing -------------------------------------------------------------------
+    def recovered_text(self) -> str:
+        """After an unclean stop: what the journal brought back (else "")."""
+        c = self._curation
+        if c is None or c.recovered is None:
+            return ""
+        n, version = c.recovered
+        return self.tr("Recovered %n action(s) since version %1.", "", n).replace(
+            "%1", str(version))
+
     def open(self, release, project_dir: Path | str | None = None) -> Curation | None:
         """Open (or create) the project of ``release``; None (and ``error``) if it cannot be."""
         self.close()
@@ -239,6 +248,8 @@ class CurationCtl(QObject):
         self.readOnlyChanged.emit(c.read_only, c.read_only_reason or "")
         for text in c.notices + c.warnings:
             self.notice.emit(text)
+        if c.recovered is not None:
+            self.notice.emit(self.recovered_text())
         self._request_frame(None)
         self.stateChanged.emit()
         return c

@@ -1,5 +1,7 @@
-"""File > Export curated release: where, which layout and format, whether rejected rows
-stay (marked), and which state (the current one or a saved version). The export runs
+"""File > Export curated release: where, which layout (the tree for a tree release) and
+format, which rows (all, the current filter's; accepted only), whether rejected rows stay
+(marked), whether rows carry their locator, and which state (the current one or a saved
+version). The export runs
 in a worker lane with a progress bar and a cancel button; errors are shown in words."""
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton, QVBoxLayout,
                                QWidget)
 
+from app.core.export.export_choice import chosen_rids, default_layout
 from app.core.export.exporter import ExportProgress, ExportResult, export_release
 from app.ui.common.workers import JobContext, Lane, Throttle
 
@@ -24,8 +27,13 @@ def default_target(release, layout: str, fmt: str) -> Path:
     return parent / name
 
 
-def run_export(ctx: JobContext, release, overlay, out: str, options: dict) -> None:
+def run_export(ctx: JobContext, release, overlay, out: str, options: dict, choice: dict | None = None) -> None:
+    """``choice``: {spec, accepted_only, word_matcher} of the rows to write (None: all),
+    chosen here in the worker (a filter over 500,000 rows is no work for the GUI thread)."""
     throttle = Throttle(0.1)
+    if choice is not None:
+        options = {**options, "rows": chosen_rids(release, overlay, choice["spec"], accepted_only=choice["accepted_only"],
+                                                  word_matcher=choice["word_matcher"])}
 
     def progress(p: ExportProgress) -> None:
         if throttle.ready(final=p.rows_done >= p.rows_total):
@@ -57,7 +65,7 @@ class ExportDialog(QDialog):
         self.single.setObjectName("exportSingle")
         self.tree = QRadioButton(self.tr("The input's folder tree"), self)
         self.tree.setObjectName("exportTree")
-        self.single.setChecked(True)
+        (self.tree if default_layout(self.release) == "tree" else self.single).setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.single)
         group.addButton(self.tree)
@@ -67,6 +75,15 @@ class ExportDialog(QDialog):
         self.format.addItem("Parquet", "parquet")
         self.keep = QCheckBox(self.tr("Keep rejected rows, marked with \"_curation\""), self)
         self.keep.setObjectName("exportKeepRejected")
+        self.rows = QComboBox(self)
+        self.rows.setObjectName("exportRows")
+        self.rows.addItem(self.tr("All rows"), "all")
+        shown = len(ctl.session.positions)
+        self.rows.addItem(self.tr("Rows of the current filter (%1)").replace("%1", f"{shown:,}"), "filter")
+        self.accepted_only = QCheckBox(self.tr("Accepted rows only"), self)
+        self.accepted_only.setObjectName("exportAcceptedOnly")
+        self.locator = QCheckBox(self.tr("Add where each row came from (\"_source\": file, line, subset, source)"), self)
+        self.locator.setObjectName("exportLocator")
         self.source = QComboBox(self)
         self.source.setObjectName("exportSource")
         self.source.addItem(self.tr("Current state"), None)
@@ -97,7 +114,10 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("To:"), where)
         form.addRow(self.tr("Layout:"), layout_row)
         form.addRow(self.tr("Format:"), self.format)
+        form.addRow(self.tr("Rows:"), self.rows)
+        form.addRow("", self.accepted_only)
         form.addRow("", self.keep)
+        form.addRow("", self.locator)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.progress)
@@ -147,13 +167,23 @@ class ExportDialog(QDialog):
             self._on_failed(str(exc), "")
             return
         options = {"layout": self.layout_key(), "fmt": self.format.currentData(), "keep_rejected": self.keep.isChecked(),
-                   "protect": [c.project.folder]}
+                   "protect": [c.project.folder], "with_locator": self.locator.isChecked()}
+        choice = self.choice()
         self.result, self.failure = None, None
         self.export_button.setEnabled(False)
         self.progress.setValue(0)
         self.message.setText(self.tr("Exporting…"))
         release = self.release
-        self._lane.submit(lambda ctx: run_export(ctx, release, overlay, out, options))
+        self._lane.submit(lambda ctx: run_export(ctx, release, overlay, out, options, choice))
+
+    def choice(self) -> dict | None:
+        """The rows to write: None for all, else the current filter's and/or accepted ones."""
+        by_filter = self.rows.currentData() == "filter"
+        if not by_filter and not self.accepted_only.isChecked():
+            return None
+        session = self.ctl.session
+        return {"spec": session.rows_spec if by_filter else None, "accepted_only": self.accepted_only.isChecked(),
+                "word_matcher": session.word_matcher}
 
     def cancel(self) -> None:
         """While exporting: stop it (nothing half-written is left); otherwise close."""
@@ -175,10 +205,12 @@ class ExportDialog(QDialog):
         self.progress.setValue(1000)
         self.export_button.setEnabled(True)
         r = payload
-        self.message.setText(self.tr("Exported %1 rows (%2 edited, %3 rejected left out, %4 kept marked) to %5")
-                             .replace("%1", f"{r.rows:,}").replace("%2", f"{r.edited:,}")
-                             .replace("%3", f"{r.rejected_dropped:,}").replace("%4", f"{r.rejected_kept:,}")
-                             .replace("%5", str(r.out)))
+        text = (self.tr("Exported %1 rows (%2 edited, %3 rejected left out, %4 kept marked) to %5")
+                .replace("%1", f"{r.rows:,}").replace("%2", f"{r.edited:,}")
+                .replace("%3", f"{r.rejected_dropped:,}").replace("%4", f"{r.rejected_kept:,}").replace("%5", str(r.out)))
+        if r.left_out:
+            text += " " + self.tr("(%1 rows not chosen left out)").replace("%1", f"{r.left_out:,}")
+        self.message.setText(text)
         self.finishedExport.emit(payload)
 
     def _on_failed(self, message: str, _detail: str) -> None:

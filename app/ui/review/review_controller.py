@@ -56,6 +56,7 @@ class ReviewController(EditingActions, QObject):
         view.controller = self
         view.editSaveRequested.connect(self.save_edit)
         view.editCancelRequested.connect(self.cancel_edit)
+        view.languageChanged.connect(self.refresh_progress)
         ctl.changed.connect(self._on_change)
         ctl.error.connect(self._on_error)
         session.rowsReady.connect(self._on_rows)

@@ -88,6 +88,7 @@ def _join(values) -> str:
 class ReviewView(QWidget):
     editSaveRequested = Signal()
     editCancelRequested = Signal()
+    languageChanged = Signal()  # the controller's lines (progress) are said again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -357,6 +358,7 @@ class ReviewView(QWidget):
             self.captions[name].setText(text)
         if self.item is not None:
             self.show_item(self.item)
+        self.languageChanged.emit()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)

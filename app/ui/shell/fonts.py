@@ -4,11 +4,19 @@ Han characters share code points across Chinese and Japanese; when no font is as
 for by name (e.g. under LANG=C), fontconfig often picks a Japanese face, whose glyph
 shapes look wrong to a Chinese reader. We name a Simplified Chinese family as the
 fallback after the UI font, so Latin text keeps the UI face and Han text gets SC shapes.
+
+Emoji (1,508 xhs rows of COIG-CQIA have them) come last in the list, from a colour emoji
+font: the system's, else the one the bundle ships in resources/fonts (registered here at
+start), so they never render as boxes.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
+
+from app.resources import resource_path
 
 CJK_PREFERENCE = (
     "Noto Sans CJK SC",
@@ -17,7 +25,40 @@ CJK_PREFERENCE = (
     "Source Han Sans SC",
     "WenQuanYi Micro Hei",
 )
+EMOJI_PREFERENCE = ("Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", "Twemoji")
 MIN_POINT_SIZE, MAX_POINT_SIZE = 6, 40
+
+
+def register_font_files(folder: Path) -> list[str]:
+    """Add every font file in ``folder`` to the application's fonts; their families."""
+    families: list[str] = []
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in (".ttf", ".otf", ".ttc"):
+                font_id = QFontDatabase.addApplicationFont(str(path))
+                if font_id >= 0:
+                    families += QFontDatabase.applicationFontFamilies(font_id)
+    return families
+
+
+def find_emoji_family(available: list[str] | None = None) -> str | None:
+    """The first preferred colour emoji family installed (or registered), or None."""
+    families = available if available is not None else QFontDatabase.families()
+    lower = {f.lower(): f for f in families}
+    for name in EMOJI_PREFERENCE:
+        if name.lower() in lower:
+            return lower[name.lower()]
+    return None
+
+
+def with_fallbacks(font: QFont, cjk: str | None, emoji: str | None) -> QFont:
+    """A copy of ``font`` whose family list ends with the CJK family, then the emoji one."""
+    out = QFont(font)
+    extra = [f for f in (cjk, emoji) if f]
+    if extra:
+        first = [f for f in font.families() or [font.family()] if f and f not in extra]
+        out.setFamilies(first + extra)
+    return out
 
 
 def find_cjk_family(available: list[str] | None = None) -> str | None:
@@ -45,7 +86,10 @@ class FontManager:
     def __init__(self, app: QApplication) -> None:
         self._app = app
         self.cjk_family = find_cjk_family()
-        base = with_cjk_fallback(app.font(), self.cjk_family)
+        self.emoji_family = find_emoji_family()
+        if self.emoji_family is None:  # none on the system: the one the bundle ships
+            self.emoji_family = find_emoji_family(register_font_files(resource_path("fonts")))
+        base = with_fallbacks(app.font(), self.cjk_family, self.emoji_family)
         self._base_size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
         self._base = base
         self.zoom = 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from app.ui.browse.detail_view import DetailView
 from app.ui.browse.facet_panel import FacetPanel
@@ -26,6 +26,7 @@ from .actions import ActionRegistry
 from .commands import Commands
 from .fonts import FontManager
 from .glyph_warmup import GlyphWarmup
+from .last_view import LastView
 from .settings import APP_NAME, Settings
 
 PRELOAD_AFTER_MS = 1000
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.glyphs = GlyphWarmup(self)  # the common glyphs drawn before the rows need them
         self._wire()
         self.curate_ui = CurateUi(self, self.commands.curate)  # edits into the table/detail, undo titles, history dock
+        self.last_view = LastView(self)  # the view kept as the curator works, back after a crash
         self.setAcceptDrops(True)
         self.retranslate()
         self._restore_layout()
@@ -117,7 +119,9 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([330, 1100])
         self.setCentralWidget(self.main_splitter)
-        self.resize(1500, 950)
+        # Never larger than the screen (at 1366x768 a 1500-pixel window hid its right edge).
+        room = self.screen().availableGeometry() if self.screen() is not None else None
+        self.resize(min(1500, room.width()) if room else 1500, min(950, room.height()) if room else 950)
 
     def _wire(self) -> None:
         s = self.session
@@ -287,6 +291,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.registry.retranslate()
+        self.model.retranslate()  # a model gets no LanguageChange: its status words are cached
         self.curate_ui.retranslate()  # after the registry: undo/redo titles name the change
         self._lengths_note.setText(self.tr("Length charts appear once a release is loaded."))
         if self.session.release is None:
@@ -325,6 +330,15 @@ class MainWindow(QMainWindow):
         self.curation.shutdown()  # releases the project lock
         self._preload.wait(5000)
         super().closeEvent(event)
+
+    # -- docks ---------------------------------------------------------------------------------------------------
+    def docks(self) -> list[QDockWidget]:
+        return [d for d in self.findChildren(QDockWidget) if d.parent() is self]
+
+    def open_dock(self, name: str) -> None:
+        """Make a dock that is built on demand (the analysis dock), so a saved layout can place it."""
+        if name == "analysisDock":
+            self.commands.analysis.ensure_dock()
 
     # -- drag and drop ---------------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

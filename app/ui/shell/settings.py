@@ -86,6 +86,13 @@ class Settings:
         value = self._get("files/last", "", str)
         return value.split("\n") if value else []
 
+    # -- the last view of a release (last_view.py) -------------------------------------
+    def last_view(self, key: str) -> str:
+        return self._get(key, "", str)
+
+    def set_last_view(self, key: str, text: str) -> None:
+        self._s.setValue(key, text)
+
     def sync(self) -> None:
         self._s.sync()
 
