@@ -3,6 +3,7 @@ search, the user dictionary and the diversity table."""
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 import sys
 
 import polars as pl
@@ -219,3 +220,31 @@ def test_top_verb_nouns():
     assert top.rows() == [("写", 7, "诗", 3), ("写", 7, "文章", 2), ("翻译", 3, "句子", 1)]
     assert sorted(text.pair_rids(pairs, "写", "文章").to_list()) == [3, 4]
     assert len(text.pair_rids(pairs, "翻译")) == 3
+
+
+def test_a_packed_dictionary_is_unpacked_once_and_read_by_jieba(tmp_path):
+    """The bundle ships jieba's dictionary xz-compressed: it is unpacked into the cache
+    folder (atomically, once while newer than the packed file) and jieba reads it."""
+    import lzma
+    import os
+
+    import jieba
+
+    from app.core.text.segment import PACKED_DICT, unpacked_dictionary
+
+    real = Path(jieba.__file__).with_name("dict.txt").read_bytes()
+    package, cache = tmp_path / "jieba", tmp_path / "cache"
+    package.mkdir()
+    assert unpacked_dictionary(package, cache) is None  # nothing packed: jieba's own dict.txt
+    (package / PACKED_DICT).write_bytes(lzma.compress(real, preset=1))
+    out = unpacked_dictionary(package, cache)
+    assert out == cache / "dict.txt" and out.read_bytes() == real and not list(cache.glob(".dict.txt.*"))
+    os.utime(out, (1, 1))  # older than the packed file: unpacked again
+    assert unpacked_dictionary(package, cache).stat().st_mtime > 1
+    (package / "dict.txt").write_bytes(b"")
+    assert unpacked_dictionary(package, cache) is None  # from source: jieba's own file
+    # jieba reads the unpacked copy in a fresh process, as a frozen worker does
+    code = ("import sys, jieba; from pathlib import Path; jieba.setLogLevel(60); jieba.dt.tmp_dir = sys.argv[2]; "
+            "jieba.dt.set_dictionary(sys.argv[1]); print('/'.join(jieba.lcut('我爱北京天安门', HMM=False)))")
+    r = subprocess.run([sys.executable, "-c", code, str(out), str(cache)], capture_output=True, text=True, timeout=120)
+    assert r.stdout.strip() == "我/爱/北京/天安门", r.stderr
