@@ -102,6 +102,7 @@ def _not_json(name: str):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example([b"PAR1", b"{}"])  # Parquet's magic on a text line: a bad line, not a Parquet file
 @example([b"\x00\x00\xfe\xff", b"{}"])  # a UTF-32 mark: the file is named as UTF-32 text, not read
 @example([b"\xef\xbb\xbf", b"{}"])  # a BOM alone on the first line: a blank line, not a bad one
 @example([b'{"output": Infinity}', b'{"metadata": {"x": [NaN]}}'])  # the stdlib takes them, JSON does not

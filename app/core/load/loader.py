@@ -277,7 +277,8 @@ def _read_source(src: sourcefile.Source, path: Path, rel: str, source: str, repo
     """(the file's rows, None, its kind, its plan) or (None, why it is not read, ...)."""
     head = rawfile.read_at(src.fd, 0, min(src.size, filekind.HEAD_BYTES))
     reason = filekind.lfs_pointer(head)
-    kind = sniff.kind_of(path.name, head) if not reason else None
+    tail = rawfile.read_at(src.fd, src.size - 4, 4) if src.size >= 8 and head.startswith(sniff.PARQUET_MAGIC) else b""
+    kind = sniff.kind_of(path.name, head, tail) if not reason else None
     if kind != "parquet":
         reason = reason or filekind.problem(head) or (kind is None and sniff.not_records(head)) or None
     if reason:

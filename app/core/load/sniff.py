@@ -29,11 +29,13 @@ ONE_OBJECT = "one JSON object, not records (dataset metadata?): neither a JSON a
 PARQUET_MAGIC = b"PAR1"
 
 
-def kind_of(name: str, head: bytes) -> str | None:
+def kind_of(name: str, head: bytes, tail: bytes = b"") -> str | None:
     """``parquet``, ``array``, ``jsonl``, or None for a non-``.jsonl`` file that begins
-    with neither ``{`` nor ``[``."""
+    with neither ``{`` nor ``[``. By content a file is Parquet when it begins and ends
+    with Parquet's magic (``tail``: its last bytes): a text file whose first line happens
+    to read ``PAR1`` stays text."""
     lower = name.lower()
-    if lower.endswith(".parquet") or head.startswith(PARQUET_MAGIC):
+    if lower.endswith(".parquet") or (head.startswith(PARQUET_MAGIC) and tail.endswith(PARQUET_MAGIC)):
         return "parquet"
     first = head[3:] if head.startswith(rawfile.BOM) else head
     first = first.lstrip()[:1]
