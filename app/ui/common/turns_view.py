@@ -291,7 +291,7 @@ class TurnsView(QScrollArea):
     def _diff(self, selections: dict) -> None:
         a, b = self.chosen.text.toPlainText(), self.rejected.text.toPlainText()
         spans_a, spans_b, by_line = diff_spans(a, b)
-        self.diff_note = QCoreApplication.translate(CONTEXT, "Long responses: differences shown by line.") \
+        self.diff_note = QCoreApplication.translate("TurnsView", "Long responses: differences shown by line.") \
             if by_line else ""
         self.pair_note.setText(self.diff_note)
         self.pair_note.setVisible(bool(self.diff_note))
@@ -343,7 +343,7 @@ class TurnsView(QScrollArea):
         return False
 
     def retranslate(self) -> None:
-        self.tools_button.setText(QCoreApplication.translate(CONTEXT, "Tools (%1 characters)")
+        self.tools_button.setText(QCoreApplication.translate("TurnsView", "Tools (%1 characters)")
                                   .replace("%1", f"{len(getattr(self, '_tools', '')):,}"))
         for box in self.shown_boxes():
             box.caption.setText(f"{role_title(box.turn['role'])}   {box.turn['path']}")
