@@ -144,7 +144,7 @@ class DetailView(QWidget):
         self.splitter.setVisible(not conversation)
         self.turns.setVisible(conversation)
         if conversation:
-            self.turns.show_row(row)
+            self.turns.show_row(row, paint=False)
         else:
             for field, edit in self.editors.items():
                 edit.setPlainText(display_text(row.get(field)))

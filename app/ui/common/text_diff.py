@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 
 from app.ui.common import themes
 
-CHAR_DIFF_LIMIT = 6_000
+CHAR_DIFF_LIMIT = 2_000
 DIFF_COLOURS = {"dark": "#5b3a78", "light": "#e3c9f5"}  # apart from the search's yellows
 
 

@@ -71,9 +71,13 @@ class TurnText(QTextEdit):
 
     def fit(self) -> None:
         doc = self.document()
-        doc.setTextWidth(self.viewport().width())
+        width = self.viewport().width()
+        if doc.textWidth() != width:  # setting it, even unchanged, lays the whole text out again
+            doc.setTextWidth(width)
         margins = self.contentsMargins()
-        self.setFixedHeight(max(24, int(doc.size().height()) + margins.top() + margins.bottom() + 2))
+        height = max(24, int(doc.size().height()) + margins.top() + margins.bottom() + 2)
+        if height != self.height():
+            self.setFixedHeight(height)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
@@ -212,7 +216,7 @@ class TurnsView(QScrollArea):
         return {b.turn["path"]: b.turn["text"] or "" for b in self.shown_boxes()}
 
     # -- content -------------------------------------------------------------------------------
-    def show_row(self, row: dict | None, search: SearchSpec | None = None) -> None:
+    def show_row(self, row: dict | None, search: SearchSpec | None = None, paint: bool = True) -> None:
         self.row = row or {}
         turns, chosen, rejected = shown_turns(self.row) if row else ([], None, None)
         for i, turn in enumerate(turns):
@@ -236,7 +240,8 @@ class TurnsView(QScrollArea):
         if self.current_path not in paths:
             self.current_path = None
         self.retranslate()
-        self.highlight(search)
+        if paint:  # (the detail view paints next, with its current match)
+            self.highlight(search)
         self.verticalScrollBar().setValue(0)
 
     def _fill_tools(self) -> None:
