@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QCoreApplication, QEvent, QT_TRANSLATE_NOOP, Qt, Signal
-from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QScrollArea, QTextEdit, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor, QTextOption
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QScrollArea, QTextEdit, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from app.core.curate.pathedits import all_turns
 from app.core.load.formats import rejected_path
@@ -56,26 +56,29 @@ def shown_turns(row: dict) -> tuple[list[dict], dict | None, dict | None]:
     return turns, None, None
 
 
-class TurnText(QTextEdit):
-    """One turn's text, as tall as its content (the scroll area scrolls, not the box)."""
+class TurnText(QPlainTextEdit):
+    """One turn's text, as tall as its content (the scroll area scrolls, not the box).
+    A QPlainTextEdit: plain text only, and its layout is per paragraph, far cheaper
+    than QTextEdit's (review mode refills these boxes on every key)."""
 
     def __init__(self, parent: QWidget | None = None, clock=None) -> None:
         super().__init__(parent)
         self._clock = clock
-        self.setAcceptRichText(False)  # pasting while editing never brings formatting in
         self.setReadOnly(True)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.document().contentsChanged.connect(self.fit)
         self._width = -1
 
     def fit(self) -> None:
-        doc = self.document()
-        width = self.viewport().width()
-        if doc.textWidth() != width:  # setting it, even unchanged, lays the whole text out again
-            doc.setTextWidth(width)
+        doc, layout = self.document(), self.document().documentLayout()
+        block, height = doc.begin(), 0.0
+        while block.isValid():  # each paragraph laid out at the box's width
+            height += layout.blockBoundingRect(block).height()
+            block = block.next()
         margins = self.contentsMargins()
-        height = max(24, int(doc.size().height()) + margins.top() + margins.bottom() + 2)
+        height = max(24, int(height + 2 * doc.documentMargin()) + margins.top() + margins.bottom() + 2)
         if height != self.height():
             self.setFixedHeight(height)
 
