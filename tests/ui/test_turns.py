@@ -205,3 +205,63 @@ def test_review_mode_shows_turns_and_edits_one_by_path(qtbot, conv):
     press(qtbot, view, Qt.Key.Key_Z, CTRL)  # one undo step: the edit and the accept
     assert conv.curation.curation.overlay.get(rid).is_empty
     assert view.item.rid == rid
+
+
+def test_a_hostile_conversation_shows_literally_and_quickly(qtbot, window, tmp_path):
+    """Markup, an RLO, a NUL in turns, the tools and a preference pair; a 5 MB turn and a
+    5 MB pair (its head shown, compared by line) selected and left without a hang."""
+    import time
+
+    from app.ui.common.text_display import DISPLAY_CHARS, display_text
+
+    big = "长" * 5_000_000
+    root = tmp_path / "hostile"
+    root.mkdir()
+    rows = [{"conversations": [{"from": "human", "value": "<b>粗</b>\u202e反\x00"},
+                               {"from": "gpt", "value": "<img src=x>"}], "tools": "<script>t</script>"},
+            {"conversations": [{"from": "human", "value": "大"}, {"from": "gpt", "value": big}]},
+            {"conversations": [{"from": "human", "value": "对"}], "chosen": {"from": "gpt", "value": big},
+             "rejected": {"from": "gpt", "value": big + "尾"}}]
+    (root / "h.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    window.open_paths([str(root)])
+    settle_all(qtbot, window)
+    window.activateWindow()
+    turns = window.detail.turns
+    for row, check in ((0, lambda: [e.toPlainText() for e in turns.editors().values()]
+                        == [display_text("<b>粗</b>\u202e反\x00"), "<img src=x>"]),
+                       (1, lambda: len(turns.editors()["conversations[1].value"].toPlainText()) < DISPLAY_CHARS + 200),
+                       (2, lambda: turns.pair.isVisible() and turns.pair_note.isVisible())):
+        t0 = time.thread_time()
+        window.table.setFocus()
+        window.table.select_row(row)
+        qtbot.waitUntil(lambda r=row: window.detail_position == window.model.position(r))
+        assert time.thread_time() - t0 < 3.0
+        assert check()
+    window.table.select_row(0)
+    qtbot.waitUntil(lambda: window.detail_position == window.model.position(0))
+    turns.set_tools_open(True)
+    assert turns.tools_text.toPlainText() == "<script>t</script>"
+    assert turns.tools_button.text() == "Tools (18 characters)"
+
+
+def test_review_mode_deletes_the_turn_clicked_and_swaps_a_pair(qtbot, conv):
+    qtbot.keyClick(conv, Qt.Key.Key_F2)
+    mode = conv.commands.review
+    view = mode.view
+    qtbot.waitUntil(lambda: view.item is not None)
+    while view.item.values.get("format") != "sharegpt":
+        qtbot.keyClick(view, Qt.Key.Key_J)
+    rid = view.item.rid
+    qtbot.mouseClick(view.turns.editors()["conversations[4].value"].viewport(), Qt.MouseButton.LeftButton)
+    press(qtbot, view, Qt.Key.Key_Delete, CTRL | SHIFT)
+    box = conv.commands.dialog
+    assert isinstance(box, QMessageBox) and "conversations[4]" in box.text()
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert conv.curation.curation.overlay[rid].fields == {"conversations[4]": None}
+    assert view.item.rid == rid and "conversations[4].value" not in view.turns.editors()
+    while view.item.values.get("format") != "preference":
+        qtbot.keyClick(view, Qt.Key.Key_J)
+    rid = view.item.rid
+    press(qtbot, view, Qt.Key.Key_W, CTRL | SHIFT)
+    assert set(conv.curation.curation.overlay[rid].fields) == {"chosen.value", "rejected.value"}
+    assert view.turns.chosen.text.toPlainText().startswith("差的回答")
