@@ -88,6 +88,11 @@ class TurnText(QPlainTextEdit):
             self._width = event.size().width()
             self.fit()
 
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # zoom, review's text size: taller or shorter lines
+            self.fit()
+
     def paintEvent(self, event) -> None:  # noqa: N802
         super().paintEvent(event)
         if self._clock is not None:
@@ -183,9 +188,17 @@ class TurnsView(QScrollArea):
         text.viewport().installEventFilter(self)
         if getattr(self, "_focus", None) is not None:
             text.setFocusPolicy(self._focus)
+        if getattr(self, "_font", None) is not None:
+            text.setFont(self._font)
         for f in self._filters:
             text.installEventFilter(f)
             text.viewport().installEventFilter(f)
+
+    def set_text_font(self, font: QFont) -> None:
+        """The turns' texts in ``font`` (review mode's large CJK text), pooled boxes too."""
+        self._font = font
+        for text in [*self.all_texts(), self.tools_text]:
+            text.setFont(font)
 
     def set_focusable(self, on: bool) -> None:
         """Review mode keeps the keyboard on its view: the boxes take focus only while

@@ -390,6 +390,7 @@ class ReviewView(QWidget):
         text = self.text_font()
         for pane in self.panes.values():
             pane.setFont(text)
+        self.turns.set_text_font(text)
         big = QFont(self.font())
         big.setBold(True)
         self.position.setFont(big)
