@@ -139,6 +139,9 @@ def test_editing_a_turn_is_an_edit_path_and_ctrl_z_undoes_it(qtbot, conv):
     qtbot.mouseClick(turns.editors()["conversations[4].value"].viewport(), Qt.MouseButton.LeftButton)
     assert turns.current_path == "conversations[4].value"
     conv.table.setFocus()
+    press(qtbot, conv.table, Qt.Key.Key_3, CTRL)  # Focus Detail: the turn clicked last
+    assert turns.editors()["conversations[4].value"].hasFocus()
+    conv.table.setFocus()
     press(qtbot, conv.table, Qt.Key.Key_E, CTRL)
     editor = turns.editors()["conversations[4].value"]
     assert conv.detail.editing.active and not editor.isReadOnly() and editor.hasFocus()

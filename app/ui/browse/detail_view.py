@@ -150,6 +150,14 @@ class DetailView(QWidget):
                 edit.setPlainText(display_text(row.get(field)))
         self._highlight()
 
+    def focus_text(self) -> None:
+        """Ctrl+3: the output box, or a conversation's turn clicked last (else its first)."""
+        if self.turns.isVisible() and self.turns.editors():
+            editors = self.turns.editors()
+            editors.get(self.turns.current_path, next(iter(editors.values()))).setFocus()
+        else:
+            self.editors["output"].setFocus()
+
     def set_search(self, search: SearchSpec) -> None:
         if search != self._search:
             self._search = search
