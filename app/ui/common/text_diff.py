@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 
 from PySide6.QtGui import QColor
 
-from app.ui.common import themes
+from . import themes
 
 CHAR_DIFF_LIMIT = 2_000
 DIFF_COLOURS = {"dark": "#5b3a78", "light": "#e3c9f5"}  # apart from the search's yellows

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QScr
 from app.core.curate.pathedits import all_turns
 from app.core.load.formats import rejected_path
 from app.core.query.filters import SearchSpec, search_spans
-from app.ui.common import themes
-from app.ui.common.text_diff import diff_colour, diff_spans
-from app.ui.common.text_display import OffsetMap, display_text, shown_part
+from . import themes
+from .text_diff import diff_colour, diff_spans
+from .text_display import OffsetMap, display_text, shown_part
 
 CONTEXT = "TurnsView"
 ROLES = {
