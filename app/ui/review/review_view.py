@@ -1,19 +1,18 @@
 """The one-item view of review mode: labels, source and locator above, then instruction,
-input and output (a conversation: its turns, turns_view) in a large CJK font, as plain text (never HTML) with the current
-search's matches highlighted. It only shows what it is given; keys go to the controller.
+input and output (a conversation: its turns, turns_view) in a large CJK font, as plain
+text (never HTML) with the current search's matches highlighted. It only shows what it
+is given; keys go to the controller.
 
 Every widget here that changes per item stamps a shared PaintClock at the end of its
-paint event, which is how the key-to-painted latency is measured.
+paint event (item_widgets), which is how the key-to-painted latency is measured.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QTextCharFormat, QTextCursor, QTextOption
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QSizePolicy, QTextEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QTextEdit, QVBoxLayout, QWidget
 
 from app.core.load.schema import TEXT_FIELDS
 from app.core.query.filters import SearchSpec, search_spans
@@ -21,52 +20,10 @@ from app.ui.common import themes
 from app.ui.common.text_display import OffsetMap, display_text, reveal, shown_part
 from app.ui.common.turns_view import TurnsView, is_conversation
 
+from .item_widgets import ItemBar, ItemLabel, ItemText, PaintClock
+
 TEXT_SCALE = 1.35  # review text vs the UI font: readable Han at arm's length
 MIN_TEXT_POINTS = 13.0
-
-
-class PaintClock:
-    """End time (perf_counter_ns) of the latest paint of any review widget."""
-
-    def __init__(self) -> None:
-        self.last_end_ns = 0
-
-    def stamp(self) -> None:
-        self.last_end_ns = time.perf_counter_ns()
-
-
-class ItemText(QPlainTextEdit):
-    def __init__(self, clock: PaintClock, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._clock = clock
-
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().paintEvent(event)
-        self._clock.stamp()
-
-
-class ItemLabel(QLabel):
-    """A QLabel that can never read its text as HTML, stamping the clock when painted."""
-
-    def __init__(self, clock: PaintClock, parent: QWidget | None = None, name: str = "") -> None:
-        super().__init__(parent)
-        self._clock = clock
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setObjectName(name)
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        super().paintEvent(event)
-        self._clock.stamp()
-
-
-class ItemBar(QProgressBar):
-    def __init__(self, clock: PaintClock, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._clock = clock
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        super().paintEvent(event)
-        self._clock.stamp()
 
 
 @dataclass
