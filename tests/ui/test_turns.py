@@ -45,6 +45,10 @@ def conv(qtbot, window, tmp_path: Path):
     (root / "chat.jsonl").write_text("\n".join(json.dumps(chat(i), ensure_ascii=False) for i in range(4)) + "\n",
                                      encoding="utf-8")
     (root / "dpo.json").write_text(json.dumps([pref(i) for i in range(3)], ensure_ascii=False), encoding="utf-8")
+    (root / "coig.jsonl").write_text(json.dumps({"instruction": "单轮问题", "input": "", "output": "单轮回答",
+                                                 "task_type": {"major": ["问答"], "minor": []}, "domain": ["通用"],
+                                                 "answer_from": "human", "human_verified": True},
+                                                ensure_ascii=False) + "\n", encoding="utf-8")
     window.open_paths([str(root)])
     settle_all(qtbot, window)
     settle(qtbot, window)
@@ -268,3 +272,17 @@ def test_review_mode_deletes_the_turn_clicked_and_swaps_a_pair(qtbot, conv):
     press(qtbot, view, Qt.Key.Key_W, CTRL | SHIFT)
     assert set(conv.curation.curation.overlay[rid].fields) == {"chosen.value", "rejected.value"}
     assert view.turns.chosen.text.toPlainText().startswith("差的回答")
+
+
+def test_single_turn_rows_look_as_before_and_an_edit_ends_when_a_conversation_is_selected(qtbot, conv):
+    rid = select_format(qtbot, conv, "cqia")
+    assert conv.detail.splitter.isVisible() and not conv.detail.turns.isVisible()
+    assert conv.detail.editors["output"].toPlainText() == "单轮回答"
+    press(qtbot, conv.table, Qt.Key.Key_E, CTRL)
+    editor = conv.detail.editors["output"]
+    press(qtbot, editor, Qt.Key.Key_A, CTRL)
+    type_text(editor, "改过")
+    select_format(qtbot, conv, "sharegpt")  # another row: the edit is committed first
+    assert conv.curation.curation.overlay[rid].fields == {"output": "改过"}
+    assert not conv.detail.editing.active and editor.isReadOnly()
+    assert all(e.isReadOnly() for e in conv.detail.turns.editors().values())

@@ -64,6 +64,7 @@ class DetailEditing(QObject):
                 editors = self.view.editors
                 for name, editor in editors.items():
                     editor.setPlainText(row.get(name) or "")
+            self._editing = editors  # the row shown may change before the edit ends (keep())
             for name, editor in editors.items():
                 editor.setExtraSelections([])
                 editor.setReadOnly(False)
@@ -81,6 +82,8 @@ class DetailEditing(QObject):
     def _editors(self) -> dict:
         """The boxes being edited (or that would be): a conversation's turns by path, else
         the three texts."""
+        if self.active:
+            return self._editing
         return self.view.turns.editors() if is_conversation(self.view._row) else self.view.editors
 
     def _mine(self, obj) -> bool:
@@ -119,10 +122,10 @@ class DetailEditing(QObject):
         return False
 
     def _end(self) -> None:
+        editors = self._editors()
         self.rid = None
         self._start = {}
         back, self._back = self._back, None
-        editors = self._editors()
         if back is not None and any(e.hasFocus() for e in editors.values()):
             back.setFocus(Qt.FocusReason.OtherFocusReason)  # e.g. back to the table, to go on with the keys
         if self.view.turns.editing:
