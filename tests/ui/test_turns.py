@@ -197,6 +197,9 @@ def test_review_mode_shows_turns_and_edits_one_by_path(qtbot, conv):
     rid = view.item.rid
     assert view.turns.isVisible() and not view.boxes["output"].isVisible()
     assert captions(view.turns)[:2] == ["System", "User"]
+    view.set_search(SearchSpec(text="豆浆"))  # the search's matches, in the turn that has them
+    assert [len(e.extraSelections()) for e in view.turns.editors().values()] == [0, 0, 0, 0, 1, 0, 0]
+    view.set_search(SearchSpec())
     qtbot.mouseClick(view.turns.editors()["conversations[0].value"].viewport(), Qt.MouseButton.LeftButton)
     assert QApplication.focusWidget() is view  # a click marks the turn, the keys stay with review
     qtbot.keyClick(view, Qt.Key.Key_E)
