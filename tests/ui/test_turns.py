@@ -289,3 +289,25 @@ def test_single_turn_rows_look_as_before_and_an_edit_ends_when_a_conversation_is
     assert conv.curation.curation.overlay[rid].fields == {"output": "改过"}
     assert not conv.detail.editing.active and editor.isReadOnly()
     assert all(e.isReadOnly() for e in conv.detail.turns.editors().values())
+
+
+def test_turns_past_two_screens_are_filled_just_after_the_paint(qtbot, app_env):
+    from app.ui.common.turns_view import TurnsView
+
+    view = TurnsView()
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    turns = [{"role": ("user", "assistant")[i % 2], "text": f"第{i}轮 " + "字" * 300, "path": f"conversations[{i}].value"}
+             for i in range(40)]
+    row = {"format": "sharegpt", "turns": turns, "system": "", "tools": ""}
+    view.show_row(row)
+    assert 0 < len(view._shown()) < 40  # the first screens now, the rest after the paint
+    qtbot.waitUntil(lambda: len(view._shown()) == 40)
+    assert view.boxes[39].text.toPlainText().startswith("第39轮")
+    view.show_row(row)
+    assert len(view._shown()) < 40 and len(view.editors()) == 40  # asked for, they are filled at once
+    view.show_row({**row, "turns": turns[:2]})  # a short row before the late fill: nothing late lands
+    QApplication.processEvents()
+    assert list(view.editors()) == ["conversations[0].value", "conversations[1].value"]

@@ -5,13 +5,15 @@ highlighted (text_diff). The detail view and review mode both use it.
 
 Turn boxes are pooled: showing another row refills the boxes it has and hides the rest,
 so paging through a release never builds widgets per item (review mode's 16 ms budget).
+Turns past two screens of text are filled just after the first paint (a zero timer), or
+at once when something asks for them (editing, a search's matches).
 Each box holds one text, keyed by its JSON path in the record (what EditPath edits).
 """
 from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QCoreApplication, QEvent, QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QScrollArea, QTextEdit, QToolButton,
                                QVBoxLayout, QWidget)
@@ -136,6 +138,9 @@ class TurnsView(QScrollArea):
         self.row: dict = {}
         self.current_path: str | None = None
         self.editing = False
+        self._pending: list[tuple[int, dict]] = []  # (box index, turn) filled after the paint
+        self._gen = 0  # which show_row a pending fill belongs to
+        self._painted: tuple = (None, -1, None)  # the latest highlight()'s arguments, for the late turns
         self.diff_note = ""  # why the pair's differences are shown by line, when they are
         body = QWidget(self)
         self._lay = QVBoxLayout(body)
@@ -220,7 +225,25 @@ class TurnsView(QScrollArea):
     def owns(self, obj) -> bool:
         return any(obj is t or obj is t.viewport() for t in self.all_texts())
 
+    def flush(self) -> None:
+        """Fill the turns left for after the paint, now."""
+        if self._pending:
+            self._fill_rest(self._gen)
+
+    def _fill_rest(self, gen: int) -> None:
+        if gen != self._gen or not self._pending:
+            return  # another row is shown now
+        pending, self._pending = self._pending, []
+        for i, turn in pending:
+            self.boxes[i].fill(turn)
+            self.boxes[i].show()
+        self.highlight(*self._painted)
+
     def shown_boxes(self) -> list[TurnBox]:
+        self.flush()
+        return self._shown()
+
+    def _shown(self) -> list[TurnBox]:
         out = [b for b in self.boxes if b.turn and not b.isHidden()]
         return out + ([self.chosen, self.rejected] if not self.pair.isHidden() and self.chosen.turn else [])
 
@@ -234,11 +257,22 @@ class TurnsView(QScrollArea):
     # -- content -------------------------------------------------------------------------------
     def show_row(self, row: dict | None, search: SearchSpec | None = None, paint: bool = True) -> None:
         self.row = row or {}
+        self._gen += 1
+        self._pending = []
         turns, chosen, rejected = shown_turns(self.row) if row else ([], None, None)
+        room, used = (2 * self.viewport().height() if self.isVisible() else -1), 0
         for i, turn in enumerate(turns):
             box = self._box(i)
+            if 0 <= room < used:  # off screen: filled after the paint
+                box.turn = {}
+                box.hide()
+                self._pending.append((i, turn))
+                continue
             box.fill(turn)
             box.show()
+            used += box.text.minimumHeight() + box.caption.sizeHint().height()
+        if self._pending:
+            QTimer.singleShot(0, lambda gen=self._gen: self._fill_rest(gen))
         for box in self.boxes[len(turns):]:
             box.turn = {}
             box.hide()
@@ -282,7 +316,7 @@ class TurnsView(QScrollArea):
         out = []
         if search is None or not search.active:
             return out
-        for box in self.shown_boxes():
+        for box in self.shown_boxes():  # (every turn: the late ones filled now)
             text = shown_part(box.turn["text"] or "")
             spans = search_spans(text, search) if text else []
             if spans:
@@ -294,10 +328,11 @@ class TurnsView(QScrollArea):
         """Paint the diff of the pair and the search matches (``current`` in the current
         colour); returns the matches."""
         matches = self.search_matches(search) if matches is None else matches
+        self._painted = (search, current, matches)
         fmt, cur_fmt = QTextCharFormat(), QTextCharFormat()
         fmt.setBackground(themes.color("match"))
         cur_fmt.setBackground(themes.color("current"))
-        editors = self.editors()
+        editors = {b.turn["path"]: b.text for b in self._shown()}  # the late turns: painted when filled
         selections: dict[str, list] = {p: [] for p in editors}
         if not self.pair.isHidden() and not self.editing:
             self._diff(selections)
@@ -366,7 +401,7 @@ class TurnsView(QScrollArea):
     def retranslate(self) -> None:
         self.tools_button.setText(QCoreApplication.translate("TurnsView", "Tools (%1 characters)")
                                   .replace("%1", f"{len(getattr(self, '_tools', '')):,}"))
-        for box in self.shown_boxes():
+        for box in self._shown():
             box.caption.setText(f"{role_title(box.turn['role'])}   {box.turn['path']}")
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
