@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QCoreApplication, QEvent, QT_TRANSLATE_NOOP, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor, QTextOption
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QScrollArea, QTextEdit, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QTextEdit, QToolButton, QVBoxLayout, QWidget
 
 from app.core.curate.pathedits import all_turns
 from app.core.load.formats import rejected_path
@@ -24,22 +23,7 @@ from app.core.query.filters import SearchSpec, search_spans
 from . import themes
 from .text_diff import diff_colour, diff_spans
 from .text_display import OffsetMap, display_text, shown_part
-
-CONTEXT = "TurnsView"
-ROLES = {
-    "system": QT_TRANSLATE_NOOP("TurnsView", "System"),
-    "user": QT_TRANSLATE_NOOP("TurnsView", "User"),
-    "assistant": QT_TRANSLATE_NOOP("TurnsView", "Assistant"),
-    "function_call": QT_TRANSLATE_NOOP("TurnsView", "Function call"),
-    "observation": QT_TRANSLATE_NOOP("TurnsView", "Observation"),
-    "tool": QT_TRANSLATE_NOOP("TurnsView", "Tool"),
-    "chosen": QT_TRANSLATE_NOOP("TurnsView", "Chosen"),
-    "rejected": QT_TRANSLATE_NOOP("TurnsView", "Rejected"),
-}
-
-
-def role_title(role: str) -> str:
-    return QCoreApplication.translate(CONTEXT, ROLES[role]) if role in ROLES else role
+from .turn_boxes import TurnBox, TurnText, role_title
 
 
 def is_conversation(row: dict | None) -> bool:
@@ -56,73 +40,6 @@ def shown_turns(row: dict) -> tuple[list[dict], dict | None, dict | None]:
         rejected = {"role": "rejected", "text": row.get("rejected") or "", "path": rejected_path(chosen["path"])}
         return turns[:-1], chosen, rejected
     return turns, None, None
-
-
-class TurnText(QPlainTextEdit):
-    """One turn's text, as tall as its content (the scroll area scrolls, not the box).
-    A QPlainTextEdit: plain text only, and its layout is per paragraph, far cheaper
-    than QTextEdit's (review mode refills these boxes on every key)."""
-
-    def __init__(self, parent: QWidget | None = None, clock=None) -> None:
-        super().__init__(parent)
-        self._clock = clock
-        self.setReadOnly(True)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.document().contentsChanged.connect(self.fit)
-        self._width = -1
-
-    def fit(self) -> None:
-        doc, layout = self.document(), self.document().documentLayout()
-        block, height = doc.begin(), 0.0
-        while block.isValid():  # each paragraph laid out at the box's width
-            height += layout.blockBoundingRect(block).height()
-            block = block.next()
-        margins = self.contentsMargins()
-        height = max(24, int(height + 2 * doc.documentMargin()) + margins.top() + margins.bottom() + 2)
-        if height != self.height():
-            self.setFixedHeight(height)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        if event.size().width() != self._width:
-            self._width = event.size().width()
-            self.fit()
-
-    def changeEvent(self, event) -> None:  # noqa: N802
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:  # zoom, review's text size: taller or shorter lines
-            self.fit()
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        super().paintEvent(event)
-        if self._clock is not None:
-            self._clock.stamp()
-
-
-class TurnBox(QFrame):
-    """A role caption over one turn's text."""
-
-    def __init__(self, parent: QWidget, clock=None) -> None:
-        super().__init__(parent)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 2, 0, 2)
-        lay.setSpacing(1)
-        self.caption = QLabel(self)
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)
-        bold = QFont(self.caption.font())
-        bold.setBold(True)
-        self.caption.setFont(bold)
-        self.text = TurnText(self, clock)
-        lay.addWidget(self.caption)
-        lay.addWidget(self.text)
-        self.turn: dict = {}
-
-    def fill(self, turn: dict) -> None:
-        self.turn = turn
-        self.caption.setText(f"{role_title(turn['role'])}   {turn['path']}")
-        self.text.setPlainText(display_text(turn["text"]))
 
 
 class TurnsView(QScrollArea):
