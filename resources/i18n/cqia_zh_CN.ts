@@ -144,6 +144,18 @@
         <translation>把筛选中的全部转为简体…</translation>
     </message>
     <message>
+        <source>&amp;Delete Turn…</source>
+        <translation>删除轮次(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>S&amp;wap Chosen and Rejected</source>
+        <translation>交换选中与拒绝回答(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;Map Fields of This File…</source>
+        <translation>映射此文件的字段(&amp;M)…</translation>
+    </message>
+    <message>
         <source>Copy &amp;Locator (file:line)</source>
         <translation>复制位置(&amp;L)（文件:行）</translation>
     </message>
@@ -1991,6 +2003,49 @@ The project is shown as it was before that line, read-only. Keep this state and 
     </message>
 </context>
 <context>
+    <name>MappingDialog</name>
+    <message>
+        <source>Map Fields of %1</source>
+        <translation>映射 %1 的字段</translation>
+    </message>
+    <message>
+        <source>Read %1 as a format, or as “other” with its JSON keys mapped. The choice is kept in the curation project; the release is then read again.</source>
+        <translation>按某种格式读取 %1，或按“other”并映射其 JSON 键。所选保存在整理项目中，随后重新读取发布。</translation>
+    </message>
+    <message>
+        <source>As its records show (now: %1)</source>
+        <translation>按记录自身判断（当前：%1）</translation>
+    </message>
+    <message>
+        <source>&amp;Format:</source>
+        <translation>格式(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Instruction:</source>
+        <translation>指令(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>I&amp;nput:</source>
+        <translation>输入(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Output:</source>
+        <translation>输出(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>&amp;Conversation (list of turns):</source>
+        <translation>对话（轮次列表）(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Role key of a turn:</source>
+        <translation>轮次的角色键(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Text key of a turn:</source>
+        <translation>轮次的文本键(&amp;T)：</translation>
+    </message>
+</context>
+<context>
     <name>MergeDialog</name>
     <message>
         <source>Merge %1&apos;s %2</source>
@@ -3290,6 +3345,88 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>%1 more characters not shown; edit the row to see all of it</source>
         <translation>还有 %1 个字符未显示；编辑该条目可查看全文</translation>
+    </message>
+</context>
+<context>
+    <name>TurnActions</name>
+    <message>
+        <source>Click a turn of a conversation first, then delete it.</source>
+        <translation>请先点击对话中的一个轮次，再删除它。</translation>
+    </message>
+    <message>
+        <source>Delete Turn</source>
+        <translation>删除轮次</translation>
+    </message>
+    <message>
+        <source>Delete the turn %1?
+
+%2</source>
+        <translation>删除轮次 %1？
+
+%2</translation>
+    </message>
+    <message>
+        <source>Only a preference record (chosen and rejected) can be swapped.</source>
+        <translation>只有偏好记录（选中与拒绝回答）可以交换。</translation>
+    </message>
+    <message>
+        <source>Nothing changed.</source>
+        <translation>没有变化。</translation>
+    </message>
+    <message>
+        <source>Select a row of the file to map first.</source>
+        <translation>请先选择要映射的文件中的一行。</translation>
+    </message>
+    <message>
+        <source>%1 will be read as %2.</source>
+        <translation>%1 将按 %2 读取。</translation>
+    </message>
+    <message>
+        <source>its records show</source>
+        <translation>记录自身所示格式</translation>
+    </message>
+</context>
+<context>
+    <name>TurnsView</name>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>Function call</source>
+        <translation>函数调用</translation>
+    </message>
+    <message>
+        <source>Observation</source>
+        <translation>观察结果</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>Chosen</source>
+        <translation>选中回答</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>拒绝回答</translation>
+    </message>
+    <message>
+        <source>Long responses: differences shown by line.</source>
+        <translation>回答较长：按行显示差异。</translation>
+    </message>
+    <message>
+        <source>Tools (%1 characters)</source>
+        <translation>工具（%1 个字符）</translation>
     </message>
 </context>
 <context>

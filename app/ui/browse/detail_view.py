@@ -14,6 +14,7 @@ from app.core.load.schema import TEXT_FIELDS
 from app.core.query.filters import SearchSpec, search_spans
 from app.ui.common import themes
 from app.ui.common.text_display import OffsetMap, display_text, reveal, shown_part
+from app.ui.common.turns_view import TurnsView, is_conversation
 
 from .detail_editing import DetailEditing
 
@@ -90,6 +91,8 @@ class DetailView(QWidget):
             self._text_captions[field], self.editors[field] = cap, edit
             self.splitter.addWidget(box)
         self.splitter.setSizes([1, 1, 3])
+        self.turns = TurnsView(self)  # a conversation, turn by turn, instead of the three boxes
+        self.turns.hide()
         self.editing = DetailEditing(self)  # Ctrl+E / double-click edit mode (curation)
         top = QVBoxLayout(self)
         top.setContentsMargins(0, 0, 0, 0)
@@ -97,6 +100,7 @@ class DetailView(QWidget):
         head.addLayout(grid)
         top.addLayout(head)
         top.addWidget(self.splitter, 1)
+        top.addWidget(self.turns, 1)
         self.retranslate()
         self.show_row(None)
 
@@ -136,9 +140,23 @@ class DetailView(QWidget):
         self.copy_button.setEnabled(bool(self._row))
         if self.editing.keep(self._row):
             return  # the row being edited, shown again: keep what the curator typed
-        for field, edit in self.editors.items():
-            edit.setPlainText(display_text(row.get(field)))
+        conversation = is_conversation(self._row)
+        self.splitter.setVisible(not conversation)
+        self.turns.setVisible(conversation)
+        if conversation:
+            self.turns.show_row(row, paint=False)
+        else:
+            for field, edit in self.editors.items():
+                edit.setPlainText(display_text(row.get(field)))
         self._highlight()
+
+    def focus_text(self) -> None:
+        """Ctrl+3: the output box, or a conversation's turn clicked last (else its first)."""
+        if self.turns.isVisible() and self.turns.editors():
+            editors = self.turns.editors()
+            editors.get(self.turns.current_path, next(iter(editors.values()))).setFocus()
+        else:
+            self.editors["output"].setFocus()
 
     def set_search(self, search: SearchSpec) -> None:
         if search != self._search:
@@ -177,7 +195,9 @@ class DetailView(QWidget):
     def _highlight(self) -> None:
         self._matches = []
         row = self._row or {}
-        if self._search.active:
+        if is_conversation(self._row):
+            self._matches = self.turns.search_matches(self._search)
+        elif self._search.active:
             for field in TEXT_FIELDS:
                 text = shown_part(row.get(field) or "")
                 if field not in self._search.fields or not text:
@@ -190,6 +210,13 @@ class DetailView(QWidget):
         self._paint_matches(scroll=True)
 
     def _paint_matches(self, scroll: bool = False) -> None:
+        if is_conversation(self._row):
+            if not self.editing.active:
+                self.turns.highlight(self._search, self._current, self._matches)
+            if scroll and self._current >= 0:
+                self.turns.scroll_to(*self._matches[self._current][:2])
+            self.matchChanged.emit(self._current + 1, len(self._matches))
+            return
         fmt, cur_fmt = QTextCharFormat(), QTextCharFormat()
         fmt.setBackground(themes.color("match"))
         cur_fmt.setBackground(themes.color("current"))

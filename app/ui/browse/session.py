@@ -106,7 +106,14 @@ def run_load(ctx: JobContext, paths: list[str]) -> None:
         if throttle.ready(final=p.bytes_done >= p.bytes_total):
             ctx.emit("progress", p)
 
-    release = load_release(paths, progress=progress, cancel=ctx.stale)
+    from PySide6.QtCore import QStandardPaths
+
+    from app.core.store.release_formats import project_shapes
+
+    # each file in the format its project keeps for it (Edit > Map Fields of This File…),
+    # the project found as the curation finds it (Qt's app data folder: the demo's)
+    app_data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    release = load_release(paths, progress=progress, cancel=ctx.stale, shapes=project_shapes(paths, app_data))
     size = sum(f.size for f in release.report.file_infos)
     ctx.emit("progress", Progress(size, size, len(release.report.file_infos), len(release.report.file_infos), "",
                                   phase="preparing"))

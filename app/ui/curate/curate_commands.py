@@ -20,10 +20,11 @@ from .change_labels import change_text
 from .curate_dialogs import (LabelDialog, PreferencesDialog, RejectDialog, SaveVersionDialog,
                              open_keeping_focus, plain_box, split_labels)
 from .export_dialog import ExportDialog
+from .turn_actions import TurnActions
 from .window import CurateWindow
 
 
-class CurateCommands(QObject):
+class CurateCommands(TurnActions, QObject):
     def __init__(self, window: CurateWindow) -> None:
         super().__init__(window)
         self.w = window
@@ -150,16 +151,6 @@ class CurateCommands(QObject):
             self._say(self.tr("Select a row to edit."))
             return
         self.w.detail.editing.begin("output")
-
-    def commit_edit(self, rid: int, changes: dict) -> bool:
-        """The detail view's edited texts, one EditField per changed field."""
-        ok = True
-        for field, value in changes.items():
-            change = self.ctl.apply(EditField((rid,), field, value))
-            ok = ok and change is not None
-            if change is not None and change.changed:
-                self._say(change_text(change.label))
-        return ok
 
     def inline_edit(self, position: int, key: str, value: str) -> bool:
         """A table cell edited in place: the instruction text, or the domain labels."""

@@ -5,6 +5,7 @@ ReviewController, which supplies queue, view, ctl, decide(), go(), _open()."""
 from __future__ import annotations
 
 from app.core.curate.edits import SetStates
+from app.core.curate.pathcommands import EditPath
 from app.core.load.schema import TEXT_FIELDS
 from app.core.store.review_session import edited_state, label_values
 
@@ -32,8 +33,18 @@ class EditingActions:
         else:
             base, old = self._base_row(self.index), self.curation.overlay.get(self.current_rid())
             label = f"Edit {', '.join(edits)} and accept"
-            self.decide(lambda rid: SetStates({rid: edited_state(old, base, edits, "accepted")}, label))
+            self.decide(lambda rid: SetStates({rid: self._edited(rid, old, base, edits)}, label))
         self.catch_up()
+
+    @staticmethod
+    def _edited(rid: int, old, base: dict, edits: dict):
+        """The row's new state: COIG's texts as edited_state keeps them, a turn's text (by
+        JSON path) as EditPath plans it, and accepted -- one state, one undo step."""
+        state = edited_state(old, base, {k: v for k, v in edits.items() if k in TEXT_FIELDS}, "accepted")
+        for path, value in edits.items():
+            if path not in TEXT_FIELDS:
+                state = EditPath((rid,), path, value).new_state(state, base)
+        return state
 
     def cancel_edit(self) -> None:
         self.view.end_edit()

@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, Sig
 from PySide6.QtGui import QKeyEvent
 
 from app.core.curate.edits import Accept, Reject
+from app.core.curate.pathedits import derive, is_path
 from app.core.store.review_session import ReviewLog, ReviewQueue, SessionTally, progress, resume_index
 
 from . import dialogs
@@ -178,8 +179,13 @@ class ReviewController(EditingActions, QObject):
         rid, pos = q.rid(index), q.position(index)
         values = self.curation.release.frame.row(pos, named=True)
         state = self.curation.overlay.get(rid)
+        paths = False
         for name, value in state.fields.items():
-            values[name] = list(value) if isinstance(value, tuple) else value
+            paths = paths or is_path(name)
+            if not is_path(name):
+                values[name] = list(value) if isinstance(value, tuple) else value
+        if paths:  # edited by JSON path: the turns, system, chosen... as a reload would show them
+            values.update(derive(values, state.fields))
         return ReviewItem(index, len(q), rid, values, state.status, state.reason, tuple(state.fields))
 
     def render(self, paint_now: bool = True) -> None:

@@ -1,71 +1,29 @@
 """The one-item view of review mode: labels, source and locator above, then instruction,
-input and output in a large CJK font, as plain text (never HTML) with the current
-search's matches highlighted. It only shows what it is given; keys go to the controller.
+input and output (a conversation: its turns, turns_view) in a large CJK font, as plain
+text (never HTML) with the current search's matches highlighted. It only shows what it
+is given; keys go to the controller.
 
 Every widget here that changes per item stamps a shared PaintClock at the end of its
-paint event, which is how the key-to-painted latency is measured.
+paint event (item_widgets), which is how the key-to-painted latency is measured.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QTextCharFormat, QTextCursor, QTextOption
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QSizePolicy, QTextEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QTextEdit, QVBoxLayout, QWidget
 
 from app.core.load.schema import TEXT_FIELDS
 from app.core.query.filters import SearchSpec, search_spans
 from app.ui.common import themes
 from app.ui.common.text_display import OffsetMap, display_text, reveal, shown_part
+from app.ui.common.turns_view import TurnsView, is_conversation
+
+from .item_widgets import ItemBar, ItemLabel, ItemText, PaintClock
 
 TEXT_SCALE = 1.35  # review text vs the UI font: readable Han at arm's length
 MIN_TEXT_POINTS = 13.0
-
-
-class PaintClock:
-    """End time (perf_counter_ns) of the latest paint of any review widget."""
-
-    def __init__(self) -> None:
-        self.last_end_ns = 0
-
-    def stamp(self) -> None:
-        self.last_end_ns = time.perf_counter_ns()
-
-
-class ItemText(QPlainTextEdit):
-    def __init__(self, clock: PaintClock, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._clock = clock
-
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().paintEvent(event)
-        self._clock.stamp()
-
-
-class ItemLabel(QLabel):
-    """A QLabel that can never read its text as HTML, stamping the clock when painted."""
-
-    def __init__(self, clock: PaintClock, parent: QWidget | None = None, name: str = "") -> None:
-        super().__init__(parent)
-        self._clock = clock
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setObjectName(name)
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        super().paintEvent(event)
-        self._clock.stamp()
-
-
-class ItemBar(QProgressBar):
-    def __init__(self, clock: PaintClock, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._clock = clock
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        super().paintEvent(event)
-        self._clock.stamp()
 
 
 @dataclass
@@ -157,6 +115,11 @@ class ReviewView(QWidget):
             box_lay.addWidget(pane, 1)
             self.captions[name], self.panes[name], self.boxes[name] = cap, pane, box
             lay.addWidget(box, {"instruction": 2, "input": 1, "output": 5}[name])
+        self.turns = TurnsView(self, self.clock)  # pooled turn boxes: no widgets built per item
+        self.turns.set_focusable(False)
+        self.turns.add_filter(self)
+        self.turns.hide()
+        lay.addWidget(self.turns, 8)
         self.position.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.cheatsheet = None  # CheatSheet overlay, built on first use
         self._apply_fonts()
@@ -174,6 +137,7 @@ class ReviewView(QWidget):
                 w.setText("")
             for pane in self.panes.values():
                 pane.setPlainText("")
+            self._show_conversation(False)
             self.boxes["input"].show()
             return
         v = item.values
@@ -192,10 +156,24 @@ class ReviewView(QWidget):
         self.labels.setText(reveal("   ·   ".join(parts)))
         if self._editing is not None:
             return  # the boxes hold what the curator is typing (e.g. a language switch redraws)
+        if self._show_conversation(is_conversation(v)):
+            self.turns.show_row(v, self._search)
+            return
         for name, pane in self.panes.items():
             pane.setPlainText(display_text(v.get(name)))
         self.boxes["input"].setVisible(bool(v.get("input")) or self._editing is not None)
         self._highlight()
+
+    def _show_conversation(self, on: bool) -> bool:
+        if self.turns.isHidden() == on:  # only when the kind of item changes: a relayout
+            for box in self.boxes.values():
+                box.setVisible(not on)
+            self.turns.setVisible(on)
+        return on
+
+    @property
+    def conversation(self) -> bool:
+        return not self.turns.isHidden()
 
     def _status_text(self, item: ReviewItem) -> str:
         from app.ui.browse.rows_model import status_label
@@ -210,6 +188,9 @@ class ReviewView(QWidget):
 
     def _highlight(self) -> None:
         """Matches of the current search, as in the detail view (same engine, same spans)."""
+        if self.conversation:
+            self.turns.highlight(self._search)
+            return
         fmt = QTextCharFormat()
         fmt.setBackground(themes.color("match"))
         values = self.item.values if self.item else {}
@@ -255,32 +236,52 @@ class ReviewView(QWidget):
         """The text field being edited, or None."""
         return self._editing
 
+    def _edit_panes(self) -> dict:
+        """The boxes edited: a conversation's turns by JSON path, else the three texts."""
+        return self.turns.editors() if self.conversation else self.panes
+
     def begin_edit(self, raw: dict[str, str], focus: str = "output") -> None:
-        """Make the three texts editable, holding their raw values (no visible markers)."""
+        """Make the texts editable, holding their raw values (no visible markers); a
+        conversation's turns hold theirs (``raw`` is the three texts')."""
         self._editing = focus
-        self.boxes["input"].show()
-        for name, pane in self.panes.items():
-            pane.setExtraSelections([])
-            pane.setPlainText(raw.get(name) or "")
-            pane.document().setModified(False)
-            pane.setReadOnly(False)
+        if self.conversation:
+            self.turns.begin_edit()
+            self.turns.set_focusable(True)
+            panes = self.turns.editors()
+            focus = focus if focus in panes else (self.turns.current_path or list(panes)[-1])
+        else:
+            self.boxes["input"].show()
+            panes = self.panes
+            for name, pane in panes.items():
+                pane.setExtraSelections([])
+                pane.setPlainText(raw.get(name) or "")
+                pane.document().setModified(False)
+                pane.setReadOnly(False)
+        for pane in panes.values():
             pane.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             pane.setTabChangesFocus(False)
         self.focus_field(focus)
 
     def focus_field(self, name: str) -> None:
         self._editing = name
-        pane = self.panes[name]
+        pane = self._edit_panes()[name]
         pane.setFocus(Qt.FocusReason.TabFocusReason)
+        if self.conversation:
+            self.turns.ensureWidgetVisible(pane)
         for n, cap in self.captions.items():
             cap.setProperty("editing", n == name)
 
     def edited_values(self) -> dict[str, str]:
-        """The texts the curator changed (untouched panes are left out)."""
+        """The texts the curator changed (untouched panes are left out), a turn's by path."""
+        if self.conversation:
+            return self.turns.edited()
         return {n: p.toPlainText() for n, p in self.panes.items() if p.document().isModified()}
 
     def end_edit(self) -> None:
         self._editing = None
+        if self.turns.editing:
+            self.turns.set_focusable(False)
+            self.turns.end_edit()
         for pane in self.panes.values():
             pane.setReadOnly(True)
             pane.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -288,7 +289,7 @@ class ReviewView(QWidget):
         self.show_item(self.item)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if self._editing is None or obj not in self.panes.values():
+        if self._editing is None or obj not in self._edit_panes().values():
             return False
         kind = event.type()
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
@@ -303,7 +304,7 @@ class ReviewView(QWidget):
         if kind == QEvent.Type.ShortcutOverride:
             return True  # the editor keeps these keys: no window shortcut may take them
         if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
-            order = list(TEXT_FIELDS)
+            order = list(self._edit_panes())
             step = -1 if key == Qt.Key.Key_Backtab or mods & Qt.KeyboardModifier.ShiftModifier else 1
             self.focus_field(order[(order.index(self._editing) + step) % len(order)])
         elif key == Qt.Key.Key_Escape:
@@ -347,6 +348,7 @@ class ReviewView(QWidget):
         text = self.text_font()
         for pane in self.panes.values():
             pane.setFont(text)
+        self.turns.set_text_font(text)
         big = QFont(self.font())
         big.setBold(True)
         self.position.setFont(big)

@@ -184,7 +184,7 @@ class Commands(QObject):
         self.w.table.setFocus()
 
     def focus_detail(self) -> None:
-        self.w.detail.editors["output"].setFocus()
+        self.w.detail.focus_text()
 
     def choose_columns(self) -> None:
         table = self.w.table
