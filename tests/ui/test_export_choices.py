@@ -77,3 +77,27 @@ def test_filter_only_and_accepted_only_by_keyboard(qtbot, loaded, tmp_path):
     lines = [json.loads(x) for x in out.read_bytes().splitlines() if x.strip()]
     assert len(lines) == 2 and all(x["_source"]["source"] == "ruozhiba" for x in lines)
     assert "2" in box.message.text()
+
+
+def test_export_pressed_again_as_soon_as_one_lands_runs(qtbot, loaded, tmp_path):
+    """The worker reports idle a moment after the result: Export pressed in between must
+    still run (it was ignored, without a word, when the dialog asked the worker)."""
+    settle(qtbot, loaded)
+    press(qtbot, loaded.table, Qt.Key.Key_E, CTRL | SHIFT)
+    box = dialog(loaded)
+    box.single.setFocus()
+    qtbot.keyClick(box.single, Qt.Key.Key_Space)
+    box.path.selectAll()
+    type_text(box.path, str(tmp_path / "one.jsonl"))
+    results = []
+
+    def again(result) -> None:  # delivered with the result, before the worker says it is idle
+        results.append(result)
+        if len(results) == 1:
+            box.path.setText(str(tmp_path / "two.jsonl"))
+            qtbot.keyClick(box.path, Qt.Key.Key_Return)
+
+    box.finishedExport.connect(again)
+    qtbot.keyClick(box.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(results) == 2, timeout=20000)
+    assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()

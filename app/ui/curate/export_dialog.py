@@ -53,6 +53,7 @@ class ExportDialog(QDialog):
         self.ctl = ctl
         self.release = ctl.curation.release
         self.result: ExportResult | None = None
+        self._active = False  # see running
         self.failure: str | None = None
         self._lane = Lane("export", self)
         self._lane.result.connect(self._on_result)
@@ -150,7 +151,9 @@ class ExportDialog(QDialog):
     # -- running -----------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self._lane.busy
+        """An export is under way: from Export until its result or failure lands (the lane
+        reports idle a moment after the result, and Export pressed then must run)."""
+        return self._active
 
     def start(self) -> None:
         if self.running:
@@ -170,6 +173,7 @@ class ExportDialog(QDialog):
                    "protect": [c.project.folder], "with_locator": self.locator.isChecked()}
         choice = self.choice()
         self.result, self.failure = None, None
+        self._active = True
         self.export_button.setEnabled(False)
         self.progress.setValue(0)
         self.message.setText(self.tr("Exporting…"))
@@ -190,6 +194,7 @@ class ExportDialog(QDialog):
         if self.running:
             self._lane.cancel()
             self._lane.wait(10000)
+            self._active = False
             self.export_button.setEnabled(True)
             self.progress.setValue(0)
             self.message.setText(self.tr("Export cancelled."))
@@ -202,6 +207,7 @@ class ExportDialog(QDialog):
             self.progress.setValue(int(frac * 1000))
             return
         self.result = payload
+        self._active = False
         self.progress.setValue(1000)
         self.export_button.setEnabled(True)
         r = payload
@@ -215,6 +221,7 @@ class ExportDialog(QDialog):
 
     def _on_failed(self, message: str, _detail: str) -> None:
         self.failure = message
+        self._active = False
         self.export_button.setEnabled(True)
         self.progress.setValue(0)
         # Lane messages read "ExportError: ..." -- the words after the class name are for people.
