@@ -129,3 +129,24 @@ def test_cli_export_filter_accepted_only_with_locator(tmp_path):
     again = load_release(tmp_path / "tree").frame
     assert again.height == 3 and set(again["source"]) == {"alpha", "beta"}
     assert pl.Series(again["subset"]).to_list() == ["a", "b", "b"]
+
+
+def test_an_array_and_a_parquet_file_export_the_chosen_rows_with_their_locators(formats_root, tmp_path):
+    """The choices reach every format's writer: a JSON array keeps the chosen records (valid
+    JSON, each with its `_source`), a Parquet file its chosen rows with a `_source` column."""
+    src = tmp_path / "rel"
+    src.mkdir()
+    (src / "alpaca.json").write_bytes((formats_root / "llamafactory" / "alpaca_zh_demo.json").read_bytes())
+    pl.read_json(formats_root / "llamafactory" / "alpaca_zh_demo.json").head(50).write_parquet(src / "hub.parquet")
+    rel = load_release(src)
+    frame = rel.frame
+    keep = frame.filter((pl.col("line") % 10 == 1)).get_column("rid")  # records 1, 11, 21, ... of each file
+    res = export_release(rel, None, tmp_path / "out", layout="tree", rows=keep, with_locator=True)
+    array = json.loads((tmp_path / "out" / "alpaca.json").read_text(encoding="utf-8"))
+    assert [r["_source"]["line"] for r in array] == list(range(1, 1001, 10))
+    assert array[1]["_source"] == {"file": "alpaca.json", "line": 11, "subset": "alpaca", "source": "alpaca"}
+    assert {k: v for k, v in array[1].items() if k != "_source"} == json.loads(
+        (formats_root / "llamafactory" / "alpaca_zh_demo.json").read_text(encoding="utf-8"))[10]
+    hub = pl.read_parquet(tmp_path / "out" / "hub.parquet")
+    assert hub["_source"].struct.field("line").to_list() == list(range(1, 51, 10))
+    assert res.rows == 100 + 5 and res.left_out == 900 + 45
