@@ -1,0 +1,269 @@
+"""The loaded frame kept on disk, per source file, so an unchanged release opens without
+parsing JSON (the loader asks it before reading a file, load_release(cache_dir=...)).
+
+In ``cache_dir`` (the project's ``cache/frames``), per source file with rows:
+
+- ``<key>.arrow``: Arrow IPC, uncompressed: the frame's columns but the long texts, plus
+  each row's line hash and [offset, end) in the source (what export splices);
+- ``<key>.text``: the long texts (TEXT_COLUMNS) in Arrow's large-string layout, mapped
+  when opened (arrowmap.py): they stay on disk until something reads them;
+- ``manifest.json``: per file its path, size, mtime_ns, ctime_ns, inode, XXH3-128 of its
+  whole content, the options that shape its rows (its format override, default
+  source), its rows, report entries (bad lines, formats, kind), XXH3-128 of each cache
+  file (per block of BLOCK bytes), and the format, app, Polars and schema versions; and
+  its own checksum.
+
+A file is taken from the cache when its stat (size, mtime, ctime, inode) is the one
+recorded, or else its content's XXH3-128 is; the cache's own files must match their
+checksums (verified at every open, the blocks on all cores). Anything else (a torn,
+flipped, foreign or older cache, a file changed) is a miss: that file is parsed, and the
+cache written anew in the background. Nothing here raises to the loader.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import polars as pl
+import xxhash
+
+from app import __version__
+from app.core.io.atomic import write_atomic
+
+from . import arrowmap
+from .formats import Shape
+from .report import BadLine, FileFormat, FileInfo
+from .schema import BASE_SCHEMA
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+CACHE_SUBDIR = ("cache", "frames")  # inside the project folder
+TEXT_COLUMNS = ("instruction", "input", "output", "metadata", "system", "tools", "chosen", "rejected")
+EXTRA = {"__hash": pl.UInt64, "__offset": pl.UInt64, "__end": pl.UInt64}
+BLOCK = 64 << 20
+READ = 1 << 20
+NO_CACHE_ENV = "CQIA_NO_CACHE"
+
+
+def versions() -> dict:
+    return {"format": FORMAT, "app": __version__, "polars": pl.__version__,
+            "schema": xxhash.xxh3_64_hexdigest(repr(BASE_SCHEMA).encode())}
+
+
+def disabled() -> bool:
+    return os.environ.get(NO_CACHE_ENV, "") not in ("", "0")
+
+
+def _stat_key(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+def hash_file(path, lo: int = 0, hi: int | None = None, *, also64: bool = False):
+    """XXH3-128 hex of bytes [lo, hi) of ``path`` (with ``also64``: and XXH3-64), read a
+    megabyte at a time into one buffer: the file never counts in this process's memory."""
+    h128, h64 = xxhash.xxh3_128(), xxhash.xxh3_64()
+    buf = bytearray(READ)
+    view = memoryview(buf)
+    with open(path, "rb", buffering=0) as fh:
+        fh.seek(lo)
+        left = None if hi is None else hi - lo
+        while left is None or left > 0:
+            n = fh.readinto(view if left is None or left >= READ else view[:left])
+            if not n:
+                break
+            h128.update(view[:n])
+            if also64:
+                h64.update(view[:n])
+            left = None if left is None else left - n
+    return (h128.hexdigest(), h64.hexdigest()) if also64 else h128.hexdigest()
+
+
+def _blocks(path: Path) -> list[tuple[int, int]]:
+    size = path.stat().st_size
+    return [(lo, min(lo + BLOCK, size)) for lo in range(0, max(size, 1), BLOCK)]
+
+
+def _block_sums(path: Path, pool: ThreadPoolExecutor | None = None) -> list[str]:
+    spans = _blocks(path)
+    if pool is None:
+        return [hash_file(path, lo, hi) for lo, hi in spans]
+    return list(pool.map(lambda s: hash_file(path, *s), spans))
+
+
+def options_of(default_source: str, override: Shape | None) -> dict:
+    return {"source": default_source, "shape": override.to_json() if override else None}
+
+
+@dataclass
+class Part:
+    """What the loader made of one file, as load_release keeps it."""
+
+    body: pl.DataFrame  # BASE_SCHEMA but rid
+    hashes: pl.Series
+    repeats: dict | None
+    offsets: pl.Series
+    ends: pl.Series
+    info: FileInfo
+    formats: list[FileFormat]
+    bad_lines: list[BadLine]
+
+
+@dataclass
+class Cache:
+    """One load's view of the cache: what it found (``entries`` by file rel), how many
+    files it served (``hits``) and what the loader parsed (``fresh``, for the writer)."""
+
+    folder: Path
+    entries: dict = field(default_factory=dict)
+    hits: list[str] = field(default_factory=list)
+    fresh: dict = field(default_factory=dict)
+    pool: ThreadPoolExecutor | None = None
+
+    @classmethod
+    def open(cls, folder: Path, root: Path) -> "Cache":
+        cache = cls(Path(folder))
+        manifest = read_manifest(cache.folder)
+        if manifest is not None and manifest.get("root") == str(root):
+            cache.entries = {e["rel"]: e for e in manifest["files"] if isinstance(e, dict) and "rel" in e}
+        if cache.entries:
+            cache.pool = ThreadPoolExecutor(max(1, os.cpu_count() or 1), thread_name_prefix="cqia-cache")
+        return cache
+
+    def lookup(self, path: Path, rel: str, options: dict) -> Part | None:
+        """The file's part from the cache, or None (a miss: parse it)."""
+        entry = self.entries.get(rel)
+        if entry is None or entry.get("options") != options or entry.get("path") != str(path):
+            return None
+        try:
+            part = self._restore(path, entry)
+        except Exception:  # noqa: BLE001 - a damaged cache is a miss, never an error
+            return None
+        if part is not None:
+            self.hits.append(rel)
+        return part
+
+    def _restore(self, path: Path, entry: dict) -> Part | None:
+        st = os.stat(path)
+        folder = self.folder
+        arrow, text = folder / entry["arrow"], folder / entry["text"]
+        # The cache files' checksums and (when the stat differs) the source's content hash,
+        # side by side on every core: XXH3 releases the GIL.
+        jobs = [(arrow, lo, hi) for lo, hi in _blocks(arrow)] + [(text, lo, hi) for lo, hi in _blocks(text)]
+        same_stat = _stat_key(st) == entry["stat"]
+        if not same_stat:
+            jobs.append((path, 0, None))
+        sums = list(self.pool.map(lambda j: hash_file(*j), jobs)) if self.pool else [hash_file(*j) for j in jobs]
+        if not same_stat and sums.pop() != entry["xxh3_128"]:
+            return None
+        if sums != entry["arrow_sums"] + entry["text_sums"]:
+            return None
+        rows = entry["rows"]
+        small = pl.read_ipc(arrow)
+        texts = arrowmap.read_columns(text, entry["layout"], rows)
+        if texts is None or small.height != rows or set(texts) != set(entry["layout"]):
+            return None
+        body = pl.DataFrame([texts[c] if c in texts else small.get_column(c)
+                             for c in BASE_SCHEMA.names() if c != "rid"])
+        if body.schema != pl.Schema({c: t for c, t in BASE_SCHEMA.items() if c != "rid"}):
+            return None
+        info = FileInfo(entry["rel"], st.st_size, st.st_mtime_ns, entry["xxh3"], rows, entry["kind"])
+        formats = [FileFormat(entry["rel"], f["format"], f["rows"], Shape.from_json(f["shape"])) for f in entry["formats"]]
+        bad = [BadLine(**b) for b in entry["bad_lines"]]
+        return Part(body, small.get_column("__hash"), entry["repeats"], small.get_column("__offset").alias("offset"),
+                    small.get_column("__end").alias("end"), info, formats, bad)
+
+    def remember(self, path: Path, options: dict, part: Part) -> None:
+        self.fresh[part.info.rel] = (Path(path), options, part)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False)
+            self.pool = None
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The manifest if it is whole and of this version (else None: rebuild)."""
+    try:
+        obj = json.loads((Path(folder) / MANIFEST).read_bytes())
+        body, checksum = obj["body"], obj["checksum"]
+        if xxhash.xxh3_128_hexdigest(_dump(body)) != checksum or body.get("versions") != versions():
+            return None
+        return body if isinstance(body.get("files"), list) else None
+    except Exception:  # noqa: BLE001 - missing, torn or foreign: no cache
+        return None
+
+
+def _dump(obj) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True).encode()
+
+
+def write(cache: Cache, root: Path, order: list[str]) -> None:
+    """Write the parts the load parsed and a manifest of every file in ``order`` that is
+    cached (reused entries kept, fresh ones added); remove files no entry names. Quiet on
+    failure: the next load parses again."""
+    try:
+        folder = cache.folder
+        folder.mkdir(parents=True, exist_ok=True)
+        entries = {rel: e for rel, e in cache.entries.items() if rel in cache.hits}
+        for rel, (path, options, part) in cache.fresh.items():
+            entry = _write_part(folder, path, options, part)
+            if entry is not None:
+                entries[rel] = entry
+        files = [entries[rel] for rel in order if rel in entries]
+        body = {"versions": versions(), "root": str(root), "files": files}
+        data = json.dumps({"body": body, "checksum": xxhash.xxh3_128_hexdigest(_dump(body))}, ensure_ascii=False)
+        write_atomic(folder / MANIFEST, data.encode(), durable=False)
+        keep = {MANIFEST} | {e["arrow"] for e in files} | {e["text"] for e in files}
+        for name in os.listdir(folder):
+            if name not in keep and not name.startswith("."):
+                try:
+                    os.unlink(folder / name)  # a process that mapped it keeps its pages (POSIX)
+                except OSError:
+                    pass
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is no cache
+        return
+
+
+def _write_part(folder: Path, path: Path, options: dict, part: Part) -> dict | None:
+    """Write one file's part; None when the source changed since it was parsed (its
+    XXH3-64 then differs from what the load read) or while it was hashed."""
+    before = os.stat(path)
+    h128, h64 = hash_file(path, also64=True)
+    if h64 != part.info.xxh3 or _stat_key(os.stat(path)) != _stat_key(before) or before.st_size != part.info.size:
+        return None
+    body = part.body
+    texts = [c for c in TEXT_COLUMNS if body.get_column(c).null_count() == 0]
+    small = body.drop(texts).with_columns(part.hashes.alias("__hash").cast(pl.UInt64),
+                                          part.offsets.alias("__offset"), part.ends.alias("__end"))
+    key = xxhash.xxh3_64_hexdigest(_dump([h128, options, str(path)]))
+    arrow, text = f"{key}.arrow", f"{key}.text"
+    write_atomic(folder / arrow, lambda fd: small.write_ipc(os.fdopen(fd, "wb", closefd=False),
+                                                            compression="uncompressed"), durable=False)
+    layout: dict = {}
+
+    def write_text(fd: int) -> None:
+        with os.fdopen(fd, "wb", closefd=False) as fh:
+            layout.update(arrowmap.write_columns(fh, body, texts))
+
+    write_atomic(folder / text, write_text, durable=False)
+    info = part.info
+    return {"rel": info.rel, "path": str(path), "stat": _stat_key(before), "xxh3_128": h128, "xxh3": info.xxh3,
+            "kind": info.kind, "rows": body.height, "options": options, "repeats": part.repeats,
+            "formats": [{"format": f.format, "rows": f.rows, "shape": f.shape.to_json()} for f in part.formats],
+            "bad_lines": [asdict(b) for b in part.bad_lines], "arrow": arrow, "text": text, "layout": layout,
+            "arrow_sums": _block_sums(folder / arrow), "text_sums": _block_sums(folder / text)}
+
+
+def write_later(cache: Cache, root: Path, order: list[str]) -> threading.Thread | None:
+    """write() on a thread of its own, after the load returned: the first paint never
+    waits for it. Not a daemon: a command-line verb's process waits for it at exit."""
+    cache.close()
+    if not cache.fresh and len(cache.hits) == len(cache.entries):
+        return None
+    thread = threading.Thread(target=write, args=(cache, root, order), name="cqia-frame-cache")
+    thread.start()
+    return thread
