@@ -109,7 +109,7 @@ def _truncate(path: Path, _at: int) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
-@pytest.mark.parametrize("damage", ["flip-arrow", "flip-text", "truncate-arrow", "truncate-text", "flip-manifest",
+@pytest.mark.parametrize("damage", ["flip-arrow", "flip-mapped", "truncate-arrow", "truncate-mapped", "flip-manifest",
                                     "other-version", "other-release", "garbage-manifest"])
 def test_a_damaged_or_foreign_cache_is_rebuilt(tmp_path, damage):
     root = small_release(tmp_path / "rel")
@@ -117,8 +117,8 @@ def test_a_damaged_or_foreign_cache_is_rebuilt(tmp_path, damage):
     load(root, cache)
     files = json.loads((cache / framecache.MANIFEST).read_text())["body"]["files"]
     part = next(f for f in files if f["rel"] == "b/two.jsonl")
-    if damage.endswith("-arrow") or damage.endswith("-text"):
-        target = cache / part["arrow" if damage.endswith("-arrow") else "text"]
+    if damage.endswith("-arrow") or damage.endswith("-mapped"):
+        target = cache / part["arrow" if damage.endswith("-arrow") else "mapped"]
         (_flip if damage.startswith("flip") else _truncate)(target, target.stat().st_size // 3)
         expect = 2
     elif damage == "flip-manifest":
@@ -155,7 +155,7 @@ def test_texts_stay_in_the_mapped_file(tmp_path):
     maps = Path("/proc/self/maps").read_text() if Path("/proc/self/maps").exists() else ""
     if not maps:
         pytest.skip("no /proc/self/maps here")
-    text_files = {f["text"] for f in json.loads((tmp_path / "cache" / framecache.MANIFEST).read_text())["body"]["files"]}
+    text_files = {f["mapped"] for f in json.loads((tmp_path / "cache" / framecache.MANIFEST).read_text())["body"]["files"]}
     assert all(name in maps for name in text_files)  # the texts are read from the mapping, not copied
     assert warm.frame["output"].str.len_chars().sum() == load_release(root).frame["output"].str.len_chars().sum()
 
@@ -182,3 +182,19 @@ def test_any_release_from_the_cache_equals_a_fresh_parse(tmp_path_factory, files
     target = sorted(root.rglob("*.jsonl"))[changed % len(files)]
     target.write_bytes(target.read_bytes() + (row(7, output="改") + "\n").encode())
     assert_same(load(root, base / "cache"), load_release(root))
+
+
+def test_texts_cut_into_many_buffers_read_back_whole(tmp_path, monkeypatch):
+    # A view's offset is an int32: a column's bytes are cut into buffers (1 GiB each in
+    # use); cut every ~100 bytes here, texts short (inline in the view) and long alike.
+    from app.core.load import arrowmap
+
+    monkeypatch.setattr(arrowmap, "BUFFER_BYTES", 100)
+    root = tmp_path / "rel"
+    write_jsonl(root / "a.jsonl", [row(i, output="字" * (i * 7 % 90), input="x" * (i % 14)) for i in range(60)])
+    load(root, tmp_path / "cache")
+    part = json.loads((tmp_path / "cache" / framecache.MANIFEST).read_text())["body"]["files"][0]
+    assert len(part["layout"]["output"]["buffers"]) > 10
+    warm = load(root, tmp_path / "cache")
+    assert hits(warm) == 1
+    assert_same(warm, load_release(root))

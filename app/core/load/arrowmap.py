@@ -1,22 +1,24 @@
-"""Text columns that stay in a file: Arrow's large-string layout (int64 offsets, then
-the UTF-8 bytes) written to disk, mapped, and handed to Polars through the Arrow C data
-interface, which takes the buffers without copying them.
+"""Text columns that stay in a file: Arrow's string-view layout (16 bytes a row: the
+length and either the text, when short, or its first 4 bytes, a buffer number and an
+offset; then the UTF-8 bytes) written to disk, mapped, and handed to Polars through the
+Arrow C data interface, which takes the buffers as they are: Polars' own layout, so no
+text byte is read to import them.
 
 Polars 2.1 no longer maps an Arrow IPC file (``read_ipc`` copies every buffer: 1 GB of
-anonymous memory for a 500,000-row release), so the long texts are kept in this layout
-beside the IPC file of the other columns. A mapped page is the page cache's own until
-written (a private mapping that is never written), so a text nobody reads is never in
-the process's memory.
+anonymous memory for a 500,000-row release), and a large-string column imported this way
+is turned into views by reading the start of every text (800 MB of pages faulted in at
+500,000 rows). A mapped page is the page cache's own until written (a private mapping
+that is never written), so a text nobody reads is never in the process's memory.
 
 The caller must have checked the bytes (framecache's checksums): Polars trusts that the
-offsets are in bounds and the bytes are UTF-8; ``check_offsets`` is the cheap half.
+views are in bounds and the bytes UTF-8.
 """
 from __future__ import annotations
 
 import ctypes
 import mmap
+import os
 
-import numpy as np
 import polars as pl
 
 ALIGN = 64
@@ -48,65 +50,127 @@ _KEPT: list = []
 _FLAG_NULLABLE = 2
 
 
+def _pad(n: int) -> int:
+    return -n % ALIGN
+
+
+# A view's offset is an int32: the bytes are cut into buffers, each starting at a text
+# that begins past the next multiple of this.
+BUFFER_BYTES = 1 << 30
+
+
+# Columns of these types are mapped (Arrow C format, numpy type of their values).
+NUMBERS = {pl.UInt32: ("I", "<u4"), pl.UInt64: ("L", "<u8")}
+
+
+def mappable(column: pl.Series) -> bool:
+    return column.null_count() == 0 and (column.dtype == pl.String or column.dtype in NUMBERS)
+
+
+def write_columns(fh, frame: pl.DataFrame, columns: list[str], chunk_rows: int = 4096) -> dict:
+    """Write ``columns`` (all ``mappable``) of ``frame`` to the open file ``fh`` at its
+    position (ALIGN-aligned); returns the layout {column: {kind, where its buffers are}}."""
+    import numpy as np  # here, not at import: opening a release from the cache does without it
+
+    layout = {}
+    for name in columns:
+        column = frame.get_column(name)
+        if column.dtype in NUMBERS:
+            kind, dtype = NUMBERS[column.dtype]
+            layout[name] = {"kind": kind, "data": fh.tell()}
+            data = column.to_numpy().astype(dtype).tobytes()
+            fh.write(data + b"\0" * _pad(len(data)))
+        else:
+            layout[name] = _write_texts(fh, column, chunk_rows)
+    return layout
+
+
+def _write_texts(fh, column: pl.Series, chunk_rows: int) -> dict:
+    """A String column as views and bytes; the bytes go a slice at a time (Polars joins
+    them, no Python per row)."""
+    import numpy as np
+
+    rows = column.len()
+    starts = np.zeros(rows + 1, dtype=np.int64)
+    np.cumsum(column.str.len_bytes().cast(pl.Int64).to_numpy(), out=starts[1:])
+    lengths = np.diff(starts)
+    views = np.zeros((rows, 16), dtype=np.uint8)
+    views[:, :4] = lengths.astype("<i4").view(np.uint8).reshape(rows, 4)
+    views_at = fh.tell()
+    fh.write(bytes(16 * rows) + b"\0" * _pad(16 * rows))
+    values_at = fh.tell()
+    for lo in range(0, rows, chunk_rows):
+        piece = column.slice(lo, chunk_rows).str.join("").cast(pl.Binary).item()
+        fh.write(piece)
+        hi = min(lo + chunk_rows, rows)
+        data = np.frombuffer(piece + bytes(12), dtype=np.uint8)
+        at = (starts[lo:hi] - starts[lo])[:, None] + np.arange(12)[None, :]
+        head = np.where(np.arange(12)[None, :] < lengths[lo:hi, None], data[at], 0).astype(np.uint8)
+        views[lo:hi, 4:] = head  # the text when short; else bytes 4-7 hold its first 4, fixed below
+    fh.write(b"\0" * _pad(fh.tell()))
+    end = fh.tell()
+    group = starts[:-1] // BUFFER_BYTES
+    _, first, which = np.unique(group, return_index=True, return_inverse=True)
+    buffer_starts = starts[first] if rows else np.zeros(1, dtype=np.int64)
+    sizes = np.diff(np.append(buffer_starts, starts[-1]))
+    long = lengths > 12
+    views[long, 8:12] = which[long].astype("<i4").view(np.uint8).reshape(-1, 4)
+    views[long, 12:16] = (starts[:-1] - buffer_starts[which])[long].astype("<i4").view(np.uint8).reshape(-1, 4)
+    fh.seek(views_at)
+    fh.write(views.tobytes())
+    fh.seek(end)
+    return {"kind": "vu", "views": views_at, "values": values_at,
+            "buffers": [[int(b), int(n)] for b, n in zip(buffer_starts, sizes)]}
+
+
+_WIDTH = {"I": 4, "L": 8}
+
+
+def _fits(layout: dict, rows: int, size: int) -> bool:
+    for place in layout.values():
+        if place["kind"] in _WIDTH:
+            if place["data"] % ALIGN or place["data"] + _WIDTH[place["kind"]] * rows > size:
+                return False
+            continue
+        if place["kind"] != "vu":
+            return False
+        views, values, buffers = place["views"], place["values"], place["buffers"]
+        if views % ALIGN or values % ALIGN or views + 16 * rows > values or not buffers:
+            return False
+        if any(b < 0 or n < 0 or values + b + n > size for b, n in buffers):
+            return False
+    return True
+
+
 class _Column:
     """One mapped column as an object Polars imports (``__arrow_c_array__``)."""
 
-    def __init__(self, name: str, offsets: int, values: int, rows: int):
-        self.schema = _Schema(b"U", name.encode(), None, _FLAG_NULLABLE, 0, None, None, _NOOP, None)
-        self.buffers = (ctypes.c_void_p * 3)(None, offsets, values)
-        self.array = _Array(rows, 0, 0, 3, 0, ctypes.addressof(self.buffers), None, None, _NOOP, None)
+    def __init__(self, name: str, base: int, place: dict, rows: int):
+        if place["kind"] in _WIDTH:  # a number column: no validity, its values
+            self.buffers = (ctypes.c_void_p * 2)(None, base + place["data"])
+            self.schema = _Schema(place["kind"].encode(), name.encode(), None, _FLAG_NULLABLE, 0, None, None, _NOOP,
+                                  None)
+            self.array = _Array(rows, 0, 0, 2, 0, ctypes.addressof(self.buffers), None, None, _NOOP, None)
+            return
+        buffers = place["buffers"]
+        self.sizes = (ctypes.c_int64 * len(buffers))(*(n for _, n in buffers))
+        self.buffers = (ctypes.c_void_p * (len(buffers) + 3))(
+            None, base + place["views"], *(base + place["values"] + b for b, _ in buffers), ctypes.addressof(self.sizes))
+        self.schema = _Schema(b"vu", name.encode(), None, _FLAG_NULLABLE, 0, None, None, _NOOP, None)
+        self.array = _Array(rows, 0, 0, len(buffers) + 3, 0, ctypes.addressof(self.buffers), None, None, _NOOP, None)
 
     def __arrow_c_array__(self, requested_schema=None):
         return (_capsule(ctypes.addressof(self.schema), b"arrow_schema", None),
                 _capsule(ctypes.addressof(self.array), b"arrow_array", None))
 
 
-def _pad(n: int) -> int:
-    return -n % ALIGN
-
-
-def write_columns(fh, frame: pl.DataFrame, columns: list[str], chunk_rows: int = 4096) -> dict:
-    """Write ``columns`` (String, no nulls) of ``frame`` to the open file ``fh`` at its
-    position (ALIGN-aligned); returns the layout {column: [offsets at, values at, bytes]}.
-    The bytes go a slice at a time (Polars joins them, no Python per row)."""
-    layout = {}
-    for name in columns:
-        column = frame.get_column(name)
-        lengths = column.str.len_bytes().cast(pl.Int64).to_numpy()
-        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        at = fh.tell()
-        fh.write(offsets.tobytes())
-        fh.write(b"\0" * _pad(fh.tell()))
-        values_at = fh.tell()
-        for lo in range(0, column.len(), chunk_rows):
-            piece = column.slice(lo, chunk_rows).str.join("").cast(pl.Binary).item()
-            fh.write(piece)
-        fh.write(b"\0" * _pad(fh.tell()))
-        layout[name] = [at, values_at, int(offsets[-1])]
-    return layout
-
-
-def check_offsets(mapped: mmap.mmap, layout: dict, rows: int) -> bool:
-    """Do the offsets of every column rise from 0 to its byte count, inside the file?"""
-    size = len(mapped)
-    for at, values_at, nbytes in layout.values():
-        if at % ALIGN or values_at % ALIGN or at + 8 * (rows + 1) > values_at or values_at + nbytes > size:
-            return False
-        offsets = np.frombuffer(mapped, dtype=np.int64, count=rows + 1, offset=at)
-        if offsets[0] != 0 or offsets[-1] != nbytes or (rows and bool((np.diff(offsets) < 0).any())):
-            return False
-    return True
-
-
 def read_columns(path, layout: dict, rows: int) -> dict[str, pl.Series] | None:
     """The mapped columns of ``path`` (None when the layout does not fit the file)."""
     with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if not size or not _fits(layout, rows, size):
+            return None
         mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_COPY)  # writable for ctypes; never written
-    if not check_offsets(mapped, layout, rows):
-        mapped.close()
-        return None
     _KEPT.append(mapped)
     base = ctypes.addressof(ctypes.c_char.from_buffer(mapped))
-    return {name: pl.Series(_Column(name, base + at, base + values_at, rows))
-            for name, (at, values_at, _) in layout.items()}
+    return {name: pl.Series(_Column(name, base, place, rows)) for name, place in layout.items()}

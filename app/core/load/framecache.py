@@ -1,12 +1,16 @@
 """The loaded frame kept on disk, per source file, so an unchanged release opens without
 parsing JSON (the loader asks it before reading a file, load_release(cache_dir=...)).
 
-In ``cache_dir`` (the project's ``cache/frames``), per source file with rows:
+In ``cache_dir`` (see app/core/store/locate.frame_cache_dir), per source file with rows,
+its frame (BASE_SCHEMA but rid) plus each row's line hash and [offset, end) in the source
+(what export splices):
 
-- ``<key>.arrow``: Arrow IPC, uncompressed: the frame's columns but the long texts, plus
-  each row's line hash and [offset, end) in the source (what export splices);
-- ``<key>.text``: the long texts (TEXT_COLUMNS) in Arrow's large-string layout, mapped
-  when opened (arrowmap.py): they stay on disk until something reads them;
+- ``<key>.mapped``: every column without nulls that is text or a number (the texts,
+  file, source, line, lengths, hashes, offsets...) in Arrow's own layout, mapped when
+  opened (arrowmap.py): no byte is read until something reads it, and a text never
+  read stays on disk;
+- ``<key>.arrow``: the other columns (label lists, turns, human_verified) as Arrow IPC,
+  uncompressed, read whole (Polars 2.1 cannot map an IPC file);
 - ``manifest.json``: per file its path, size, mtime_ns, ctime_ns, inode, XXH3-128 of its
   whole content, the options that shape its rows (its format override, default
   source), its rows, report entries (bad lines, formats, kind), XXH3-128 of each cache
@@ -22,10 +26,11 @@ cache written anew in the background. Nothing here raises to the loader.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -42,10 +47,8 @@ from .schema import BASE_SCHEMA
 FORMAT = 1
 MANIFEST = "manifest.json"
 CACHE_SUBDIR = ("cache", "frames")  # inside the project folder
-TEXT_COLUMNS = ("instruction", "input", "output", "metadata", "system", "tools", "chosen", "rejected")
 EXTRA = {"__hash": pl.UInt64, "__offset": pl.UInt64, "__end": pl.UInt64}
-BLOCK = 64 << 20
-READ = 1 << 20
+BLOCK = 32 << 20  # checksummed apart, on every core (a multiple of the mapping granularity)
 NO_CACHE_ENV = "CQIA_NO_CACHE"
 
 
@@ -63,22 +66,18 @@ def _stat_key(st: os.stat_result) -> list[int]:
 
 
 def hash_file(path, lo: int = 0, hi: int | None = None, *, also64: bool = False):
-    """XXH3-128 hex of bytes [lo, hi) of ``path`` (with ``also64``: and XXH3-64), read a
-    megabyte at a time into one buffer: the file never counts in this process's memory."""
+    """XXH3-128 hex of bytes [lo, hi) of ``path`` (with ``also64``: and XXH3-64), read
+    from a mapping of just those bytes, closed at once: never more than a block counts in
+    this process's memory, and no copy is made (twice as fast as reading them)."""
     h128, h64 = xxhash.xxh3_128(), xxhash.xxh3_64()
-    buf = bytearray(READ)
-    view = memoryview(buf)
-    with open(path, "rb", buffering=0) as fh:
-        fh.seek(lo)
-        left = None if hi is None else hi - lo
-        while left is None or left > 0:
-            n = fh.readinto(view if left is None or left >= READ else view[:left])
-            if not n:
-                break
-            h128.update(view[:n])
-            if also64:
-                h64.update(view[:n])
-            left = None if left is None else left - n
+    with open(path, "rb") as fh:
+        end = os.fstat(fh.fileno()).st_size if hi is None else hi
+        for at in range(lo, end, BLOCK):
+            n = min(BLOCK, end - at)
+            with mmap.mmap(fh.fileno(), n, offset=at, access=mmap.ACCESS_READ) as piece:
+                h128.update(piece)
+                if also64:
+                    h64.update(piece)
     return (h128.hexdigest(), h64.hexdigest()) if also64 else h128.hexdigest()
 
 
@@ -87,11 +86,8 @@ def _blocks(path: Path) -> list[tuple[int, int]]:
     return [(lo, min(lo + BLOCK, size)) for lo in range(0, max(size, 1), BLOCK)]
 
 
-def _block_sums(path: Path, pool: ThreadPoolExecutor | None = None) -> list[str]:
-    spans = _blocks(path)
-    if pool is None:
-        return [hash_file(path, lo, hi) for lo, hi in spans]
-    return list(pool.map(lambda s: hash_file(path, *s), spans))
+def _block_sums(path: Path) -> list[str]:
+    return [hash_file(path, lo, hi) for lo, hi in _blocks(path)]
 
 
 def options_of(default_source: str, override: Shape | None) -> dict:
@@ -149,35 +145,43 @@ class Cache:
     def _restore(self, path: Path, entry: dict) -> Part | None:
         st = os.stat(path)
         folder = self.folder
-        arrow, text = folder / entry["arrow"], folder / entry["text"]
+        arrow, text = folder / entry["arrow"], folder / entry["mapped"]
         # The cache files' checksums and (when the stat differs) the source's content hash,
-        # side by side on every core: XXH3 releases the GIL.
+        # block by block on every core (XXH3 releases the GIL), while Polars reads the IPC
+        # file; the texts are mapped only once every checksum matched.
         jobs = [(arrow, lo, hi) for lo, hi in _blocks(arrow)] + [(text, lo, hi) for lo, hi in _blocks(text)]
         same_stat = _stat_key(st) == entry["stat"]
         if not same_stat:
             jobs.append((path, 0, None))
-        sums = list(self.pool.map(lambda j: hash_file(*j), jobs)) if self.pool else [hash_file(*j) for j in jobs]
+        pending = [self.pool.submit(hash_file, *job) for job in jobs]
+        try:
+            small = pl.read_ipc(arrow)
+        finally:
+            sums = [job.result() for job in pending]
         if not same_stat and sums.pop() != entry["xxh3_128"]:
             return None
-        if sums != entry["arrow_sums"] + entry["text_sums"]:
+        if sums != entry["arrow_sums"] + entry["mapped_sums"]:
             return None
         rows = entry["rows"]
-        small = pl.read_ipc(arrow)
-        texts = arrowmap.read_columns(text, entry["layout"], rows)
-        if texts is None or small.height != rows or set(texts) != set(entry["layout"]):
+        mapped = arrowmap.read_columns(text, entry["layout"], rows)
+        if mapped is None or (small.width and small.height != rows):
             return None
-        body = pl.DataFrame([texts[c] if c in texts else small.get_column(c)
-                             for c in BASE_SCHEMA.names() if c != "rid"])
-        if body.schema != pl.Schema({c: t for c, t in BASE_SCHEMA.items() if c != "rid"}):
+        columns = {**{s.name: s for s in small.get_columns()}, **mapped}
+        names = [c for c in BASE_SCHEMA.names() if c != "rid"]
+        if set(columns) != set(names) | set(EXTRA):
+            return None
+        body = pl.DataFrame([columns[c] for c in names])
+        if body.schema != pl.Schema({c: BASE_SCHEMA[c] for c in names}):
             return None
         info = FileInfo(entry["rel"], st.st_size, st.st_mtime_ns, entry["xxh3"], rows, entry["kind"])
         formats = [FileFormat(entry["rel"], f["format"], f["rows"], Shape.from_json(f["shape"])) for f in entry["formats"]]
         bad = [BadLine(**b) for b in entry["bad_lines"]]
-        return Part(body, small.get_column("__hash"), entry["repeats"], small.get_column("__offset").alias("offset"),
-                    small.get_column("__end").alias("end"), info, formats, bad)
+        return Part(body, columns["__hash"], entry["repeats"], columns["__offset"].alias("offset"),
+                    columns["__end"].alias("end"), info, formats, bad)
 
     def remember(self, path: Path, options: dict, part: Part) -> None:
-        self.fresh[part.info.rel] = (Path(path), options, part)
+        # A copy of the frame (its columns shared): the loader puts rid into its own.
+        self.fresh[part.info.rel] = (Path(path), options, replace(part, body=part.body.clone()))
 
     def close(self) -> None:
         if self.pool is not None:
@@ -217,7 +221,7 @@ def write(cache: Cache, root: Path, order: list[str]) -> None:
         body = {"versions": versions(), "root": str(root), "files": files}
         data = json.dumps({"body": body, "checksum": xxhash.xxh3_128_hexdigest(_dump(body))}, ensure_ascii=False)
         write_atomic(folder / MANIFEST, data.encode(), durable=False)
-        keep = {MANIFEST} | {e["arrow"] for e in files} | {e["text"] for e in files}
+        keep = {MANIFEST} | {e["arrow"] for e in files} | {e["mapped"] for e in files}
         for name in os.listdir(folder):
             if name not in keep and not name.startswith("."):
                 try:
@@ -236,26 +240,27 @@ def _write_part(folder: Path, path: Path, options: dict, part: Part) -> dict | N
     if h64 != part.info.xxh3 or _stat_key(os.stat(path)) != _stat_key(before) or before.st_size != part.info.size:
         return None
     body = part.body
-    texts = [c for c in TEXT_COLUMNS if body.get_column(c).null_count() == 0]
-    small = body.drop(texts).with_columns(part.hashes.alias("__hash").cast(pl.UInt64),
-                                          part.offsets.alias("__offset"), part.ends.alias("__end"))
+    whole = body.with_columns(part.hashes.alias("__hash").cast(pl.UInt64), part.offsets.alias("__offset"),
+                              part.ends.alias("__end"))
+    mapped = [c for c in whole.columns if arrowmap.mappable(whole.get_column(c))]
+    small = whole.drop(mapped)
     key = xxhash.xxh3_64_hexdigest(_dump([h128, options, str(path)]))
-    arrow, text = f"{key}.arrow", f"{key}.text"
+    arrow, text = f"{key}.arrow", f"{key}.mapped"
     write_atomic(folder / arrow, lambda fd: small.write_ipc(os.fdopen(fd, "wb", closefd=False),
                                                             compression="uncompressed"), durable=False)
     layout: dict = {}
 
     def write_text(fd: int) -> None:
         with os.fdopen(fd, "wb", closefd=False) as fh:
-            layout.update(arrowmap.write_columns(fh, body, texts))
+            layout.update(arrowmap.write_columns(fh, whole, mapped))
 
     write_atomic(folder / text, write_text, durable=False)
     info = part.info
     return {"rel": info.rel, "path": str(path), "stat": _stat_key(before), "xxh3_128": h128, "xxh3": info.xxh3,
             "kind": info.kind, "rows": body.height, "options": options, "repeats": part.repeats,
             "formats": [{"format": f.format, "rows": f.rows, "shape": f.shape.to_json()} for f in part.formats],
-            "bad_lines": [asdict(b) for b in part.bad_lines], "arrow": arrow, "text": text, "layout": layout,
-            "arrow_sums": _block_sums(folder / arrow), "text_sums": _block_sums(folder / text)}
+            "bad_lines": [asdict(b) for b in part.bad_lines], "arrow": arrow, "mapped": text, "layout": layout,
+            "arrow_sums": _block_sums(folder / arrow), "mapped_sums": _block_sums(folder / text)}
 
 
 def write_later(cache: Cache, root: Path, order: list[str]) -> threading.Thread | None:
