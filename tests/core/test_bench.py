@@ -296,3 +296,19 @@ def test_team_figures_gather_and_dashboard_on_a_tiny_release(tmp_path):
         assert r.budget.kind == "none"  # stated for the 500,000-row release
     assert "conflicts resolved in order" in rows[0].note and "refresh after one more decision" in rows[1].note
     assert budgets.GATHER_S == 3.0 and budgets.DASHBOARD_S == 1.0
+
+
+def test_cache_figure_measures_stats_warm_against_bare_polars(tmp_path):
+    """Issue 24's figure on a tiny release: both rows measured, ratios computed, the same
+    distinct counts as bare Polars, the cache written in the run's scratch folder."""
+    if releases.make_release_script() is None and not releases._demo_rows(PROJECT / "resources" / "demo"):
+        pytest.skip("no make_release.py and no resources/demo rows to build a release from")
+    from app.bench import measures_cache
+
+    ctx = Ctx(cache=tmp_path, work=tmp_path / "work", repeats=1, log=lambda _: None)
+    rows = measures_cache.measure(ctx, TINY)
+    assert [r.figure for r in rows] == [measures_cache.FIGURE, measures_cache.MEMORY]
+    for r in rows:
+        assert r.measured and r.base_s and r.ratio == pytest.approx(r.app_s / r.base_s), r.note
+    assert rows[0].budget == Budget("ratio", 0.55, "issue 24") and rows[0].note == ""
+    assert list((tmp_path / "work" / "cache-home").rglob("manifest.json"))
