@@ -89,6 +89,24 @@ def test_a_touched_but_unchanged_file_is_still_taken(tmp_path):
     warm = load(root, tmp_path / "cache")
     assert hits(warm) == 3
     assert_same(warm, load_release(root))
+    # ... and its new stat is written down: the next open need not hash it again
+    files = json.loads((tmp_path / "cache" / framecache.MANIFEST).read_text())["body"]["files"]
+    entry = next(f for f in files if f["rel"] == "a/one.jsonl")
+    assert entry["stat"] == framecache._stat_key(os.stat(root / "a" / "one.jsonl"))
+
+
+def test_a_removed_file_leaves_the_manifest_and_its_files_are_deleted(tmp_path):
+    root = small_release(tmp_path / "rel")
+    cache = tmp_path / "cache"
+    load(root, cache)
+    before = set(os.listdir(cache))
+    (root / "c" / "three.jsonl").unlink()
+    warm = load(root, cache)
+    assert hits(warm) == 2
+    files = json.loads((cache / framecache.MANIFEST).read_text())["body"]["files"]
+    assert [f["rel"] for f in files] == ["a/one.jsonl", "b/two.jsonl"]
+    assert set(os.listdir(cache)) == {framecache.MANIFEST} | {f[k] for f in files for k in ("arrow", "mapped")}
+    assert len(before) == 7
 
 
 def test_another_format_override_is_a_miss(tmp_path):

@@ -117,7 +117,7 @@ class Cache:
     entries: dict = field(default_factory=dict)
     hits: list[str] = field(default_factory=list)
     fresh: dict = field(default_factory=dict)
-    pool: ThreadPoolExecutor | None = None
+    moved: bool = False  # a file was taken by its content hash: its new stat is worth writing down
 
     @classmethod
     def open(cls, folder: Path, root: Path) -> "Cache":
@@ -125,8 +125,6 @@ class Cache:
         manifest = read_manifest(cache.folder)
         if manifest is not None and manifest.get("root") == str(root):
             cache.entries = {e["rel"]: e for e in manifest["files"] if isinstance(e, dict) and "rel" in e}
-        if cache.entries:
-            cache.pool = ThreadPoolExecutor(max(1, os.cpu_count() or 1), thread_name_prefix="cqia-cache")
         return cache
 
     def lookup(self, path: Path, rel: str, options: dict) -> Part | None:
@@ -153,13 +151,15 @@ class Cache:
         same_stat = _stat_key(st) == entry["stat"]
         if not same_stat:
             jobs.append((path, 0, None))
-        pending = [self.pool.submit(hash_file, *job) for job in jobs]
+        pending = [_pool().submit(hash_file, *job) for job in jobs]
         try:
             small = pl.read_ipc(arrow)
         finally:
             sums = [job.result() for job in pending]
         if not same_stat and sums.pop() != entry["xxh3_128"]:
             return None
+        if not same_stat:
+            entry["stat"], self.moved = _stat_key(st), True
         if sums != entry["arrow_sums"] + entry["mapped_sums"]:
             return None
         rows = entry["rows"]
@@ -183,10 +183,18 @@ class Cache:
         # A copy of the frame (its columns shared): the loader puts rid into its own.
         self.fresh[part.info.rel] = (Path(path), options, replace(part, body=part.body.clone()))
 
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False)
-            self.pool = None
+
+
+_POOL: list[ThreadPoolExecutor] = []
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The checksum threads, one per core, made once and kept (idle between loads)."""
+    with _POOL_LOCK:
+        if not _POOL:
+            _POOL.append(ThreadPoolExecutor(max(1, os.cpu_count() or 1), thread_name_prefix="cqia-cache"))
+        return _POOL[0]
 
 
 def read_manifest(folder: Path) -> dict | None:
@@ -205,10 +213,18 @@ def _dump(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True).encode()
 
 
+_WRITING = threading.Lock()  # one writer at a time: two loads of a release write the same names
+
+
 def write(cache: Cache, root: Path, order: list[str]) -> None:
     """Write the parts the load parsed and a manifest of every file in ``order`` that is
     cached (reused entries kept, fresh ones added); remove files no entry names. Quiet on
     failure: the next load parses again."""
+    with _WRITING:
+        _write(cache, root, order)
+
+
+def _write(cache: Cache, root: Path, order: list[str]) -> None:
     try:
         folder = cache.folder
         folder.mkdir(parents=True, exist_ok=True)
@@ -266,9 +282,8 @@ def _write_part(folder: Path, path: Path, options: dict, part: Part) -> dict | N
 def write_later(cache: Cache, root: Path, order: list[str]) -> threading.Thread | None:
     """write() on a thread of its own, after the load returned: the first paint never
     waits for it. Not a daemon: a command-line verb's process waits for it at exit."""
-    cache.close()
-    if not cache.fresh and len(cache.hits) == len(cache.entries):
-        return None
+    if not cache.fresh and not cache.moved and set(cache.hits) == set(cache.entries):
+        return None  # the manifest says it all already
     thread = threading.Thread(target=write, args=(cache, root, order), name="cqia-frame-cache")
     thread.start()
     return thread
