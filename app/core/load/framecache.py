@@ -262,8 +262,13 @@ def _write_part(folder: Path, path: Path, options: dict, part: Part) -> dict | N
     small = whole.drop(mapped)
     key = xxhash.xxh3_64_hexdigest(_dump([h128, options, str(path)]))
     arrow, text = f"{key}.arrow", f"{key}.mapped"
-    write_atomic(folder / arrow, lambda fd: small.write_ipc(os.fdopen(fd, "wb", closefd=False),
-                                                            compression="uncompressed"), durable=False)
+    tmp = folder / f".{arrow}.tmp-{os.getpid()}"
+    try:  # to a path: to a Python file object, Polars holds the GIL for each write (10 ms)
+        small.write_ipc(tmp, compression="uncompressed")
+        os.replace(tmp, folder / arrow)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     layout: dict = {}
 
     def write_text(fd: int) -> None:
