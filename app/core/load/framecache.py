@@ -46,7 +46,6 @@ from .schema import BASE_SCHEMA
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-CACHE_SUBDIR = ("cache", "frames")  # inside the project folder
 EXTRA = {"__hash": pl.UInt64, "__offset": pl.UInt64, "__end": pl.UInt64}
 BLOCK = 32 << 20  # checksummed apart, on every core (a multiple of the mapping granularity)
 NO_CACHE_ENV = "CQIA_NO_CACHE"
@@ -182,7 +181,6 @@ class Cache:
     def remember(self, path: Path, options: dict, part: Part) -> None:
         # A copy of the frame (its columns shared): the loader puts rid into its own.
         self.fresh[part.info.rel] = (Path(path), options, replace(part, body=part.body.clone()))
-
 
 
 _POOL: list[ThreadPoolExecutor] = []
