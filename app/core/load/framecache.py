@@ -220,6 +220,7 @@ def write(cache: Cache, root: Path, order: list[str]) -> None:
     failure: the next load parses again."""
     with _WRITING:
         _write(cache, root, order)
+    cache.fresh.clear()  # the parts' line hashes and spans are copies: not kept with the release
 
 
 def _write(cache: Cache, root: Path, order: list[str]) -> None:
