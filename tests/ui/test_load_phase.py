@@ -20,11 +20,11 @@ def test_the_load_shows_its_phase_and_elapsed_seconds(qtbot, window, small_relea
     gate = threading.Event()
     real = browse_session.load_release
 
-    def slow_load(paths, *, progress=None, cancel=None):
+    def slow_load(paths, *, progress=None, cancel=None, **options):  # options: cache_dir
         progress(Progress(50, 100, 0, 1, "a.jsonl", phase="reading"))
         progress(Progress(100, 100, 1, 1, "", phase="row ids"))
         assert gate.wait(60)  # a phase that reports nothing for a while (ids of 500,000 rows)
-        return real(paths, progress=progress, cancel=cancel)
+        return real(paths, progress=progress, cancel=cancel, **options)
 
     monkeypatch.setattr(browse_session, "load_release", slow_load)
     window.open_paths([str(small_release)])
