@@ -216,3 +216,30 @@ def test_texts_cut_into_many_buffers_read_back_whole(tmp_path, monkeypatch):
     warm = load(root, tmp_path / "cache")
     assert hits(warm) == 1
     assert_same(warm, load_release(root))
+
+
+def test_json_array_and_parquet_files_from_the_cache(tmp_path):
+    root = tmp_path / "rel"
+    (root / "arr").mkdir(parents=True)
+    (root / "arr" / "a.json").write_text("[" + ",\n".join(row(i) for i in range(6)) + "]", encoding="utf-8")
+    (root / "pq").mkdir()
+    pl.DataFrame([json.loads(row(i, output="列" * i)) for i in range(5)]).write_parquet(root / "pq" / "p.parquet")
+    load(root, tmp_path / "cache")
+    warm = load(root, tmp_path / "cache")
+    assert hits(warm) == 2 and {f.kind for f in warm.report.file_infos} == {"array", "parquet"}
+    assert_same(warm, load_release(root))
+
+
+def test_texts_of_a_release_open_stay_readable_when_its_cache_is_rebuilt(tmp_path):
+    # A cache file is replaced by renaming a new one over it, never rewritten in place: a
+    # frame that maps the old one keeps reading it (rewriting it in place would kill the
+    # process with SIGBUS as it read a page past the new end).
+    root = small_release(tmp_path / "rel")
+    cache = tmp_path / "cache"
+    load(root, cache)
+    opened = load(root, cache)
+    assert hits(opened) == 3
+    (cache / framecache.MANIFEST).write_bytes(b"torn")
+    rebuilt = load(root, cache)  # parses, writes every part anew under the same names
+    assert hits(rebuilt) == 0 and hits(load(root, cache)) == 3
+    assert_same(opened, load_release(root))
