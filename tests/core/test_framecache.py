@@ -243,3 +243,30 @@ def test_texts_of_a_release_open_stay_readable_when_its_cache_is_rebuilt(tmp_pat
     rebuilt = load(root, cache)  # parses, writes every part anew under the same names
     assert hits(rebuilt) == 0 and hits(load(root, cache)) == 3
     assert_same(opened, load_release(root))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(which=st.sampled_from(["arrow", "mapped", "manifest"]), where=st.floats(0, 1, exclude_max=True),
+       bit=st.integers(0, 7))
+def test_any_flipped_bit_anywhere_in_the_cache_is_caught(tmp_path_factory, which, where, bit):
+    base = tmp_path_factory.mktemp("flip")
+    root = small_release(base / "rel")
+    cache = base / "cache"
+    load(root, cache)
+    files = json.loads((cache / framecache.MANIFEST).read_text())["body"]["files"]
+    target = cache / (framecache.MANIFEST if which == "manifest" else files[1][which])
+    data = bytearray(target.read_bytes())
+    data[int(where * len(data))] ^= 1 << bit
+    target.write_bytes(bytes(data))
+    warm = load(root, cache)
+    assert hits(warm) < 3 or which == "manifest" and _still_the_same_json(data, cache)
+    assert_same(warm, load_release(root))
+
+
+def _still_the_same_json(data: bytearray, cache: Path) -> bool:
+    """A flip in the manifest's white space or a JSON escape that decodes the same leaves
+    its meaning whole: then it may be used."""
+    try:
+        return framecache.read_manifest(cache) is not None
+    except Exception:  # noqa: BLE001
+        return False
