@@ -29,7 +29,7 @@ from app.core.load import paths as jp
 from app.core.load.schema import LIST_FIELDS
 
 from .edits import Command
-from .overlay import EDITABLE_FIELDS, Overlay, RowState, make_state
+from .overlay import EDITABLE_FIELDS, Overlay, RowState, keeping
 from .pathedits import ROW_COLUMNS, PathEditError, base_value, fmt_of, is_path, resolve_field, texts
 
 OPS = ("reject", "accept", "restore", "edit")
@@ -212,11 +212,11 @@ def _no_text(row: Mapping[str, Any], fields: Mapping[str, Any]) -> str | None:
 def _next_state(old: RowState, d: Decision, base: Mapping[str, Any] | None) -> RowState:
     """What the app's command for ``d`` makes of a row in state ``old`` (edits.py)."""
     if d.op == "reject":
-        return make_state("rejected", d.reason, old.fields)
+        return keeping(old, "rejected", d.reason, old.fields)
     if d.op == "accept":
-        return make_state("accepted", None, old.fields)
+        return keeping(old, "accepted", None, old.fields)
     if d.op == "restore":
-        return make_state(None, None, old.fields)
+        return keeping(old, None, None, old.fields)
     fields = dict(old.fields)
     for name, value in d.fields.items():
         name = name if name in LIST_FIELDS or is_path(name) else resolve_field(base, name)
@@ -225,7 +225,7 @@ def _next_state(old: RowState, d: Decision, base: Mapping[str, Any] | None) -> R
             fields.pop(name, None)  # edited back to the original: no edit
         else:
             fields[name] = value
-    return make_state(old.decision, old.reason, fields)
+    return keeping(old, old.decision, old.reason, fields)
 
 
 @dataclass(frozen=True)
