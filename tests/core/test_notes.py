@@ -88,3 +88,16 @@ def test_a_version_keeps_notes_and_flags(cur):
     ov = c.load_version(info.number)
     assert ov.get(rids[0]).note == "n" and ov.get(rids[0]).status == "untouched"
     assert ov.get(rids[1]).flag is True and ov.get(rids[1]).decision == "rejected"
+
+
+def test_a_version_diff_lists_note_and_flag_changes_as_such(cur):
+    c, rids, _ = cur
+    c.apply(Note([rids[0]], "旧"))
+    v1 = c.save_version("v1")
+    c.apply(Note([rids[0]], "新"))
+    c.apply(Flag([rids[1]], True))
+    v2 = c.save_version("v2")
+    diffs = {d.rid: d for d in c.diff_versions(v1.number, v2.number)}
+    assert diffs[rids[0]].marks == {"note": ("旧", "新")} and diffs[rids[0]].fields == []
+    assert diffs[rids[1]].marks == {"flag": (False, True)}
+    assert set(diffs) == {rids[0], rids[1]}
