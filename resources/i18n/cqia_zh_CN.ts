@@ -124,6 +124,14 @@
         <translation>恢复（清除决定）(&amp;S)</translation>
     </message>
     <message>
+        <source>&amp;Note…</source>
+        <translation>备注(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Flag to Come Back Later</source>
+        <translation>标记稍后再看(&amp;F)</translation>
+    </message>
+    <message>
         <source>Accept All in &amp;Filter…</source>
         <translation>通过筛选中的全部(&amp;F)…</translation>
     </message>
@@ -1503,6 +1511,34 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>指令宾语</translation>
     </message>
     <message>
+        <source>Edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>Reject reason</source>
+        <translation>拒绝理由</translation>
+    </message>
+    <message>
+        <source>Curator</source>
+        <translation>审校员</translation>
+    </message>
+    <message>
+        <source>Noted</source>
+        <translation>有备注</translation>
+    </message>
+    <message>
+        <source>Flagged</source>
+        <translation>已标记</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
@@ -2186,6 +2222,19 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>%1 clusters holding %2 rows at threshold %3.</source>
         <translation>阈值 %3 下共 %1 个簇，包含 %2 行。</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message numerus="yes">
+        <source>Note on %n row(s)</source>
+        <translation>
+            <numerusform>%n 行的备注</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A note for yourself and the team (Ctrl+Enter saves, Esc cancels; an empty note is removed):</source>
+        <translation>写给自己和团队的备注（Ctrl+Enter 保存，Esc 取消；备注为空即删除）：</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,56 @@
+"""Issue 25.3/25.4 in the window, with real key events: Ctrl+Shift+N opens the note
+editor (Ctrl+Enter saves, Esc cancels, empty removes), Ctrl+Shift+B toggles the flag,
+the facet panel offers "Flagged" and "Noted" and filters by them."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.ui.browse.facet_panel import facet_title
+
+from .test_curate import CTRL, SHIFT, cur, press, select, settle, type_text  # noqa: F401 - cur: a fixture
+
+
+def _note_dialog(qtbot, win):
+    qtbot.waitUntil(lambda: getattr(win.commands.dialog, "objectName", lambda: "")() == "noteDialog"
+                    and win.commands.dialog.isVisible())
+    return win.commands.dialog
+
+
+def test_a_note_typed_saved_with_ctrl_enter_and_removed_when_emptied(qtbot, cur):
+    win = cur
+    rid = select(qtbot, win, 1)
+    press(qtbot, win.table, Qt.Key.Key_N, CTRL | SHIFT)
+    dialog = _note_dialog(qtbot, win)
+    type_text(dialog.edit, "问一下出处\n<b>不是HTML</b>")
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: win.curation.curation.overlay.get(rid).note == "问一下出处\n<b>不是HTML</b>")
+    assert win.curation.curation.overlay.get(rid).status == "untouched"
+    press(qtbot, win.table, Qt.Key.Key_N, CTRL | SHIFT)  # Esc cancels: the note stays
+    dialog = _note_dialog(qtbot, win)
+    assert dialog.text() == "问一下出处\n<b>不是HTML</b>"
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_A)
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert win.curation.curation.overlay.get(rid).note == "问一下出处\n<b>不是HTML</b>"
+    press(qtbot, win.table, Qt.Key.Key_N, CTRL | SHIFT)
+    dialog = _note_dialog(qtbot, win)
+    dialog.edit.selectAll()
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Delete)
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: rid not in win.curation.curation.overlay)
+
+
+def test_ctrl_shift_b_toggles_the_flag_and_the_facet_finds_flagged_rows(qtbot, cur):
+    win = cur
+    rid = select(qtbot, win, 2)
+    press(qtbot, win.table, Qt.Key.Key_B, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: win.curation.curation.overlay.get(rid).flag)
+    settle(qtbot, win)
+    panel = win.facets
+    titles = [panel.topLevelItem(i).text(0) for i in range(panel.topLevelItemCount())]
+    assert any(t.startswith(facet_title("flagged")) for t in titles), titles
+    win.session.set_spec(win.session.spec.toggle_include("flagged", "yes"))
+    settle(qtbot, win)
+    assert win.model.rowCount() == 1 and win.curation.rid_at(win.model.position(0)) == rid
+    press(qtbot, win.table, Qt.Key.Key_B, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: rid not in win.curation.curation.overlay)
