@@ -2238,6 +2238,17 @@ The project is shown as it was before that line, read-only. Keep this state and 
     </message>
 </context>
 <context>
+    <name>NoteMarks</name>
+    <message>
+        <source>Flagged to come back later</source>
+        <translation>已标记，稍后再看</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>备注：%1</translation>
+    </message>
+</context>
+<context>
     <name>PreferencesDialog</name>
     <message>
         <source>Curation preferences</source>
@@ -2667,6 +2678,18 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Benchmark overlap</source>
         <translation>基准重合度</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Flagged</source>
+        <translation>已标记</translation>
+    </message>
+    <message>
+        <source>flagged</source>
+        <translation>已标记</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.ui.browse.facet_panel import facet_title
+from app.ui.browse.rows_model import COLUMN_INDEX
 
 from .test_curate import CTRL, SHIFT, cur, press, select, settle, type_text  # noqa: F401 - cur: a fixture
 
@@ -25,6 +26,10 @@ def test_a_note_typed_saved_with_ctrl_enter_and_removed_when_emptied(qtbot, cur)
     qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, CTRL)
     qtbot.waitUntil(lambda: win.curation.curation.overlay.get(rid).note == "问一下出处\n<b>不是HTML</b>")
     assert win.curation.curation.overlay.get(rid).status == "untouched"
+    marks = win.detail.note_marks  # shown as plain text in the detail view, and in the table's Note column
+    qtbot.waitUntil(lambda: marks.isVisible() and "<b>不是HTML</b>" in marks.text())
+    assert marks.textFormat() == Qt.TextFormat.PlainText
+    qtbot.waitUntil(lambda: win.model.index(1, COLUMN_INDEX["note"]).data() == "问一下出处")
     press(qtbot, win.table, Qt.Key.Key_N, CTRL | SHIFT)  # Esc cancels: the note stays
     dialog = _note_dialog(qtbot, win)
     assert dialog.text() == "问一下出处\n<b>不是HTML</b>"

@@ -16,6 +16,7 @@ from app.ui.common import themes
 from app.ui.common.text_display import OffsetMap, display_text, reveal, shown_part
 
 from .detail_editing import DetailEditing
+from .note_marks import NoteMarks
 
 # Label rows above the texts, in display order; captions come from retranslate().
 FIELDS = ("source", "task", "domain", "answer_from", "human_verified", "status", "metadata", "copyright", "locator")
@@ -96,6 +97,8 @@ class DetailView(QWidget):
         head = QHBoxLayout()
         head.addLayout(grid)
         top.addLayout(head)
+        self.note_marks = NoteMarks(self)  # the row's note and flag (issue 25.3)
+        top.addWidget(self.note_marks)
         top.addWidget(self.splitter, 1)
         self.retranslate()
         self.show_row(None)
@@ -134,6 +137,7 @@ class DetailView(QWidget):
         self._captions["status"].setVisible(has_status)
         self._values["status"].setVisible(has_status)
         self.copy_button.setEnabled(bool(self._row))
+        self.note_marks.show_row(self._row)
         if self.editing.keep(self._row):
             return  # the row being edited, shown again: keep what the curator typed
         for field, edit in self.editors.items():
@@ -230,6 +234,7 @@ class DetailView(QWidget):
 
     # -- language and theme ------------------------------------------------------------------
     def retranslate(self) -> None:
+        self.note_marks.retranslate()
         captions = {
             "source": self.tr("Source"), "task": self.tr("Task"), "domain": self.tr("Domain"),
             "answer_from": self.tr("Answer from"), "human_verified": self.tr("Human verified"),
