@@ -1384,6 +1384,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>附上每行的出处（&quot;_source&quot;：文件、行号、子集、来源）</translation>
     </message>
     <message>
+        <source>Add notes and flags (&quot;_curation&quot;: note, flagged)</source>
+        <translation>写入备注和标记（&quot;_curation&quot;：note、flagged）</translation>
+    </message>
+    <message>
         <source>Current state</source>
         <translation>当前状态</translation>
     </message>

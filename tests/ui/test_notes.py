@@ -59,3 +59,33 @@ def test_ctrl_shift_b_toggles_the_flag_and_the_facet_finds_flagged_rows(qtbot, c
     assert win.model.rowCount() == 1 and win.curation.rid_at(win.model.position(0)) == rid
     press(qtbot, win.table, Qt.Key.Key_B, CTRL | SHIFT)
     qtbot.waitUntil(lambda: rid not in win.curation.curation.overlay)
+
+
+def test_the_export_dialog_writes_notes_only_when_asked(qtbot, cur, tmp_path):
+    import json
+
+    from .test_curate import dialog
+    from .test_export_choices import _run
+
+    win = cur
+    rid = select(qtbot, win, 0)
+    press(qtbot, win.table, Qt.Key.Key_B, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: win.curation.curation.overlay.get(rid).flag)
+    settle(qtbot, win)
+    out = tmp_path / "out.jsonl"
+    press(qtbot, win.table, Qt.Key.Key_E, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: win.commands.dialog is not None and win.commands.dialog.objectName() == "exportDialog"
+                    and win.commands.dialog.isVisible())
+    box = dialog(win)
+    box.single.setFocus()
+    qtbot.keyClick(box.single, Qt.Key.Key_Space)
+    box.path.selectAll()
+    type_text(box.path, str(out))
+    for asked in (False, True):
+        if asked:
+            box.notes.setFocus()
+            qtbot.keyClick(box.notes, Qt.Key.Key_Space)
+            box.result = None
+        _run(qtbot, box)
+        marks = [json.loads(x).get("_curation") for x in out.read_bytes().splitlines() if x.strip()]
+        assert [m for m in marks if m] == ([{"flagged": True}] if asked else [])
