@@ -2404,6 +2404,14 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>编辑领域</translation>
     </message>
     <message>
+        <source>Note on this item (Ctrl+Enter: save, Esc: cancel)</source>
+        <translation>为此条目写备注（Ctrl+Enter：保存，Esc：取消）</translation>
+    </message>
+    <message>
+        <source>Flag this item to come back later (again: unflag)</source>
+        <translation>标记此条目稍后再看（再按：取消标记）</translation>
+    </message>
+    <message>
         <source>Undo the last decision and go back to it</source>
         <translation>撤销上一个决定并回到该项</translation>
     </message>

@@ -25,6 +25,7 @@ def test_a_note_is_neither_a_decision_nor_an_edit(cur):
     assert (s0.note, s0.status, s0.edited) == ("看看出处", "untouched", False)
     assert (s1.flag, s1.status, s1.edited) == (True, "untouched", False)
     assert c.overlay.tally() == {"edited": 0, "accepted": 0, "rejected": 0}
+    assert c.overlay.counts() == {"edited": 0, "accepted": 0, "rejected": 0}
 
 
 def test_decisions_and_edits_keep_the_note_and_flag(cur):

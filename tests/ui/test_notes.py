@@ -89,3 +89,22 @@ def test_the_export_dialog_writes_notes_only_when_asked(qtbot, cur, tmp_path):
         _run(qtbot, box)
         marks = [json.loads(x).get("_curation") for x in out.read_bytes().splitlines() if x.strip()]
         assert [m for m in marks if m] == ([{"flagged": True}] if asked else [])
+
+
+def test_review_mode_n_notes_and_b_flags_the_item_without_moving_on(qtbot, cur):
+    from .test_review import enter, key
+
+    win = cur
+    win.activateWindow()
+    mode = enter(qtbot, win)
+    c = mode.controller
+    rid, index = c.current_rid(), c.index
+    key(qtbot, mode, Qt.Key.Key_B)
+    qtbot.waitUntil(lambda: win.curation.curation.overlay.get(rid).flag)
+    assert c.index == index and win.curation.curation.overlay.get(rid).status == "untouched"
+    key(qtbot, mode, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: c.dialog is not None and c.dialog.isVisible())
+    type_text(c.dialog.edit, "再看看")
+    qtbot.keyClick(c.dialog.edit, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: win.curation.curation.overlay.get(rid).note == "再看看")
+    assert c.index == index

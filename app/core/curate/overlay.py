@@ -194,7 +194,8 @@ class Overlay(Mapping[int, RowState]):
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES[1:], 0)
         for state in self._rows.values():
-            out[state.status] += 1
+            if state.status in out:  # a row only noted or flagged is still untouched
+                out[state.status] += 1
         return out
 
     def tally(self) -> dict[str, int]:

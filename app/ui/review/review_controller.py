@@ -21,6 +21,7 @@ from app.core.store.review_session import ReviewLog, ReviewQueue, SessionTally, 
 from . import dialogs
 from .editing import EditingActions
 from .keymap import MODIFIER_KEYS, KeyMap, native
+from .marks import MarkActions
 from .progress import progress_line
 from .review_view import ReviewItem, ReviewView
 
@@ -28,7 +29,7 @@ UNREVIEWED_KEY = "review/unreviewed_only"
 MY_QUEUE_KEY = "review/my_queue_only"
 
 
-class ReviewController(EditingActions, QObject):
+class ReviewController(EditingActions, MarkActions, QObject):
     leaveRequested = Signal()
     focusSearchRequested = Signal()
     focusFacetsRequested = Signal()
