@@ -107,7 +107,7 @@ def _training_conflicts(args) -> str | None:
     """Options that mean nothing with --to (it writes its own files, rejected rows left out)."""
     given = [flag for flag, on in (("--format parquet", args.format != "jsonl"), ("--layout tree", args.layout != "single"),
                                    ("--keep-rejected", args.keep_rejected), ("--keep-bad-lines", args.keep_bad_lines),
-                                   ("--with-locator", args.with_locator))
+                                   ("--with-locator", args.with_locator), ("--with-notes", args.with_notes))
              if on]
     if given:
         return f"--to converts the curated rows for training; it cannot be combined with {', '.join(given)}"
@@ -170,7 +170,7 @@ def cmd_export(args) -> int:
     result = export.export_release(release, overlay, args.out, layout=args.layout, fmt=args.format,
                                    keep_rejected=args.keep_rejected, keep_bad_lines=args.keep_bad_lines,
                                    protect=[folder] if folder is not None else [], rows=rows,
-                                   with_locator=args.with_locator)
+                                   with_locator=args.with_locator, with_notes=args.with_notes)
     rejected = (f"{result.rejected_kept:,} rejected (kept)" if args.keep_rejected
                 else f"{result.rejected_dropped:,} rejected (dropped)")
     say(source)  # only now: a failure prints its one error line and nothing else
@@ -227,15 +227,19 @@ def curation_stats(args, release) -> dict | None:
     if folder is None:
         return None
     with open_read(release, folder) as c:
-        counts = status_counts(c.current_frame())
+        frame = c.current_frame()
+        counts = status_counts(frame)
+        # notes and flags are neither statuses nor edits: counted on their own
+        noted, flagged = int(frame["note"].is_not_null().sum()), int(frame["flagged"].sum())
         stale = [{"rid": rid_hex(s.rid), "file": s.anchor.file if s.anchor else None,
                   "line": s.anchor.line if s.anchor else None, "reason": s.reason} for s in c.stale]
-    return {"project": str(folder), "counts": counts, "stale": stale}
+    return {"project": str(folder), "counts": counts, "noted": noted, "flagged": flagged, "stale": stale}
 
 
 def curation_text(cur: dict) -> list[str]:
     counts = ", ".join(f"{k} {v:,}" for k, v in cur["counts"].items())
-    out = [f"curation ({cur['project']}): {counts}; {len(cur['stale']):,} stale"]
+    out = [f"curation ({cur['project']}): {counts}; {cur['noted']:,} noted, {cur['flagged']:,} flagged; "
+           f"{len(cur['stale']):,} stale"]
     out += [f"  stale {s['file']}:{s['line']} {s['rid']}: {s['reason']}" for s in cur["stale"][:20]]
     return out
 

@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--accepted-only", action="store_true", help="export only accepted rows")
     p.add_argument("--with-locator", action="store_true",
                    help='add "_source": {file, line, subset, source} to every exported JSONL row')
+    p.add_argument("--with-notes", action="store_true",
+                   help='write notes and flags: "_curation": {"note": ..., "flagged": true} (Parquet: note, flagged columns)')
     p.set_defaults(func=curation.cmd_export)
     p = sub.add_parser("diff", help="print the changes between two versions of a curation project")
     p.add_argument("release")

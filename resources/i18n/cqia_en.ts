@@ -110,6 +110,16 @@
     </message>
 </context>
 <context>
+    <name>NoteDialog</name>
+    <message numerus="yes">
+        <source>Note on %n row(s)</source>
+        <translation>
+            <numerusform>Note on %n row</numerusform>
+            <numerusform>Note on %n rows</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RejectDialog</name>
     <message numerus="yes">
         <source>Reject %n row(s): the whole filter</source>

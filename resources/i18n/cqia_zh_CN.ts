@@ -124,6 +124,14 @@
         <translation>恢复（清除决定）(&amp;S)</translation>
     </message>
     <message>
+        <source>&amp;Note…</source>
+        <translation>备注(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Flag to Come Back Later</source>
+        <translation>标记稍后再看(&amp;F)</translation>
+    </message>
+    <message>
         <source>Accept All in &amp;Filter…</source>
         <translation>通过筛选中的全部(&amp;F)…</translation>
     </message>
@@ -764,6 +772,10 @@ Browse, filter and curate COIG-CQIA style instruction-tuning releases.</source>
         <translation>删除轮次 vs 编辑</translation>
     </message>
     <message>
+        <source>different notes</source>
+        <translation>不同的备注</translation>
+    </message>
+    <message>
         <source>mine</source>
         <translation>我的</translation>
     </message>
@@ -1388,6 +1400,10 @@ The project is shown as it was before that line, read-only. Keep this state and 
         <translation>附上每行的出处（&quot;_source&quot;：文件、行号、子集、来源）</translation>
     </message>
     <message>
+        <source>Add notes and flags (&quot;_curation&quot;: note, flagged)</source>
+        <translation>写入备注和标记（&quot;_curation&quot;：note、flagged）</translation>
+    </message>
+    <message>
         <source>Current state</source>
         <translation>当前状态</translation>
     </message>
@@ -1513,6 +1529,34 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Instruction object</source>
         <translation>指令宾语</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>Reject reason</source>
+        <translation>拒绝理由</translation>
+    </message>
+    <message>
+        <source>Curator</source>
+        <translation>审校员</translation>
+    </message>
+    <message>
+        <source>Noted</source>
+        <translation>有备注</translation>
+    </message>
+    <message>
+        <source>Flagged</source>
+        <translation>已标记</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
     </message>
     <message>
         <source>(empty)</source>
@@ -2244,6 +2288,30 @@ The project is shown as it was before that line, read-only. Keep this state and 
     </message>
 </context>
 <context>
+    <name>NoteDialog</name>
+    <message numerus="yes">
+        <source>Note on %n row(s)</source>
+        <translation>
+            <numerusform>%n 行的备注</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A note for yourself and the team (Ctrl+Enter saves, Esc cancels; an empty note is removed):</source>
+        <translation>写给自己和团队的备注（Ctrl+Enter 保存，Esc 取消；备注为空即删除）：</translation>
+    </message>
+</context>
+<context>
+    <name>NoteMarks</name>
+    <message>
+        <source>Flagged to come back later</source>
+        <translation>已标记，稍后再看</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>备注：%1</translation>
+    </message>
+</context>
+<context>
     <name>PreferencesDialog</name>
     <message>
         <source>Curation preferences</source>
@@ -2393,6 +2461,14 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Edit the domain</source>
         <translation>编辑领域</translation>
+    </message>
+    <message>
+        <source>Note on this item (Ctrl+Enter: save, Esc: cancel)</source>
+        <translation>为此条目写备注（Ctrl+Enter：保存，Esc：取消）</translation>
+    </message>
+    <message>
+        <source>Flag this item to come back later (again: unflag)</source>
+        <translation>标记此条目稍后再看（再按：取消标记）</translation>
     </message>
     <message>
         <source>Undo the last decision and go back to it</source>
@@ -2673,6 +2749,18 @@ The project is shown as it was before that line, read-only. Keep this state and 
     <message>
         <source>Benchmark overlap</source>
         <translation>基准重合度</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Flagged</source>
+        <translation>已标记</translation>
+    </message>
+    <message>
+        <source>flagged</source>
+        <translation>已标记</translation>
     </message>
 </context>
 <context>

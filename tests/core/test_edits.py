@@ -125,7 +125,7 @@ def test_current_frame_patches_edits_and_adds_columns(rel):
     ov, _ = run(rel, ov, Reject([rids[3]], "不安全"))
     ov, _ = run(rel, ov, Accept([rids[1]]))
     cur = ov.current_frame(base)
-    assert cur.columns == [*BASE_SCHEMA.names(), "status", "reason", "edited_fields", "curator"]
+    assert cur.columns == [*BASE_SCHEMA.names(), "status", "reason", "edited_fields", "curator", "note", "flagged"]
     assert cur.schema["edited_fields"] == pl.List(pl.String)
     assert cur["output"][1] == "短" and cur["len_output"][1] == 1
     assert cur["task_major"][2].to_list() == ["改"]

@@ -12,7 +12,7 @@ import threading
 import numpy as np
 import polars as pl
 import pytest
-from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
+from PySide6.QtCore import QCoreApplication, QModelRoleData, QModelRoleDataSpan, Qt
 
 from app.core.load.loader import load_release
 from app.ui.common import workers
@@ -35,6 +35,8 @@ def _curated(frame: pl.DataFrame) -> pl.DataFrame:
                   dtype=pl.List(pl.String)),
         pl.Series("tok_output", [i if i % 7 else None for i in range(n)], dtype=pl.UInt32),
         pl.Series("verb", ["写" if i % 2 else None for i in range(n)]),
+        pl.Series("note", ["看看\n第二行" if i % 6 == 0 else None for i in range(n)], dtype=pl.String),
+        pl.Series("flagged", [i % 4 == 1 for i in range(n)], dtype=pl.Boolean),
     )
 
 
@@ -57,11 +59,16 @@ def _reference(frame: pl.DataFrame, positions: np.ndarray) -> list[tuple]:
         (pl.col(k).list.eval(pl.element().replace(list(titles), list(titles.values()))).list.join(", ").fill_null("")
          if k == "signals" else pl.col(k).cast(pl.String).fill_null("")) if k in has else pl.lit("").alias(k)
         for k in ANALYSIS_KEYS).rows() if has & set(ANALYSIS_KEYS) else [("",) * len(ANALYSIS_KEYS)] * len(positions)
+    rows = frame[positions]
+    marks = zip(rows["note"].str.slice(0, 200).fill_null("").to_list() if "note" in has else [""] * rows.height,
+                rows["flagged"].fill_null(False).to_list() if "flagged" in has else [False] * rows.height)
+    flag = QCoreApplication.translate("RowsModel", "flagged")
     out = []
-    for (status, source, subset, major, minor, domain, instr, output, li, lin, lo, edited, multi), more \
-            in zip(sub.iter_rows(), extra):
+    for (status, source, subset, major, minor, domain, instr, output, li, lin, lo, edited, multi), more, (note, flagged) \
+            in zip(sub.iter_rows(), extra, marks):
         out.append((status_label(status), source, subset, f"{major} / {minor}" if minor else major, domain,
-                    first_line(instr), preview(output), li, lin, lo, *more, status,
+                    first_line(instr), preview(output), li, lin, lo, *more, first_line(note), flag if flagged else "",
+                    status,
                     frozenset(v for v in edited.split("\t") if v), multi))
     return out
 

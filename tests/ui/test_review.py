@@ -196,6 +196,7 @@ def test_every_bound_action_runs_once(qtbot, rv):
         "review.edit": lambda: qtbot.keyClick(focused(), Qt.Key.Key_Escape),
         "review.tasks": lambda: close_dialog(qtbot, mode),
         "review.domain": lambda: close_dialog(qtbot, mode),
+        "review.note": lambda: close_dialog(qtbot, mode),
         "review.goto": lambda: close_dialog(qtbot, mode),
         "review.save": lambda: close_dialog(qtbot, mode),
         "review.search": lambda: qtbot.keyClick(focused(), Qt.Key.Key_Escape),
@@ -386,23 +387,23 @@ def test_keymap_dialog_remaps_with_the_keyboard_and_rejects_clashes(qtbot, rv):
     dialog = mode.edit_keys()
     table = dialog.table
     row = [d.id for d in REVIEW_KEYS].index("review.next")
-    table.item(row, 1).setText("J N")
+    table.item(row, 1).setText("J L")
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert ok.isEnabled()
     table.item(row, 1).setText("J A")  # A already accepts
     assert not ok.isEnabled() and "A is bound to more than one action" in dialog.problem.text()
     table.item(row, 1).setText("J Nope+Key")
     assert not ok.isEnabled() and "Unknown keys" in dialog.problem.text()
-    table.item(row, 1).setText("J N")
+    table.item(row, 1).setText("J L")
     dialog.reasons.setPlainText("重复\n太短\n其他")
     dialog.default.setCurrentText("太短")
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert not dialog.isVisible()
     fresh = KeyMap()  # persisted in QSettings
-    assert fresh.keys("review.next") == ("J", "N") and fresh.reasons == ("重复", "太短", "其他")
+    assert fresh.keys("review.next") == ("J", "L") and fresh.reasons == ("重复", "太短", "其他")
     assert fresh.default_reason == "太短" and reject_reasons() == ["重复", "太短", "其他"]
     m = enter(qtbot, rv)
-    key(qtbot, m, Qt.Key.Key_N)
+    key(qtbot, m, Qt.Key.Key_L)  # (N writes a note)
     assert m.controller.index == 1
     key(qtbot, m, Qt.Key.Key_X)
     key(qtbot, m, Qt.Key.Key_Enter)

@@ -9,7 +9,7 @@ from typing import Any
 from app.core.load.schema import LIST_FIELDS
 from app.core.text.script import to_simplified
 from .edits import Command
-from .overlay import make_state
+from .overlay import keeping
 from .pathedits import ROW_COLUMNS, base_value, texts
 
 
@@ -45,7 +45,7 @@ class ToSimplified(Command):
                 fields.pop(name, None)  # converting back to the release's own text is no edit
             elif new != current:
                 fields[name] = new
-        return make_state(old.decision, old.reason, fields)
+        return keeping(old, old.decision, old.reason, fields)
 
     def label(self):
         n = len(self.rids)

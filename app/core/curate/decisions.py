@@ -7,12 +7,15 @@ One JSON object per line (blank lines are skipped)::
     {"rid": "7e30c09a579668e0", "op": "accept"}
     {"rid": "7e30c09a579668e0", "op": "restore"}
     {"file": "zhihu/a.jsonl", "line": 13, "op": "edit", "fields": {"output": "...", "domain": ["医学"]}}
+    {"rid": "7e30c09a579668e0", "op": "note", "text": "问一下出处"}
+    {"rid": "7e30c09a579668e0", "op": "flag", "on": true}
 
 A row is named by its locator (``file`` as the app shows it, 1-based ``line``) or by its
 ``rid``. Each op does what the app's command does: reject keeps the row's edits and sets
 the reason (optional), accept likewise, restore clears the decision and keeps the edits,
 edit sets fields (texts as strings, labels as lists of strings) and keeps the decision;
-a field edited back to its original value is no edit. Lines naming the same row apply in
+a field edited back to its original value is no edit; note sets the row's note (an
+empty text removes it) and flag sets or clears its flag, neither a decision nor an edit. Lines naming the same row apply in
 file order. The file is all or nothing: any bad line refuses all of it (DecisionsError
 lists every bad line).
 """
@@ -29,11 +32,11 @@ from app.core.load import paths as jp
 from app.core.load.schema import LIST_FIELDS
 
 from .edits import Command
-from .overlay import EDITABLE_FIELDS, Overlay, RowState, make_state
+from .overlay import EDITABLE_FIELDS, Overlay, RowState, keeping
 from .pathedits import ROW_COLUMNS, PathEditError, base_value, fmt_of, is_path, resolve_field, texts
 
-OPS = ("reject", "accept", "restore", "edit")
-_KEYS = {"file", "line", "rid", "op", "reason", "fields"}
+OPS = ("reject", "accept", "restore", "edit", "note", "flag")
+_KEYS = {"file", "line", "rid", "op", "reason", "fields", "text", "on"}
 _HEX16 = re.compile(r"[0-9a-fA-F]{16}")
 SHOWN_PROBLEMS = 20  # a refused file lists this many bad lines, then how many more
 
@@ -58,6 +61,8 @@ class Decision:
     rid: int | None = None
     file: str | None = None
     line: int | None = None
+    text: str | None = None  # op note
+    on: bool | None = None  # op flag
 
 
 def _field_value(name: str, value: Any) -> Any:
@@ -76,12 +81,13 @@ def _decision(number: int, obj: Any) -> Decision:
         raise ValueError(f"not a JSON object ({type(obj).__name__})")
     unknown = sorted(set(obj) - _KEYS)
     if unknown:
-        raise ValueError(f"unknown key {unknown[0]!r} (keys: file, line, rid, op, reason, fields)")
+        raise ValueError(f"unknown key {unknown[0]!r} (keys: file, line, rid, op, reason, fields, text, on)")
     op = obj.get("op")
     if op is None:
-        raise ValueError("no op (reject, accept, restore or edit)")
+        raise ValueError("no op (reject, accept, restore, edit, note or flag)")
     if op not in OPS:
-        raise ValueError(f"unknown op {op!r} (reject, accept, restore or edit)")
+        raise ValueError(f"unknown op {op!r} (reject, accept, restore, edit, note or flag)")
+    text, on = _marks(op, obj)
     has_rid, has_loc = "rid" in obj, "file" in obj or "line" in obj
     if has_rid == has_loc or (has_loc and not ("file" in obj and "line" in obj)):
         raise ValueError('give either "rid" or both "file" and "line"')
@@ -112,7 +118,20 @@ def _decision(number: int, obj: Any) -> Decision:
         fields = {name: _field_value(name, value) for name, value in fields.items()}
     elif fields is not None:
         raise ValueError(f"fields go with edit only, not {op}")
-    return Decision(number, op, (reason or "").strip() or None, fields, rid, file, line)
+    return Decision(number, op, (reason or "").strip() or None, fields, rid, file, line, text, on)
+
+
+def _marks(op: str, obj: Mapping[str, Any]) -> tuple[str | None, bool | None]:
+    """(text, on) of a note / flag line; ValueError when they are missing, wrong or misplaced."""
+    if "text" in obj and op != "note":
+        raise ValueError(f"a text goes with note only, not {op}")
+    if "on" in obj and op != "flag":
+        raise ValueError(f"on goes with flag only, not {op}")
+    if op == "note" and not isinstance(obj.get("text"), str):
+        raise ValueError('note needs a text (a string; "" removes the note)')
+    if op == "flag" and not isinstance(obj.get("on"), bool):
+        raise ValueError("flag needs on: true or false")
+    return obj.get("text"), obj.get("on")
 
 
 def parse_decisions(data: bytes, name: str) -> list[Decision]:
@@ -212,11 +231,15 @@ def _no_text(row: Mapping[str, Any], fields: Mapping[str, Any]) -> str | None:
 def _next_state(old: RowState, d: Decision, base: Mapping[str, Any] | None) -> RowState:
     """What the app's command for ``d`` makes of a row in state ``old`` (edits.py)."""
     if d.op == "reject":
-        return make_state("rejected", d.reason, old.fields)
+        return keeping(old, "rejected", d.reason, old.fields)
     if d.op == "accept":
-        return make_state("accepted", None, old.fields)
+        return keeping(old, "accepted", None, old.fields)
     if d.op == "restore":
-        return make_state(None, None, old.fields)
+        return keeping(old, None, None, old.fields)
+    if d.op == "note":
+        return old.marked(note=d.text)
+    if d.op == "flag":
+        return old.marked(flag=d.on)
     fields = dict(old.fields)
     for name, value in d.fields.items():
         name = name if name in LIST_FIELDS or is_path(name) else resolve_field(base, name)
@@ -225,7 +248,7 @@ def _next_state(old: RowState, d: Decision, base: Mapping[str, Any] | None) -> R
             fields.pop(name, None)  # edited back to the original: no edit
         else:
             fields[name] = value
-    return make_state(old.decision, old.reason, fields)
+    return keeping(old, old.decision, old.reason, fields)
 
 
 @dataclass(frozen=True)
@@ -252,7 +275,7 @@ class ApplyDecisions(Command):
             if d.op == "edit":
                 states[rid] = _next_state(old, d, self.base.get(rid))
                 continue
-            key = (id(old), d.op, d.reason)
+            key = (id(old), d.op, d.reason, d.text, d.on)
             hit = memo.get(key)
             if hit is None:
                 hit = memo[key] = (old, _next_state(old, d, None))

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping
 
 from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS
 
-from .overlay import EMPTY, BaseLookup, Overlay, RowState, make_state
+from .overlay import EMPTY, BaseLookup, Overlay, RowState, keeping, make_state
 from .pathedits import ROW_COLUMNS, base_value, resolve_field
 
 _FIELD_NAMES = {
@@ -79,6 +79,10 @@ def _changed_names(old: RowState, new: RowState) -> set[str]:
         names.add("status")
     if old.reason != new.reason:
         names.add("reason")
+    if old.note != new.note:
+        names.add("note")
+    if old.flag != new.flag:
+        names.add("flag")
     return names
 
 
@@ -121,7 +125,7 @@ def _set_field(old: RowState, name: str, value: Any, base_value: Any) -> RowStat
         fields.pop(name, None)  # editing back to the original is no edit at all
     else:
         fields[name] = value
-    return make_state(old.decision, old.reason, fields)
+    return keeping(old, old.decision, old.reason, fields)
 
 
 @dataclass(frozen=True)
@@ -208,7 +212,7 @@ class Reject(Command):
         object.__setattr__(self, "reason", (self.reason or "").strip() or None)
 
     def new_state(self, old, base):
-        return make_state("rejected", self.reason, old.fields)
+        return keeping(old, "rejected", self.reason, old.fields)
 
     def label(self):
         return f"Reject {_rows(len(self.rids))}" + (f": {self.reason}" if self.reason else "")
@@ -225,7 +229,7 @@ class Accept(Command):
         object.__setattr__(self, "rids", _unique(self.rids))
 
     def new_state(self, old, base):
-        return make_state("accepted", None, old.fields)
+        return keeping(old, "accepted", None, old.fields)
 
     def label(self):
         return f"Accept {_rows(len(self.rids))}"
@@ -241,7 +245,7 @@ class Restore(Command):
         object.__setattr__(self, "rids", _unique(self.rids))
 
     def new_state(self, old, base):
-        return make_state(None, None, old.fields)
+        return keeping(old, None, None, old.fields)
 
     def label(self):
         return f"Restore {_rows(len(self.rids))}"
@@ -261,8 +265,8 @@ class Revert(Command):
 
     def new_state(self, old, base):
         if self.fields is None:
-            return EMPTY
-        return make_state(old.decision, old.reason, {k: v for k, v in old.fields.items() if k not in self.fields})
+            return keeping(old, None, None, {})  # a note or flag is no edit: it stays
+        return keeping(old, old.decision, old.reason, {k: v for k, v in old.fields.items() if k not in self.fields})
 
     def label(self):
         what = "" if self.fields is None else " " + ", ".join(_FIELD_NAMES.get(f, f) for f in self.fields)
@@ -270,6 +274,48 @@ class Revert(Command):
 
     def describe(self):
         return {**super().describe(), "fields": None if self.fields is None else list(self.fields)}
+
+
+@dataclass(frozen=True)
+class Note(Command):
+    """Set the rows' note (free text); an empty text removes it. Not a decision, not an edit."""
+
+    rids: tuple[int, ...]
+    text: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "rids", _unique(self.rids))
+        if not isinstance(self.text, str):
+            raise TypeError("a note must be a str")
+        object.__setattr__(self, "text", self.text.strip())
+
+    def new_state(self, old, base):
+        return old.marked(note=self.text or None)
+
+    def label(self):
+        return (f"Note on {_rows(len(self.rids))}" if self.text else f"Remove note on {_rows(len(self.rids))}")
+
+
+@dataclass(frozen=True)
+class Flag(Command):
+    """Flag rows to come back to later (on=False clears the flag)."""
+
+    rids: tuple[int, ...]
+    on: bool = True
+
+    def __post_init__(self):
+        object.__setattr__(self, "rids", _unique(self.rids))
+        if not isinstance(self.on, bool):
+            raise TypeError("a flag is on (True) or off (False)")
+
+    def new_state(self, old, base):
+        return old.marked(flag=self.on)
+
+    def label(self):
+        return f"{'Flag' if self.on else 'Unflag'} {_rows(len(self.rids))}"
+
+    def describe(self):
+        return {**super().describe(), "on": self.on}
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,10 @@ def describe(state) -> str:
         parts.append(verb + (f" ({state.reason})" if state.reason else ""))
     if state.fields:
         parts.append("edit " + ", ".join(state.fields))
+    if state.note is not None:
+        parts.append("note")
+    if state.flag:
+        parts.append("flag")
     return ", ".join(parts)
 
 

@@ -21,7 +21,7 @@ EDITABLE_FIELDS = TEXT_FIELDS + LIST_FIELDS
 STATUSES = ("untouched", "edited", "accepted", "rejected")
 DECISIONS = ("accepted", "rejected")
 TALLY = ("edited",) + DECISIONS  # Overlay.tally's keys: "edited" is independent of the decision
-CURATION_COLUMNS = ("status", "reason", "edited_fields", "curator")
+CURATION_COLUMNS = ("status", "reason", "edited_fields", "curator", "note", "flagged")
 _EMPTY_FIELDS: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -39,6 +39,10 @@ class RowState:
     fields: Mapping[str, Any] = field(default_factory=lambda: _EMPTY_FIELDS)
     by: str | None = field(default=None, compare=False)
     at: str | None = field(default=None, compare=False)
+    # A note and a "come back later" flag (issue 25.3): neither a decision nor an edit,
+    # so they change neither ``status`` nor ``edited``.
+    note: str | None = None
+    flag: bool = False
 
     @property
     def status(self) -> str:
@@ -54,10 +58,15 @@ class RowState:
 
     @property
     def is_empty(self) -> bool:
-        return self.decision is None and not self.fields
+        return self.decision is None and not self.fields and self.note is None and not self.flag
 
     def stamped(self, by: str | None, at: str | None) -> "RowState":
-        return RowState(self.decision, self.reason, self.fields, by, at)
+        return RowState(self.decision, self.reason, self.fields, by, at, self.note, self.flag)
+
+    def marked(self, *, note: Any = ..., flag: Any = ...) -> "RowState":
+        """This state with another note and/or flag (``...`` keeps the current one)."""
+        return make_state(self.decision, self.reason, self.fields, by=self.by, at=self.at,
+                          note=self.note if note is ... else note, flag=self.flag if flag is ... else flag)
 
     def to_json(self, *, meta: bool = True) -> dict:
         out: dict[str, Any] = {}
@@ -67,6 +76,10 @@ class RowState:
             out["r"] = self.reason
         if self.fields:
             out["f"] = {k: list(v) if isinstance(v, tuple) else v for k, v in self.fields.items()}
+        if self.note is not None:
+            out["n"] = self.note
+        if self.flag:
+            out["g"] = True
         if meta:
             if self.by is not None:
                 out["by"] = self.by
@@ -85,7 +98,12 @@ class RowState:
         fields = obj.get("f") or {}
         by, at = obj.get("by", by), obj.get("at", at)
         _check_types(obj.get("r"), fields, by, at)
-        return make_state(obj.get("d"), obj.get("r"), fields, by=by, at=at)
+        note, flag = obj.get("n"), obj.get("g", False)
+        if note is not None and not isinstance(note, str):
+            raise ValueError(f"note must be a string, not {note!r}")
+        if not isinstance(flag, bool):
+            raise ValueError(f"flag must be true or false, not {flag!r}")
+        return make_state(obj.get("d"), obj.get("r"), fields, by=by, at=at, note=note, flag=flag)
 
 
 EMPTY = RowState()
@@ -105,7 +123,8 @@ def _check_types(reason: Any, fields: Any, by: Any, at: Any) -> None:
             check_key(name, value)  # a text (a field or a JSON path), or None: a deleted turn
 
 
-def make_state(decision: str | None, reason: str | None, fields: Mapping[str, Any], *, by=None, at=None) -> RowState:
+def make_state(decision: str | None, reason: str | None, fields: Mapping[str, Any], *, by=None, at=None,
+               note: str | None = None, flag: bool = False) -> RowState:
     if decision is not None and decision not in DECISIONS:
         raise ValueError(f"unknown decision {decision!r}")
     clean = {}
@@ -113,9 +132,16 @@ def make_state(decision: str | None, reason: str | None, fields: Mapping[str, An
         if name not in EDITABLE_FIELDS:
             check_key(name, value)  # edits by JSON path (pathedits)
         clean[name] = tuple(value) if name in LIST_FIELDS else value
-    if decision is None and not clean:
+    note = (note or "").strip() or None  # an empty note is no note
+    if decision is None and not clean and note is None and not flag:
         return EMPTY
-    return RowState(decision, reason, MappingProxyType(clean), by, at)
+    return RowState(decision, reason, MappingProxyType(clean), by, at, note, bool(flag))
+
+
+def keeping(old: RowState, decision: str | None, reason: str | None, fields: Mapping[str, Any]) -> RowState:
+    """make_state for a command that changes a decision or edits: the row keeps its note
+    and flag (they are neither)."""
+    return make_state(decision, reason, fields, note=old.note, flag=old.flag)
 
 
 class Overlay(Mapping[int, RowState]):
@@ -168,7 +194,8 @@ class Overlay(Mapping[int, RowState]):
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES[1:], 0)
         for state in self._rows.values():
-            out[state.status] += 1
+            if state.status in out:  # a row only noted or flagged is still untouched
+                out[state.status] += 1
         return out
 
     def tally(self) -> dict[str, int]:
@@ -214,7 +241,8 @@ class Overlay(Mapping[int, RowState]):
 
     def current_frame(self, base: pl.DataFrame) -> pl.DataFrame:
         """``base`` with edits patched in, len_* kept in step, plus status, reason,
-        edited_fields and curator (who last changed the row; null if untouched).
+        edited_fields, curator (who last changed the row; null if untouched), note
+        (null if none) and flagged.
         Vectorised: a scatter per edited column, about 20 ms at 500k rows."""
         n = base.height
         ov = self.overlay_frame()
@@ -237,16 +265,20 @@ class Overlay(Mapping[int, RowState]):
         status = pl.repeat("untouched", n, eager=True, dtype=pl.String).alias("status")
         reason = pl.repeat(None, n, eager=True, dtype=pl.String).alias("reason")
         curator = pl.repeat(None, n, eager=True, dtype=pl.String).alias("curator")
+        note = pl.repeat(None, n, eager=True, dtype=pl.String).alias("note")
+        flagged = pl.repeat(False, n, eager=True, dtype=pl.Boolean).alias("flagged")
         # edited_fields: gather from [[]] ++ per-overlay-row lists by a code vector.
         code = pl.repeat(0, n, eager=True, dtype=pl.UInt32)
         if pos.height:
             status = status.scatter(idx, pos["status"])
             reason = reason.scatter(idx, pos["reason"])
             curator = curator.scatter(idx, pos["by"])
+            note = note.scatter(idx, pos["note"])
+            flagged = flagged.scatter(idx, pos["flagged"])
             code = code.scatter(idx, pl.int_range(1, pos.height + 1, eager=True, dtype=pl.UInt32))
         lists = pl.concat([pl.Series([[]], dtype=pl.List(pl.String)), pos["edited_fields"]], rechunk=True)
         edited = lists.gather(code).alias("edited_fields")
-        return base.with_columns(*cols, status, reason, edited, curator)
+        return base.with_columns(*cols, status, reason, edited, curator, note, flagged)
 
 
 def status_counts(current: pl.DataFrame) -> dict[str, int]:
@@ -320,6 +352,8 @@ def _rows_frame(rids: Sequence[int], rows: Mapping[int, RowState]) -> pl.DataFra
         pl.Series("reason", [s.reason for s in states], dtype=pl.String),
         pl.Series("by", [s.by for s in states], dtype=pl.String),
         pl.Series("at", [s.at for s in states], dtype=pl.String),
+        pl.Series("note", [s.note for s in states], dtype=pl.String),
+        pl.Series("flagged", [s.flag for s in states], dtype=pl.Boolean),
     ]
     for name in EDITABLE_FIELDS:
         dtype = pl.List(pl.String) if name in LIST_FIELDS else pl.String

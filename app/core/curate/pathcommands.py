@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .edits import Command, _rows, _set_field, _unique
-from .overlay import make_state
+from .overlay import keeping
 from .pathedits import ROW_COLUMNS, PathEditError, deletable, fmt_of, texts, turn_object
 
 
@@ -70,7 +70,7 @@ class DeleteTurn(Command):
         inside = (self.path + ".", self.path + "[")
         fields = {k: v for k, v in old.fields.items() if not k.startswith(inside)}  # moot once it is gone
         fields[self.path] = None
-        return make_state(old.decision, old.reason, fields)
+        return keeping(old, old.decision, old.reason, fields)
 
     def label(self):
         return f"Delete turn {self.path}" + ("" if len(self.rids) == 1 else f" of {_rows(len(self.rids))}")

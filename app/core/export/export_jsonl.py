@@ -18,7 +18,7 @@ from app.core.io import rawfile, sourcefile
 from app.core.io.atomic import write_all
 
 from .export_choice import left_out, locator
-from .rowedit import ExportError, marked, rewrite_row  # noqa: F401 - rewrite_row: exporter imports it from here
+from .rowedit import ExportError, marked, rewrite_row, write_row  # noqa: F401 - rewrite_row: exporter imports it from here
 _CANCEL_EVERY = 16 << 20  # bytes per kernel copy, between cancel checks
 _BATCH_PIECES = 512  # pieces per writev (IOV_MAX is 1024)
 _SENDFILE_MIN = 1 << 20  # shorter runs are batched instead
@@ -36,11 +36,12 @@ class Plan:
     """Per file: how many rows, which lines change (rows of the overlay, bad lines)."""
 
     def __init__(self, release, overlay: Overlay, keep_rejected: bool, keep_bad_lines: bool, rows=None,
-                 with_locator: bool = False):
+                 with_locator: bool = False, with_notes: bool = False):
         base = release.frame
         self.unchosen = left_out(release, rows)  # per file: lines of rows not chosen (export_choice)
         self.where = locator(release) if with_locator else None
         self.keep_rejected, self.keep_bad_lines = keep_rejected, keep_bad_lines
+        self.with_notes = with_notes  # notes and flags go out (in _curation) only when asked
         self.rows = dict(base.group_by("file").len().iter_rows())
         self.changes: dict[str, dict[int, RowState]] = {}
         if len(overlay):
@@ -68,6 +69,8 @@ class Plan:
                 ops.append((line, state if self.keep_rejected else _DROP))
             elif state.fields:
                 stats["edited"] += 1
+                ops.append((line, state))
+            elif self.with_notes and (state.note is not None or state.flag):
                 ops.append((line, state))
         if self.where is not None:  # every other written row is rewritten too, to carry its locator
             done = {line for line, _ in ops}
@@ -248,7 +251,7 @@ def _write_body(out: Output, src: int, mm, view: memoryview, size: int, rel: str
             raw = mm[start:end]
             where = plan.where[rel][line] if plan.where is not None else None
             try:
-                new = marked(raw, state, where) if state.decision == "rejected" else rewrite_row(raw, state, None, where)
+                new = write_row(raw, state, where, plan.with_notes)
             except ExportError as exc:
                 raise ExportError(f"{rel}:{line}: {exc}") from exc
             out.copy(src, view, pos, start - pos)

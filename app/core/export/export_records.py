@@ -28,7 +28,7 @@ from app.core.io.jsonarray import ArrayError, scan
 from app.core.load.recordfiles import canonical_lines
 
 from .export_jsonl import _DROP, Output, Plan, _check_unchanged
-from .rowedit import LOCATOR_KEY, MARK_KEY, ExportError, apply_obj, marked, rewrite_row
+from .rowedit import LOCATOR_KEY, MARK_KEY, ExportError, apply_obj, curation_mark, write_row
 
 _BLANK = bytes.maketrans(b"\r\n", b"  ")
 _KEEP = object()  # a record written as it is
@@ -62,7 +62,7 @@ def _rows_out(rel: str, plan: Plan, stats: dict, ops: dict) -> None:
 def _new_record(raw: bytes, state, rel: str, number: int, plan: Plan | None = None) -> bytes:
     where = plan.where[rel][number] if plan is not None and plan.where is not None else None
     try:
-        return marked(raw, state, where) if state.decision == "rejected" else rewrite_row(raw, state, None, where)
+        return write_row(raw, state, where, plan is not None and plan.with_notes)
     except ExportError as exc:
         raise ExportError(f"{rel}: record {number}: {exc}") from exc
 
@@ -142,12 +142,11 @@ def write_parquet(fd: int, path: Path, rel: str, plan: Plan, stats: dict) -> Non
     dropped = [k for k, s in ops.items() if s is _DROP]
     if dropped:
         indexed = indexed.filter(~pl.col("__row").is_in(dropped))
-    if plan.keep_rejected:
-        rejected = {k: s.reason for k, s in ops.items() if s is not _DROP and s.decision == "rejected"}
-        if rejected:
-            mark = pl.Series([json.dumps({"status": "rejected", "reason": rejected[k]}, ensure_ascii=False)
-                              if k in rejected else None for k in indexed["__row"].to_list()], dtype=pl.String)
-            indexed = indexed.with_columns(mark.alias(MARK_KEY))
+    marks = {k: m for k, s in ops.items() if s is not _DROP and (m := curation_mark(s, plan.with_notes))}
+    if marks:
+        mark = pl.Series([json.dumps(marks[k], ensure_ascii=False) if k in marks else None
+                          for k in indexed["__row"].to_list()], dtype=pl.String)
+        indexed = indexed.with_columns(mark.alias(MARK_KEY))
     if plan.where is not None:  # the locator asked for: a struct column, as Parquet holds nested values
         where = plan.where.get(rel, {})
         indexed = indexed.with_columns(pl.Series(LOCATOR_KEY, [where.get(k) for k in indexed["__row"].to_list()]))

@@ -58,7 +58,7 @@ def export_release(release, overlay: Overlay | None, out: Path | str, *, layout:
                    keep_rejected: bool = False, keep_bad_lines: bool = False, protect: Iterable[Path | str] = (),
                    progress: Callable[[ExportProgress], None] | None = None,
                    cancel: Callable[[], bool] | None = None, rows: pl.Series | None = None,
-                   with_locator: bool = False) -> ExportResult:
+                   with_locator: bool = False, with_notes: bool = False) -> ExportResult:
     """Write the curated release to ``out`` (a file for layout="single", a folder for "tree").
 
     JSONL keeps every byte of the release files but the lines that change: edited rows
@@ -67,7 +67,8 @@ def export_release(release, overlay: Overlay | None, out: Path | str, *, layout:
     Refused (ExportError): a target inside the release, a curation project or a folder of
     ``protect``, or a tree ``out`` holding any of them (export_target).
     ``rows``: the rids to write (export_choice.chosen_rids; None: all), the others left out;
-    ``with_locator``: each written JSONL row carries ``_source`` {file, line, subset, source}."""
+    ``with_locator``: each written JSONL row carries ``_source`` {file, line, subset, source};
+    ``with_notes``: notes and flags go out, in ``_curation`` (Parquet: note, flagged columns)."""
     if layout not in ("single", "tree"):
         raise ValueError(f"layout must be 'single' or 'tree', not {layout!r}")
     if fmt not in ("jsonl", "parquet"):
@@ -106,9 +107,9 @@ def export_release(release, overlay: Overlay | None, out: Path | str, *, layout:
         except OSError as exc:
             raise save_error(out, exc) from exc
     if fmt == "parquet":
-        written = _export_parquet(release, overlay, out, layout, keep_rejected, stats, tick, rows)
+        written = _export_parquet(release, overlay, out, layout, keep_rejected, stats, tick, rows, with_notes)
     else:
-        plan = Plan(release, overlay, keep_rejected, keep_bad_lines, rows, with_locator)
+        plan = Plan(release, overlay, keep_rejected, keep_bad_lines, rows, with_locator, with_notes)
 
         # a release of one array or Parquet file is exported as that file; several files
         # into one are JSON lines, an array's records and a Parquet file's rows one a line
@@ -178,7 +179,7 @@ def _write_parquet(frame: pl.DataFrame, path: Path, durable: bool = True) -> Non
 
 
 def _export_parquet(release, overlay: Overlay, out: Path, layout: str, keep_rejected: bool, stats: dict, tick,
-                    rows: pl.Series | None = None) -> list[Path]:
+                    rows: pl.Series | None = None, with_notes: bool = False) -> list[Path]:
     """The current frame (edits applied, status and reason kept, edited_fields and curator
     dropped; file and line are the locator), the rows of ``rows`` only when given."""
     tick()
@@ -197,7 +198,9 @@ def _export_parquet(release, overlay: Overlay, out: Path, layout: str, keep_reje
     plan = Plan(release, overlay, keep_rejected, False)
     texts = records.record_texts(release, overlay, frame.get_column("__at").to_list(), plan)
     # status and reason stay: they are the curation; edited_fields and curator are the app's own
-    frame = frame.drop("edited_fields", "curator", "__at").with_columns(pl.Series("record", texts, dtype=pl.String))
+    # notes and flags (note, flagged) only when asked
+    mine = ("edited_fields", "curator", "__at", *(() if with_notes else ("note", "flagged")))
+    frame = frame.drop(*mine).with_columns(pl.Series("record", texts, dtype=pl.String))
     stats["rows"] = frame.height
     stats["bad_lines_dropped"] = len(release.report.bad_lines)  # Parquet holds rows only
     chosen = None if rows is None else set(rows.to_list())

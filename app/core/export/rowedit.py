@@ -144,6 +144,23 @@ def marked(raw: bytes, state: RowState, where: dict | None = None) -> bytes:
     return rewrite_row(raw, state, {"status": "rejected", "reason": state.reason}, where)
 
 
+def curation_mark(state: RowState, with_notes: bool = False) -> dict | None:
+    """The ``_curation`` object of a written row: a kept rejected row's status and reason,
+    and, only when asked (``--with-notes``), its note and flag."""
+    mark: dict[str, Any] = {"status": "rejected", "reason": state.reason} if state.decision == "rejected" else {}
+    if with_notes:
+        if state.note is not None:
+            mark["note"] = state.note
+        if state.flag:
+            mark["flagged"] = True
+    return mark or None
+
+
+def write_row(raw: bytes, state: RowState, where: dict | None = None, with_notes: bool = False) -> bytes:
+    """One written row: its edits, its ``_curation`` mark (curation_mark), its locator."""
+    return rewrite_row(raw, state, curation_mark(state, with_notes), where)
+
+
 # ---- the same edits on a parsed record (a Parquet row) --------------------------------------
 
 def apply_obj(obj: dict, fields) -> dict:

@@ -16,7 +16,7 @@ import polars as pl
 from app.core.load import schema
 from app.core.load.framefacts import MEMO, inner_duplicates
 
-from . import convfacets, filters
+from . import convfacets, curationfacets, filters
 from .filters import FilterSpec, WordMatcher
 
 DEFAULT_LIMIT = 30
@@ -35,10 +35,11 @@ class FacetCounts:
 
 
 def facet_columns(frame: pl.DataFrame) -> tuple[str, ...]:
-    """The facet panel's columns: the schema's, plus curation status when the overlay added
-    it, plus a conversation's (format, turns per row, roles) when some row stores turns."""
+    """The facet panel's columns: the schema's, plus curation status (and edited, reason,
+    curator, noted, flagged: curationfacets) when the overlay added it, plus a conversation's (format, turns per row, roles) when some row stores turns."""
     conversations = ("format", *convfacets.DERIVED) if _stores_turns(frame) else ()
-    return schema.FACET_COLUMNS + conversations + (("status",) if "status" in frame.columns else ())
+    return (schema.FACET_COLUMNS + conversations + (("status",) if "status" in frame.columns else ())
+            + curationfacets.facet_columns(frame))
 
 
 def _stores_turns(frame: pl.DataFrame) -> bool:

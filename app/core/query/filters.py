@@ -21,7 +21,7 @@ import polars as pl
 from app.core.load import schema
 from app.core.load.framefacts import MEMO
 
-from . import convfacets, turnsearch
+from . import convfacets, curationfacets, turnsearch
 from .turnsearch import SEARCH_ROLES, SearchRole
 
 SearchMode = Literal["literal", "regex", "word"]
@@ -289,6 +289,9 @@ def facet_key(column: str, frame_schema: Mapping[str, pl.DataType] | None = None
     """The facet value of a scalar column as text: booleans and numbers become
     "true"/"false"/"123" with "null" for missing; a missing string is ""."""
     dtype = _dtype(column, frame_schema)
+    yes_no = curationfacets.yes_no_key(column, dtype)
+    if yes_no is not None:
+        return yes_no
     if dtype == pl.String:
         return pl.col(column).fill_null("")
     return pl.col(column).cast(pl.String).fill_null("null")
@@ -419,7 +422,9 @@ def search_mask(frame: pl.DataFrame, search: SearchSpec, *, word_matcher: WordMa
             return mask.fill_null(False).alias(SEARCH_COLUMN)
         check_columns(frame, search.fields)
         pattern, literal = search_pattern(search)
-        return turnsearch.mask(frame, search.fields, search.role, pattern, literal).alias(SEARCH_COLUMN)
+        found = turnsearch.mask(frame, search.fields, search.role, pattern, literal)
+        noted = curationfacets.note_mask(frame, pattern, literal)
+        return (found if noted is None else found | noted).alias(SEARCH_COLUMN)
 
     return MEMO.get(frame, ("search", search, matcher), compute)
 
@@ -448,7 +453,7 @@ def prepare(frame: pl.DataFrame, spec: FilterSpec, *, word_matcher: WordMatcher 
 
     Returns the frame to filter and the name of its search column (None without search).
     """
-    work = convfacets.attach(frame, (*spec_columns(spec), *extra))
+    work = curationfacets.attach(convfacets.attach(frame, (*spec_columns(spec), *extra)), (*spec_columns(spec), *extra))
     check_columns(work, spec_columns(spec))
     if mask is None:
         mask = search_mask(frame, spec.search, word_matcher=word_matcher)

@@ -122,7 +122,7 @@ class FollowSteps:
                 continue
             states[s.rid] = EMPTY
             state = self.overlay[s.rid]
-            states[s.here] = RowState(state.decision, state.reason, state.fields)
+            states[s.here] = RowState(state.decision, state.reason, state.fields, note=state.note, flag=state.flag)
         n = len(states) // 2
         return self.apply(SetStates(states, f"Re-apply {n} stale decision{'s' if n != 1 else ''} to the rows now there"))
 

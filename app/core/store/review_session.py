@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from app.core.curate.edits import Change
-from app.core.curate.overlay import Overlay, RowState, make_state
+from app.core.curate.overlay import Overlay, RowState, keeping, make_state
 from app.core.io.atomic import SaveError, fsync_dir, save_error, write_all
 from app.core.curate.pathedits import base_value, resolve_field
 from app.core.load.schema import LIST_FIELDS, rid_hex
@@ -142,8 +142,8 @@ def edited_state(old: RowState, base_row: Mapping[str, Any], edits: Mapping[str,
         else:
             fields[name] = value
     if decision is KEEP:
-        return make_state(old.decision, old.reason, fields)
-    return make_state(decision, None, fields)
+        return keeping(old, old.decision, old.reason, fields)
+    return keeping(old, decision, None, fields)
 
 
 def label_values(frame: pl.DataFrame, column: str) -> list[str]:

@@ -45,6 +45,17 @@ class RowDiff:
         return None
 
     @property
+    def marks(self) -> dict[str, tuple[Any, Any]]:
+        """The note / flag changes of the row: {"note": (old, new), "flag": (old, new)}
+        for the ones that changed (listed as such, never as a text diff of the status)."""
+        out = {}
+        for key, empty in (("note", None), ("flag", False)):
+            old, new = (self.old or {}).get(key, empty), (self.new or {}).get(key, empty)
+            if old != new:
+                out[key] = (old, new)
+        return out
+
+    @property
     def fields(self) -> list[str]:
         names = list(dict.fromkeys([*((self.old or {}).get("fields", {})), *((self.new or {}).get("fields", {}))]))
         return [n for n in names if self.value("old", n) != self.value("new", n)]
@@ -52,6 +63,10 @@ class RowDiff:
 
 def _effective(rec: dict | None) -> dict | None:
     return None if rec is None or rec["op"] == "restore" else rec
+
+
+def _content(rec: dict) -> tuple:
+    return rec["op"], rec.get("reason"), rec.get("fields"), rec.get("note"), rec.get("flag", False)
 
 
 def diff_records(old: Iterable[dict], new: Iterable[dict]) -> list[RowDiff]:
@@ -62,8 +77,7 @@ def diff_records(old: Iterable[dict], new: Iterable[dict]) -> list[RowDiff]:
         ra, rb = _effective(a.get(rid)), _effective(b.get(rid))
         if ra is None and rb is None:
             continue
-        same = ra is not None and rb is not None and (ra["op"], ra.get("reason"), ra.get("fields")) == (
-            rb["op"], rb.get("reason"), rb.get("fields"))
+        same = ra is not None and rb is not None and _content(ra) == _content(rb)
         if not same:
             loc = rb or ra
             by = (b.get(rid) or ra or {}).get("author")

@@ -6,6 +6,8 @@ One line per changed row, sorted by (file, line) so versions diff well under git
   {"rid": "<16 hex>", "file": ..., "line": ..., "op": "edit"|"reject"|"accept"|"restore",
    "fields": {field: {"before": base value, "after": new value}}, "reason": ..., "author": ..., "time": ...}
 ``restore`` marks a row the parent version rejected and this one leaves untouched.
+A row with a note or flag carries ``"note": text`` / ``"flag": true`` (lines without them
+read as no note, no flag); ``note`` is the op of a row noted or flagged and nothing else.
 
 A number is never reused: the next one is past every ``vNNNN.*`` name in the folder, and
 each file is created exclusively (``write_new``), so a save never replaces a file. A
@@ -37,7 +39,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = "cqia-curation-version/1"
 OPS = ("edit", "reject", "accept", "restore")
-_OP_OF = {"rejected": "reject", "accepted": "accept", "edited": "edit"}
+_OP_OF = {"rejected": "reject", "accepted": "accept", "edited": "edit", "untouched": "note"}
 _DECISION_OF = {"reject": "rejected", "accept": "accepted"}
 _NAME = re.compile(r"^v(\d{4,})\.json$")
 _DATA = re.compile(r"^v(\d{4,})\.jsonl$")
@@ -126,6 +128,10 @@ def build_records(overlay: Overlay, base: BaseLookup, parent: Overlay | None = N
             "author": by,
             "time": at,
         }
+        if state.note is not None:
+            rec["note"] = state.note
+        if state.flag:
+            rec["flag"] = True
         if anchor is not None:
             rec["anchor"] = anchor.to_json()
         records.append(rec)
@@ -142,13 +148,14 @@ def overlay_from_records(records: Iterable[dict]) -> Overlay:
         fields = rec.get("fields")
         if fields:
             state = make_state(_DECISION_OF.get(rec["op"]), rec.get("reason"), {k: v["after"] for k, v in fields.items()},
-                               by=rec.get("author"), at=rec.get("time"))
+                               by=rec.get("author"), at=rec.get("time"), note=rec.get("note"), flag=rec.get("flag", False))
         else:
-            key = (rec["op"], rec.get("reason"), rec.get("author"), rec.get("time"))
+            key = (rec["op"], rec.get("reason"), rec.get("author"), rec.get("time"), rec.get("note"), rec.get("flag", False))
             state = shared.get(key)
             if state is None:
                 state = shared[key] = make_state(_DECISION_OF.get(rec["op"]), rec.get("reason"), {},
-                                                 by=rec.get("author"), at=rec.get("time"))
+                                                 by=rec.get("author"), at=rec.get("time"),
+                                                 note=rec.get("note"), flag=rec.get("flag", False))
         rows[int(rec["rid"], 16)] = state  # records() checked every rid
     return Overlay(rows)
 
@@ -251,7 +258,7 @@ class VersionStore:
             try:
                 rec = json.loads(line)
                 rid_from_hex(rec["rid"])
-                if rec["op"] not in OPS:
+                if rec["op"] not in OPS and rec["op"] != "note":
                     raise ValueError(f"unknown op {rec['op']!r}")
             except KeyError as exc:
                 raise VersionError(f"{data_path} line {i}: no {exc} key") from None
@@ -319,7 +326,8 @@ class VersionStore:
         data = encode_records(records)
         counts = dict.fromkeys(OPS, 0)
         for rec in records:
-            counts[rec["op"]] += 1
+            if rec["op"] in counts:  # a "note" line is no decision nor edit: not tallied
+                counts[rec["op"]] += 1
         for _ in range(1000):  # another number only when a racing writer took this one
             n = self._next_number(parents)
             manifest = {

@@ -27,6 +27,7 @@ from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS, rid_hex
 from .lineage import VersionRef
 from .merge import STATUS, Decision, Resolution, parse_labels, resolved_by_row
 from .pathmerge import KEPT, as_value, deletion_clashes, field_names, inside
+from .notemerge import NOTE, join_notes, merge_flag, merge_note
 
 ALL = "all"  # the choice that keeps every side: texts one after another, labels and reject reasons together
 EDIT = "edit"
@@ -77,7 +78,7 @@ class GatherConflict:
     def choices(self) -> tuple[str, ...]:
         if self.kind == "delete":
             return self.names
-        if self.field != STATUS:
+        if self.field != STATUS or self.kind == NOTE:
             return (*self.names, ALL, EDIT)
         if all(v.decision == "rejected" for _, v in self.sides):
             return (*self.names, ALL)  # all: one reject with every reason
@@ -103,7 +104,9 @@ def resolve_gather(conflict: GatherConflict, choice: str, value: Any = None) -> 
                          f"(choose {', '.join(conflict.choices)})")
     values = [v for _, v in conflict.sides]
     if choice == ALL:
-        if conflict.field in TEXT_FIELDS:
+        if conflict.kind == NOTE:
+            out = join_notes(values)
+        elif conflict.field in TEXT_FIELDS:
             out = "\n".join(dict.fromkeys(values))
         elif conflict.field in LIST_FIELDS:
             out = tuple(dict.fromkeys(x for v in values for x in v))
@@ -184,7 +187,10 @@ def _merge_row(b: RowState, states: Sequence[RowState], names: Sequence[str]) ->
             involved = sorted(moved + editors)
             raws.append((STATUS, "edit_reject", bd, tuple((names[i], decisions[i]) for i in involved),
                          tuple((names[i], _edited(b, states[i])) for i in involved)))
-    return make_state(dec.decision, dec.reason, fields), raws
+    note, sides = merge_note(b, states, names)
+    if sides is not None:
+        raws.append((NOTE, NOTE, b.note or "", sides, ()))
+    return make_state(dec.decision, dec.reason, fields, note=note, flag=merge_flag(b, states)), raws
 
 
 def n_way(base: Mapping[int, RowState], sides: Sequence[Mapping[int, RowState]], names: Sequence[str]):
@@ -222,14 +228,14 @@ def n_way(base: Mapping[int, RowState], sides: Sequence[Mapping[int, RowState]],
 def gather_conflicts(raws: list[tuple], release: BaseLookup) -> list[GatherConflict]:
     """Raw conflicts with their rows' locators and real values (never "unedited")."""
     needed = [f for f in EDITABLE_FIELDS if any(r[1] == f for r in raws)]
-    if any(r[1] != STATUS and is_path(r[1]) for r in raws):
+    if any(r[1] not in (STATUS, NOTE) and is_path(r[1]) for r in raws):
         needed = list(dict.fromkeys([*needed, *ROW_COLUMNS]))
     rows = release.rows({r[0] for r in raws}, ["file", "line", *needed]) if raws else {}
     out = []
     for rid, name, kind, bv, sides, edits in raws:
         row = rows.get(rid)
         where = (row and row["file"], row and row["line"])
-        if name == STATUS or kind == "delete":
+        if name == STATUS or kind in ("delete", NOTE):
             out.append(GatherConflict(rid, *where, name, kind, bv, sides, None, edits))
             continue
         original = base_value(row, name) if row is not None else ("" if name not in LIST_FIELDS else ())
@@ -279,9 +285,12 @@ class GatherPlan:
         out = dict(self.auto)
         for rid, (state, sides) in self.partial.items():
             decision, reason, fields = state.decision, state.reason, dict(state.fields)
+            note = state.note
             for c in per_row[rid]:
                 res = by_key[c.key]
-                if c.field == STATUS:
+                if c.kind == NOTE:
+                    note = res.value or None
+                elif c.field == STATUS:
                     decision, reason = res.value.decision, res.value.reason
                 elif c.kind == "delete":
                     if res.value:
@@ -292,7 +301,7 @@ class GatherPlan:
                     fields.pop(c.field, None)  # back to the release's value: no edit
                 else:
                     fields[c.field] = res.value
-            final = make_state(decision, reason, fields)
+            final = make_state(decision, reason, fields, note=note, flag=state.flag)
             same = next((s for s in sides if s == final), None)  # keep who did it
             if final != self.mine_overlay.get(rid):
                 out[rid] = same if same is not None else final

@@ -28,6 +28,7 @@ from app.core.load.schema import LIST_FIELDS, TEXT_FIELDS, rid_hex
 from app.core.store.versions import VersionError, VersionInfo
 
 from .lineage import Lineage, VersionRef, open_version
+from .notemerge import NOTE, join_notes, merge_flag, merge_note
 
 STATUS = "status"  # the pseudo-field of a row's decision and reject reason
 CHOICES = ("mine", "theirs", "both", "edit")
@@ -65,7 +66,7 @@ class Conflict:
     file: str | None
     line: int | None
     field: str
-    kind: str  # "field" | "labels" | "decision" | "edit_reject"
+    kind: str  # "field" | "labels" | "decision" | "edit_reject" | "delete" | "note"
     base: Any
     mine: Any
     theirs: Any
@@ -85,7 +86,7 @@ class Conflict:
     def choices(self) -> tuple[str, ...]:
         if self.kind == "delete":
             return ("mine", "theirs")
-        if self.field != STATUS:
+        if self.field != STATUS or self.kind == NOTE:
             return CHOICES
         if self.mine.decision == self.theirs.decision == "rejected":
             return ("mine", "theirs", "both")  # both: one reject with both reasons
@@ -133,7 +134,9 @@ def resolve(conflict: Conflict, choice: str, value: Any = None) -> Resolution:
     elif choice == "theirs":
         out = t
     elif choice == "both":
-        if conflict.field in TEXT_FIELDS:
+        if conflict.kind == NOTE:
+            out = join_notes((m, t))
+        elif conflict.field in TEXT_FIELDS:
             out = f"{m}\n{t}"
         elif conflict.field in LIST_FIELDS:
             out = tuple(dict.fromkeys(m + t))
@@ -193,7 +196,10 @@ def _merge_row(b: RowState, m: RowState, t: RowState) -> tuple[RowState, list[tu
         elif td != bd and md == bd and td.decision == "rejected" and any(m.fields.get(f) != t.fields.get(f) for f in me):
             raws.append((STATUS, "edit_reject", bd, md, td, me, te))
             dec = md
-    return make_state(dec.decision, dec.reason, fields), raws
+    note, sides = merge_note(b, (m, t), ("mine", "theirs"))
+    if sides is not None:
+        raws.append((NOTE, NOTE, b.note or "", m.note or "", t.note or ""))
+    return make_state(dec.decision, dec.reason, fields, note=note, flag=merge_flag(b, (m, t))), raws
 
 
 def three_way(base: Mapping[int, RowState], mine: Mapping[int, RowState], theirs: Mapping[int, RowState]):
@@ -255,9 +261,12 @@ class MergePlan:
         out = dict(self.auto)
         for rid, (state, mine, theirs) in self.partial.items():
             decision, reason, fields = state.decision, state.reason, dict(state.fields)
+            note = state.note
             for c in per_row[rid]:
                 res = by_key[c.key]
-                if c.field == STATUS:
+                if c.kind == NOTE:
+                    note = res.value or None
+                elif c.field == STATUS:
                     decision, reason = res.value.decision, res.value.reason
                 elif c.kind == "delete":
                     if res.value:
@@ -268,20 +277,20 @@ class MergePlan:
                     fields.pop(c.field, None)  # back to the release's value: no edit
                 else:
                     fields[c.field] = res.value
-            final = make_state(decision, reason, fields)
+            final = make_state(decision, reason, fields, note=note, flag=state.flag)
             out[rid] = theirs if final == theirs else mine if final == mine else final  # keep who did it
         return out
 
 
 def _conflicts(raws: list[tuple], base: BaseLookup) -> list[Conflict]:
     needed = [f for f in EDITABLE_FIELDS if any(r[1] == f for r in raws)]  # long texts only where they conflict
-    if any(r[1] != STATUS and is_path(r[1]) for r in raws):
+    if any(r[1] not in (STATUS, NOTE) and is_path(r[1]) for r in raws):
         needed = list(dict.fromkeys([*needed, *ROW_COLUMNS]))
     rows = base.rows({r[0] for r in raws}, ["file", "line", *needed]) if raws else {}
     out = []
     for rid, name, kind, bv, mv, tv, *edits in raws:
         row = rows.get(rid)
-        if name == STATUS or kind == "delete":
+        if name == STATUS or kind in ("delete", NOTE):
             out.append(Conflict(rid, row and row["file"], row and row["line"], name, kind, bv, mv, tv, None, *edits))
             continue
         original = base_value(row, name) if row is not None else ("" if name not in LIST_FIELDS else ())

@@ -17,6 +17,7 @@ from app.ui.common.text_display import OffsetMap, display_text, reveal, shown_pa
 from app.ui.common.turns_view import TurnsView, is_conversation
 
 from .detail_editing import DetailEditing
+from .note_marks import NoteMarks
 
 # Label rows above the texts, in display order; captions come from retranslate().
 FIELDS = ("source", "task", "domain", "answer_from", "human_verified", "status", "metadata", "copyright", "locator")
@@ -99,6 +100,8 @@ class DetailView(QWidget):
         head = QHBoxLayout()
         head.addLayout(grid)
         top.addLayout(head)
+        self.note_marks = NoteMarks(self)  # the row's note and flag (issue 25.3)
+        top.addWidget(self.note_marks)
         top.addWidget(self.splitter, 1)
         top.addWidget(self.turns, 1)
         self.retranslate()
@@ -138,6 +141,7 @@ class DetailView(QWidget):
         self._captions["status"].setVisible(has_status)
         self._values["status"].setVisible(has_status)
         self.copy_button.setEnabled(bool(self._row))
+        self.note_marks.show_row(self._row)
         if self.editing.keep(self._row):
             return  # the row being edited, shown again: keep what the curator typed
         conversation = is_conversation(self._row)
@@ -257,6 +261,7 @@ class DetailView(QWidget):
 
     # -- language and theme ------------------------------------------------------------------
     def retranslate(self) -> None:
+        self.note_marks.retranslate()
         captions = {
             "source": self.tr("Source"), "task": self.tr("Task"), "domain": self.tr("Domain"),
             "answer_from": self.tr("Answer from"), "human_verified": self.tr("Human verified"),

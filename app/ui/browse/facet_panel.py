@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QT_TRANSLATE_NO
 from PySide6.QtGui import QBrush, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem
 
+from app.core.query.curationfacets import YES_NO as YES_NO_FACETS
 from app.core.query.filters import FilterSpec
 from app.ui.common import themes
 from app.ui.common.labels import bin_text, signal_title
@@ -37,7 +38,14 @@ FACET_TITLES = {
     "contamination": QT_TRANSLATE_NOOP("FacetPanel", "Benchmark contamination"),
     "verb": QT_TRANSLATE_NOOP("FacetPanel", "Instruction verb"),
     "noun": QT_TRANSLATE_NOOP("FacetPanel", "Instruction object"),
+    # the curation's own facets (issue 25.4: core/query/curationfacets.py)
+    "edited": QT_TRANSLATE_NOOP("FacetPanel", "Edited"),
+    "reason": QT_TRANSLATE_NOOP("FacetPanel", "Reject reason"),
+    "curator": QT_TRANSLATE_NOOP("FacetPanel", "Curator"),
+    "noted": QT_TRANSLATE_NOOP("FacetPanel", "Noted"),
+    "flagged": QT_TRANSLATE_NOOP("FacetPanel", "Flagged"),
 }
+YES_NO = {"yes": QT_TRANSLATE_NOOP("FacetPanel", "yes"), "no": QT_TRANSLATE_NOOP("FacetPanel", "no")}
 UNCAPPED = {"signals", "contamination"}  # every quality signal (and overlap bin) is worth seeing at once
 
 
@@ -52,6 +60,8 @@ def value_text(column: str, value: str) -> str:
         return signal_title(value)
     if column == "contamination":
         return bin_text(value)
+    if column in YES_NO_FACETS and value in YES_NO:
+        return QCoreApplication.translate("FacetPanel", YES_NO[value])
     if value == "":
         return QCoreApplication.translate("FacetPanel", "(empty)")
     if column == "human_verified" and value == "null":

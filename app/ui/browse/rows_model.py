@@ -54,6 +54,9 @@ COLUMNS = (
     Column("noun", QT_TRANSLATE_NOOP("RowsModel", "Object"), "noun", 5),
     Column("near_cluster", QT_TRANSLATE_NOOP("RowsModel", "Near-dup cluster"), "near_cluster", 6, True),
     Column("contam_overlap", QT_TRANSLATE_NOOP("RowsModel", "Benchmark overlap"), "contam_overlap", 6, True),
+    # the curator's note and "come back later" flag (issue 25.3)
+    Column("note", QT_TRANSLATE_NOOP("RowsModel", "Note"), "note", 16),
+    Column("flagged", QT_TRANSLATE_NOOP("RowsModel", "Flagged"), "flagged", 5),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 ANALYSIS_KEYS = ("signals", "tok_instruction", "tok_input", "tok_output", "verb", "noun", "near_cluster",
@@ -95,7 +98,7 @@ _EDITED_COLOUR = {"dark": QColor("#e5c07b"), "light": QColor("#9a6700")}
 
 
 _SHOWN = ("status", "source", "subset", "task_major", "task_minor", "domain", "instruction", "output",
-          "len_instruction", "len_input", "len_output", "edited_fields") + ANALYSIS_KEYS
+          "len_instruction", "len_input", "len_output", "edited_fields") + ANALYSIS_KEYS + ("note", "flagged")
 
 
 def _read_rows(frame: pl.DataFrame, positions: np.ndarray) -> tuple[dict[str, int], list[tuple]]:
@@ -137,6 +140,8 @@ def render_block(frame: pl.DataFrame, positions: np.ndarray) -> list[tuple]:
     (status_i, source_i, subset_i, major_i, minor_i, domain_i, instr_i, output_i, li_i, lin_i, lo_i,
      edited_i) = (at.get(c, none) for c in _SHOWN[:12])
     analysis = [(key, at.get(key, none)) for key in ANALYSIS_KEYS]
+    note_i, flagged_i = at.get("note", none), at.get("flagged", none)
+    flag_text = QCoreApplication.translate("RowsModel", "flagged")
     titles = signal_titles() if any(i != none for _k, i in analysis) else {}
     out = []
     for row in rows:
@@ -150,6 +155,7 @@ def render_block(frame: pl.DataFrame, positions: np.ndarray) -> list[tuple]:
         out.append((status_label(status), row[source_i] or "", row[subset_i] or "", task,
                     _join(row[domain_i], ", "), first_line(instr[:400]), preview(output[:260]),
                     _text(row[li_i]), _text(row[lin_i]), _text(row[lo_i]), *more,
+                    first_line((row[note_i] or "")[:200]), flag_text if row[flagged_i] else "",
                     status, frozenset(v for v in edited if v) if edited else frozenset(), "\n" in instr))
     return out
 

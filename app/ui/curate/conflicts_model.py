@@ -18,6 +18,7 @@ KIND_TEXT = {
     "decision": QT_TRANSLATE_NOOP("ConflictsModel", "different decisions"),
     "edit_reject": QT_TRANSLATE_NOOP("ConflictsModel", "edit vs reject"),
     "delete": QT_TRANSLATE_NOOP("ConflictsModel", "turn deleted vs edited"),
+    "note": QT_TRANSLATE_NOOP("ConflictsModel", "different notes"),
 }
 CHOICE_TEXT = {
     "mine": QT_TRANSLATE_NOOP("ConflictsModel", "mine"),

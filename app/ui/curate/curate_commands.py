@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.curate.convert import ToSimplified
-from app.core.curate.edits import Accept, EditField, Reject, Restore, SetLabels
+from app.core.curate.edits import Accept, EditField, Flag, Note, Reject, Restore, SetLabels
 from app.core.query.describe import describe
 from app.ui.common import dialogs
 
@@ -20,6 +20,7 @@ from .change_labels import change_text
 from .curate_dialogs import (LabelDialog, PreferencesDialog, RejectDialog, SaveVersionDialog,
                              open_keeping_focus, plain_box, split_labels)
 from .export_dialog import ExportDialog
+from .note_dialog import NoteDialog
 from .turn_actions import TurnActions
 from .window import CurateWindow
 
@@ -123,6 +124,23 @@ class CurateCommands(TurnActions, QObject):
             return
         text = self.tr("Restore %1 rows (clear their accept/reject decision)?").replace("%1", f"{len(rids):,}")
         self._confirm(text, len(rids), False, lambda: self._apply(Restore(rids)))
+
+    # -- notes and flags (neither a decision nor an edit) ------------------------------------------
+    def note(self) -> None:
+        """Ctrl+Shift+N: the note editor on the shown (or highlighted) rows, holding the
+        first one's note."""
+        if not self._writable() or not (rids := self._targets(False)[1]):
+            return
+        dialog = NoteDialog(len(rids), self.ctl.curation.overlay.get(rids[0]).note or "", self.w)
+        dialog.accepted.connect(lambda: self._apply(Note(rids, dialog.text())))
+        self._show(dialog)
+
+    def toggle_flag(self) -> None:
+        """Ctrl+Shift+B: flag the rows to come back to later; unflag when all are flagged."""
+        if not self._writable() or not (rids := self._targets(False)[1]):
+            return
+        overlay = self.ctl.curation.overlay
+        self._apply(Flag(rids, not all(overlay.get(r).flag for r in rids)))
 
     def confirm_and_apply(self, text: str, command) -> None:
         """A command over rows another room chose (a whole filter's flagged rows): asks

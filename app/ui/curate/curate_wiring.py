@@ -19,7 +19,7 @@ from .window import CurateWindow
 
 # Actions that change the curation state: disabled while read-only.
 EDIT_ACTIONS = ("edit.undo", "edit.redo", "edit.edit_text", "edit.edit_labels", "edit.reject", "edit.accept",
-                "edit.restore", "edit.reject_filter", "edit.accept_filter", "edit.labels_filter",
+                "edit.restore", "edit.note", "edit.flag", "edit.reject_filter", "edit.accept_filter", "edit.labels_filter",
                 "file.save_version")
 
 

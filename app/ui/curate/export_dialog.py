@@ -85,6 +85,8 @@ class ExportDialog(QDialog):
         self.accepted_only.setObjectName("exportAcceptedOnly")
         self.locator = QCheckBox(self.tr("Add where each row came from (\"_source\": file, line, subset, source)"), self)
         self.locator.setObjectName("exportLocator")
+        self.notes = QCheckBox(self.tr("Add notes and flags (\"_curation\": note, flagged)"), self)
+        self.notes.setObjectName("exportWithNotes")
         self.source = QComboBox(self)
         self.source.setObjectName("exportSource")
         self.source.addItem(self.tr("Current state"), None)
@@ -119,6 +121,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.accepted_only)
         form.addRow("", self.keep)
         form.addRow("", self.locator)
+        form.addRow("", self.notes)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.progress)
@@ -170,7 +173,8 @@ class ExportDialog(QDialog):
             self._on_failed(str(exc), "")
             return
         options = {"layout": self.layout_key(), "fmt": self.format.currentData(), "keep_rejected": self.keep.isChecked(),
-                   "protect": [c.project.folder], "with_locator": self.locator.isChecked()}
+                   "protect": [c.project.folder], "with_locator": self.locator.isChecked(),
+                   "with_notes": self.notes.isChecked()}
         choice = self.choice()
         self.result, self.failure = None, None
         self._active = True

@@ -22,6 +22,7 @@ from app.core.store.review_session import ReviewLog, ReviewQueue, SessionTally, 
 from . import dialogs
 from .editing import EditingActions
 from .keymap import MODIFIER_KEYS, KeyMap, native
+from .marks import MarkActions
 from .progress import progress_line
 from .review_view import ReviewItem, ReviewView
 
@@ -29,7 +30,7 @@ UNREVIEWED_KEY = "review/unreviewed_only"
 MY_QUEUE_KEY = "review/my_queue_only"
 
 
-class ReviewController(EditingActions, QObject):
+class ReviewController(EditingActions, MarkActions, QObject):
     leaveRequested = Signal()
     focusSearchRequested = Signal()
     focusFacetsRequested = Signal()
