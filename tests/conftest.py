@@ -8,9 +8,6 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
-# The frame cache of a release without a project goes to the user's cache folder: the
-# tests' own, never the curator's (a child process inherits it).
-os.environ["XDG_CACHE_HOME"] = __import__("tempfile").mkdtemp(prefix="cqia-tests-cache-")
 
 
 def _sample_root() -> Path | None:

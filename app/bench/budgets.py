@@ -14,9 +14,6 @@ DEFAULT_SIZES = (SMALL, LARGE)
 # issue 2: load to a ready frame + all facet counts, whole process, vs bare Polars
 LOAD_RATIO = Budget("ratio", 1.3, "issue 2")
 LOAD_MEMORY_RATIO = Budget("ratio", 1.3, "issue 2")  # at 500,000 rows only
-# issue 24: `stats` with the frame cache warm, whole process, vs bare Polars reading the JSONL
-CACHE_RATIO = {SMALL: 0.55, LARGE: 0.2}  # ratios, by size (budgets.sized)
-CACHE_MEMORY_RATIO = Budget("ratio", 0.25, "issue 24")  # peak memory at 500,000 rows only
 # issue 23: a 48,375-row ShareGPT release to the inner shape, whole process, vs bare read_ndjson
 LOAD_SHAREGPT_RATIO = Budget("ratio", 1.3, "issue 23")
 # issue 3: interactive browsing
@@ -56,12 +53,6 @@ def sized(table: dict[int, float], rows: int, source: str) -> Budget:
     """The absolute budget for ``rows``: that of the smallest reference size >= rows."""
     fitting = [size for size in sorted(table) if rows <= size]
     return seconds(table[fitting[0]], source) if fitting else NO_BUDGET
-
-
-def sized_ratio(table: dict[int, float], rows: int, source: str) -> Budget:
-    """The ratio budget for ``rows``: that of the smallest reference size >= rows."""
-    fitting = [size for size in sorted(table) if rows <= size]
-    return Budget("ratio", table[fitting[0]], source) if fitting else NO_BUDGET
 
 
 def at_size(budget: Budget, size: int, rows: int) -> Budget:

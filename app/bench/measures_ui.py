@@ -99,8 +99,7 @@ def measure_first_paint(ctx, rows: int) -> list[Row]:
     app_argv = [sys.executable, "-m", "app", str(release)]
     bare_argv = [sys.executable, "-c", BARE_WINDOW, str(release)]
     scratch = ctx.work / "qt-home"  # the launch saves recent files and layout: not in the user's config
-    env = {**env, "XDG_CONFIG_HOME": str(scratch / "config"), "XDG_DATA_HOME": str(scratch / "data"),
-           "XDG_CACHE_HOME": str(scratch / "cache")}  # the frame cache too (warm after the first round)
+    env = {**env, "XDG_CONFIG_HOME": str(scratch / "config"), "XDG_DATA_HOME": str(scratch / "data")}
     hook = {**env, HOOK_ENV: "1"}
     app_times, bare_times, error = [], [], None
     for rep in range(ctx.reps(rows) + 1):  # the first round warms the page cache and font caches
@@ -130,9 +129,6 @@ def measure_gui_stall(ctx, rows: int) -> list[Row]:
         return [na(GUI_STALL, rows, "PySide6 not installed", budget)]
     release = ctx.release(rows)
     ctx.log(f"GUI gaps {rows:,}")
-    # A frame cache of its own, empty: the load parses and the cache is written meanwhile
-    # in the background (the worst case for gaps), never the user's cache.
-    env = {**env, "XDG_CACHE_HOME": str(ctx.work / "gui-cache-home")}
     try:
         done = subprocess.run([sys.executable, "-m", "app.ui.probes.gui_bench", "gaps", str(release)], capture_output=True,
                               text=True, timeout=120 + rows / 2_000, env=proc.child_env(env), cwd=str(proc.PROJECT_ROOT))

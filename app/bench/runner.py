@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from . import (budgets, measures_browse, measures_cache, measures_contam, measures_curate, measures_load, measures_team, measures_text,
+from . import (budgets, measures_browse, measures_contam, measures_curate, measures_load, measures_team, measures_text,
                measures_trust, measures_ui, proc)
 from .context import Ctx
 from .releases import default_cache_dir
@@ -31,7 +31,6 @@ RUN_BUDGET_S = {"full": 570.0, "quick": 170.0}
 FIGURES: dict[str, tuple[str, Measure]] = {
     "load": ("each", measures_load.measure),
     "sharegpt": ("small", measures_load.measure_sharegpt),  # issue 23: another format's load
-    "cache": ("each", measures_cache.measure),  # issue 24: stats with the frame cache warm
     "browse": ("each", measures_browse.measure),  # facet recount + search, one child per size
     "turns": ("large", measures_browse.measure_turns),  # issue 23: search across every turn (ShareGPT)
     "save": ("large", measures_curate.measure_save),

@@ -44,29 +44,13 @@ def route_warnings() -> None:
 def load_release(path, args=None):
     """The release at ``path``, each file read in the format its project keeps for it
     (formats.json of the project found as the app finds it, or ``--project DIR``; none
-    with ``--no-project``), unchanged files from the frame cache (none with ``--no-cache``
-    or CQIA_NO_CACHE=1, or when a verb passes no ``args``)."""
+    with ``--no-project``)."""
     from app.core.load.loader import ReleaseError, load_release as load
 
     try:
-        return load(path, shapes=_shapes(path, args), cache_dir=_cache_dir(path, args))
+        return load(path, shapes=_shapes(path, args))
     except ReleaseError as exc:
         raise CliError(str(exc)) from None
-
-
-def _cache_dir(path, args):
-    from pathlib import Path
-
-    from app.core.load.framecache import disabled
-    from app.core.store.locate import frame_cache_dir, release_place
-
-    if args is None or getattr(args, "no_cache", False) or disabled():
-        return None
-    project = Path(args.project).expanduser().absolute() if getattr(args, "project", None) else None
-    try:
-        return frame_cache_dir(release_place(path), project, use_project=not getattr(args, "no_project", False))
-    except (OSError, RuntimeError, ValueError):  # a missing path, a link loop: the load says so
-        return None
 
 
 def _shapes(path, args) -> dict:

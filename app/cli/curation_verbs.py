@@ -25,8 +25,6 @@ def add_project_options(p, *, raw: bool = True) -> None:
                        help="the curation project folder (default: found as the app finds it, beside the release)")
     if raw:
         group.add_argument("--no-project", action="store_true", help="use the release as it is, without its project")
-    p.add_argument("--no-cache", action="store_true",
-                   help="parse every file, neither reading nor writing the frame cache (also: CQIA_NO_CACHE=1)")
 
 
 def find_project(args, release, *, required: bool, why: str = "") -> Path | None:

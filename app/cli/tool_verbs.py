@@ -26,7 +26,7 @@ def add_bench_parser(sub) -> None:
     p.add_argument("--out-dir", metavar="DIR", type=Path,
                    help="where built releases are cached and scratch output goes (default: $CQIA_BENCH_DIR or /tmp/cqia-bench)")
     p.add_argument("--repeats", type=int, default=3, metavar="N", help="best of N runs (default 3; fewer at 500,000 rows)")
-    p.add_argument("--only", nargs="+", metavar="FIGURE", help="measure only these: load sharegpt cache browse turns save export apply stale team paint gui review bundle contam text")
+    p.add_argument("--only", nargs="+", metavar="FIGURE", help="measure only these: load sharegpt browse turns save export apply stale team paint gui review bundle contam text")
     p.set_defaults(func=cmd_bench)
 
 

@@ -15,7 +15,6 @@ def isolated_env(home: Path, **extra: str) -> dict[str, str]:
     env.pop("CQIA_DEBUG", None)
     env["XDG_CONFIG_HOME"] = str(home / "config")
     env["XDG_DATA_HOME"] = str(home / "data")
-    env["XDG_CACHE_HOME"] = str(home / "cache")  # the frame cache of a release without a project
     env["PYTHONPATH"] = str(PROJECT)
     env.update(extra)
     return env

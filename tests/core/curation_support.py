@@ -67,12 +67,6 @@ def tree_digest(root: Path) -> dict[str, str]:
     return out
 
 
-def state_digest(folder: Path) -> dict[str, str]:
-    """tree_digest of a project folder but its ``cache/``: the frame cache is no curation
-    state, and a verb that only reads the project may write it (README, *The frame cache*)."""
-    return {k: v for k, v in tree_digest(folder).items() if not k.startswith("cache" + os.sep)}
-
-
 def good_lines(release) -> list[bytes]:
     """The release's row lines (bad lines excluded), in order, as the loader saw them."""
     out = []

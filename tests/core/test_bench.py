@@ -309,19 +309,3 @@ def test_the_search_across_turns_figure(tmp_path, monkeypatch, formats_root):
     assert "hits" in row.note and "disagree" not in row.note, row.note
     assert measures_browse.turns_budget(500_000) == budgets.seconds(0.5, "issue 23")
     assert ("turns", 500_000) in runner.plan([48_375, 500_000], None)
-
-
-def test_cache_figure_measures_stats_warm_against_bare_polars(tmp_path):
-    """Issue 24's figure on a tiny release: both rows measured, ratios computed, the same
-    distinct counts as bare Polars, the cache written in the run's scratch folder."""
-    if releases.make_release_script() is None and not releases._demo_rows(PROJECT / "resources" / "demo"):
-        pytest.skip("no make_release.py and no resources/demo rows to build a release from")
-    from app.bench import measures_cache
-
-    ctx = Ctx(cache=tmp_path, work=tmp_path / "work", repeats=1, log=lambda _: None)
-    rows = measures_cache.measure(ctx, TINY)
-    assert [r.figure for r in rows] == [measures_cache.FIGURE, measures_cache.MEMORY]
-    for r in rows:
-        assert r.measured and r.base_s and r.ratio == pytest.approx(r.app_s / r.base_s), r.note
-    assert rows[0].budget == Budget("ratio", 0.55, "issue 24") and rows[0].note == ""
-    assert list((tmp_path / "work" / "cache-home").rglob("manifest.json"))

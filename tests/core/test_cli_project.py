@@ -14,7 +14,7 @@ from app.core.load.loader import load_release
 from app.core.store.project import fallback_project_dir
 
 from .cli_support import HeldProject, isolated_env, one_error_line, run_cli
-from .curation_support import make_file, make_tree, state_digest
+from .curation_support import make_file, make_tree, tree_digest
 
 
 def _curate(release, folder=None, *, save: bool = False):
@@ -38,7 +38,7 @@ def test_export_applies_the_project_beside_the_release_and_says_what_it_applied(
     release = load_release(path)
     folder, _ = _curate(release)
     assert folder == path.parent / "rel.jsonl.curation"
-    before = state_digest(folder)
+    before = tree_digest(folder)
 
     out = tmp_path / "out.jsonl"
     done = run_cli(tmp_path, "export", path, "--out", out)
@@ -50,7 +50,7 @@ def test_export_applies_the_project_beside_the_release_and_says_what_it_applied(
     assert re.search(rf"\b{release.frame.height - 1} rows\b", done.stderr), done.stderr
     for part in ("1 edited", "1 rejected (dropped)", "0 stale"):
         assert part in done.stderr, done.stderr
-    assert state_digest(folder) == before  # read without writing, without taking the lock
+    assert tree_digest(folder) == before  # read without writing, without taking the lock
 
     kept = run_cli(tmp_path, "export", path, "--out", tmp_path / "kept.jsonl", "--keep-rejected")
     assert kept.returncode == 0 and "1 rejected (kept)" in kept.stderr, kept.stderr

@@ -13,7 +13,7 @@ from app.core.store.curation import Curation
 from app.core.curate.edits import EditField
 from app.core.export.exporter import ExportError, export_release
 
-from .curation_support import load, make_tree, state_digest, tree_digest
+from .curation_support import load, make_tree, tree_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,10 +78,10 @@ def test_a_tree_export_never_replaces_a_folder_holding_the_release(session, tmp_
 def test_the_cli_refuses_the_project_s_files(session, tmp_path):
     folder = session.project.folder
     session.close()
-    before = state_digest(folder)
+    before = tree_digest(folder)
     for name in ("journal.jsonl", "project.json"):
         done = subprocess.run([sys.executable, "-m", "app", "export", str(session.release.root), "--project", str(folder),
                                "--out", str(folder / name)], cwd=ROOT, capture_output=True, text=True)
         assert done.returncode == 2 and done.stderr.startswith("error:") and "curation project" in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
-    assert state_digest(folder) == before
+    assert tree_digest(folder) == before

@@ -20,7 +20,7 @@ def test_the_load_shows_its_phase_and_elapsed_seconds(qtbot, window, small_relea
     gate = threading.Event()
     real = browse_session.load_release
 
-    def slow_load(paths, *, progress=None, cancel=None, **kwargs):  # kwargs: the project's per-file formats, cache_dir
+    def slow_load(paths, *, progress=None, cancel=None, **kwargs):  # kwargs: the project's per-file formats
         progress(Progress(50, 100, 0, 1, "a.jsonl", phase="reading"))
         progress(Progress(100, 100, 1, 1, "", phase="row ids"))
         assert gate.wait(60)  # a phase that reports nothing for a while (ids of 500,000 rows)

@@ -28,7 +28,7 @@ import xxhash
 from app.core.io import filekind, rawfile, sourcefile
 from app.core.io.jsonline import parse_line  # noqa: F401 - the loader's own reading of a line (anchors, tests)
 
-from . import arrowlines, framecache, labeltext, recordfiles, sniff
+from . import arrowlines, labeltext, recordfiles, sniff
 from .discovery import Found, discover
 from .formats import Shape
 from .framefacts import remember_inner_duplicates
@@ -95,18 +95,14 @@ def load_release(
     progress: Callable[[Progress], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     shapes: Mapping[str, Shape | dict | str] | None = None,
-    cache_dir: str | Path | None = None,
 ) -> Release:
     """``shapes``: per file (its path as the report shows it) the format to read it in,
-    and for ``other`` the mapping of its fields (formats.Shape, or its JSON form).
-    ``cache_dir``: where the frame is cached (framecache.py): unchanged files are taken
-    from it, and it is written anew in the background when a file was parsed."""
+    and for ``other`` the mapping of its fields (formats.Shape, or its JSON form)."""
     overrides = {rel: s if isinstance(s, Shape) else Shape.from_json(s) for rel, s in (shapes or {}).items()}
     opened = discover(paths)
     root, files, single = opened.root, opened.files, opened.single
     if not files:
         raise ReleaseError(f"no data files (.jsonl, .json, .parquet) under {root}")
-    cache = framecache.Cache.open(Path(cache_dir), root) if cache_dir is not None else None
     sizes = [_size(f) for f in files]
     total = sum(sizes)
     report = LoadReport()
@@ -130,7 +126,7 @@ def load_release(
             if progress:
                 progress(Progress(_base + _most[0], total, _i, len(files), _rel))
 
-        part = _cached_or_loaded(found, _default_source(rel, single), report, chunk_done, overrides.get(rel), cache)
+        part = _load_file(found, _default_source(rel, single), report, chunk_done, overrides.get(rel))
         if part is not None:
             frames.append(part[0])
             hashes.append(part[1])
@@ -152,35 +148,8 @@ def load_release(
         remember_inner_duplicates(frame, {c: any(r[c] for r in repeats) for c in repeats[0]})
     report.rows = frame.height
     report.bad_lines.sort(key=lambda b: (b.file, b.line))
-    release = Release(root=root, paths=opened.paths, frame=frame, report=report, duplicates=copies,
-                      offsets=pl.concat(offsets, rechunk=True), ends=pl.concat(ends, rechunk=True))
-    if cache is not None:
-        release.cache["frame-cache"] = cache  # which files it served (hits)
-        release.cache["frame-cache-writer"] = framecache.write_later(cache, root, [f.rel for f in files])
-    return release
-
-
-def _cached_or_loaded(found: Found, source: str, report: LoadReport, chunk_done: Callable[[int], None],
-                      override: Shape | None, cache: framecache.Cache | None):
-    """_load_file's result for ``found``, from the cache when it holds the file unchanged
-    (its report entries restored too); a file parsed is handed to the cache's writer."""
-    if cache is None or found.skip:
-        return _load_file(found, source, report, chunk_done, override)
-    options = framecache.options_of(source, override)
-    part = cache.lookup(found.path, found.rel, options)
-    if part is not None:
-        report.file_infos.append(part.info)
-        report.file_formats += part.formats
-        report.bad_lines += part.bad_lines
-        chunk_done(part.info.size)
-        return part.body, part.hashes, part.repeats, part.offsets, part.ends
-    marks = len(report.file_infos), len(report.file_formats), len(report.bad_lines)
-    got = _load_file(found, source, report, chunk_done, override)
-    if got is not None and len(report.file_infos) > marks[0]:
-        cache.remember(found.path, options, framecache.Part(
-            got[0], got[1], got[2], got[3], got[4], report.file_infos[-1], report.file_formats[marks[1]:],
-            report.bad_lines[marks[2]:]))
-    return got
+    return Release(root=root, paths=opened.paths, frame=frame, report=report, duplicates=copies,
+                   offsets=pl.concat(offsets, rechunk=True), ends=pl.concat(ends, rechunk=True))
 
 
 def _size(found: Found) -> int:

@@ -26,8 +26,6 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Sequence
 
-import xxhash
-
 from app.core.io.atomic import write_atomic
 
 from .project import PROJECT_FILE, SUFFIX, default_project_dir, fallback_project_dir
@@ -154,33 +152,3 @@ def locate_project(release, *, app_data: Path | None = None) -> Location:
     if _has_project(spare):
         return Location(spare, True, "fallback")
     return Location(beside, False, "beside", spare)
-
-
-# ---- the frame cache ----------------------------------------------------------------------
-
-def user_cache_dir() -> Path:
-    """The user's cache folder for this app (what may be deleted at any time)."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "cqia-curator"
-
-
-def frame_cache_dir(release, project: Path | None = None, *, use_project: bool = True,
-                    app_data: Path | None = None) -> Path:
-    """Where the loaded frame of ``release`` is cached (app/core/load/framecache.py): the
-    ``cache/frames`` folder of its project (``project``, or the one found as the app finds
-    it) when that project exists and ``use_project``; else a folder of the user's cache
-    folder named for the release, so that reading a release never creates anything
-    beside it."""
-    folder = None
-    if use_project:
-        folder = project if project is not None else locate_project(release, app_data=app_data).folder
-    if folder is not None and _has_project(Path(folder)):
-        return Path(folder) / "cache" / "frames"
-    beside = default_project_dir(release)
-    key = xxhash.xxh3_64_hexdigest(str(beside).encode())[:12]
-    return user_cache_dir() / "frames" / f"{beside.stem}-{key}"

@@ -13,14 +13,12 @@ import numpy as np
 import polars as pl
 from PySide6.QtCore import QObject, Signal
 
-from app.core.load import framecache
 from app.core.load.loader import Progress, Release, load_release
 from app.core.load.schema import TEXT_FIELDS
 from app.core.query import facets as core_facets
 from app.core.query import filters
 from app.core.query.facets import FacetCounts
 from app.core.query.filters import FilterSpec
-from app.core.store import locate
 from app.ui.common.workers import JobContext, Lane, Throttle
 
 # Parent facet -> child facet shown nested under each parent value.
@@ -101,17 +99,6 @@ def materialise(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-def frame_cache_dir(paths: list[str]):
-    """Where the core keeps this release's frame cache (None: CQIA_NO_CACHE=1, or the
-    paths cannot be resolved, which the load then reports)."""
-    if framecache.disabled():
-        return None
-    try:
-        return locate.frame_cache_dir(locate.release_place(paths))
-    except (OSError, RuntimeError, ValueError):
-        return None
-
-
 def run_load(ctx: JobContext, paths: list[str]) -> None:
     throttle = Throttle(0.05)
 
@@ -126,8 +113,7 @@ def run_load(ctx: JobContext, paths: list[str]) -> None:
     # each file in the format its project keeps for it (Edit > Map Fields of This File…),
     # the project found as the curation finds it (Qt's app data folder: the demo's)
     app_data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-    release = load_release(paths, progress=progress, cancel=ctx.stale, shapes=project_shapes(paths, app_data),
-                           cache_dir=frame_cache_dir(paths))
+    release = load_release(paths, progress=progress, cancel=ctx.stale, shapes=project_shapes(paths, app_data))
     size = sum(f.size for f in release.report.file_infos)
     ctx.emit("progress", Progress(size, size, len(release.report.file_infos), len(release.report.file_infos), "",
                                   phase="preparing"))
