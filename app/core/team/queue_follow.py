@@ -2,9 +2,9 @@
 
 A queue names its rows by row id, which hashes the raw line: a release re-issued with other
 spacing changes every id, and a row edited upstream changes its own. So an assignment also
-records each row's content key (a hash of the row's texts: instruction, input, output,
-system, chosen, rejected and every stored turn), and a queue opened on another state of its
-release keeps:
+records each row's content key (a hash of what makes two rows the same record to a
+curator: convtext.conversation_key, the texts, every turn's role and text, system, tools,
+a rejected response), and a queue opened on another state of its release keeps:
 
 - the rows whose row id is still there (the same raw line);
 - else the one row with the same content key (re-serialised, moved), when exactly one row
@@ -23,17 +23,16 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from app.core.text.convtext import conversation_key
+
 KEY_SEED = 0xC0DE
-KEY_SCHEME = f"polars-hash/{pl.__version__}/{KEY_SEED:x}"
-_TEXTS = ("instruction", "input", "output", "system", "chosen", "rejected")
+KEY_SCHEME = f"conversation-key/polars-hash/{pl.__version__}/{KEY_SEED:x}"
 
 
 def content_keys(frame: pl.DataFrame) -> pl.Series:
     """UInt64 ``key`` of every row of a loaded release frame (its texts as read)."""
-    parts = [pl.col(c).fill_null("") for c in _TEXTS if c in frame.columns]
-    if "turns" in frame.columns:
-        parts.append(pl.col("turns").list.eval(pl.element().struct.field("text")).list.join("\x1f").fill_null(""))
-    return frame.select(pl.concat_str(parts, separator="\x1e").hash(seed=KEY_SEED).alias("key")).to_series()
+    key = pl.concat_str(conversation_key(frame), separator="\x1e")
+    return frame.select(key.hash(seed=KEY_SEED).alias("key")).to_series()
 
 
 @dataclass(frozen=True)
