@@ -2,36 +2,13 @@
 merge; the same row noted differently is a conflict of kind note; flags never clash."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from app.core.curate.edits import EditField, Flag, Note, Reject
 from app.core.store.curation import Curation
 from app.core.team.gather import ALL, resolve_gather
 from app.core.team.gather_projects import commit_gather, plan_gather
 from app.core.team.merge import commit_merge, plan_merge, resolve
 
-from .curation_support import load, make_tree
-
-
-@pytest.fixture()
-def rel(tmp_path):
-    return load(make_tree(tmp_path))
-
-
-@pytest.fixture()
-def rids(rel):
-    return rel.frame["rid"].to_list()
-
-
-def _curator(rel, tmp_path: Path, name: str, *commands) -> Path:
-    folder = tmp_path / f"{name}.curation"
-    with Curation.open(rel, folder, author=name) as c:
-        for cmd in commands:
-            c.apply(cmd)
-        c.save_version(f"{name}'s work")
-    return folder
+from .test_gather import _curator, rel, rids  # noqa: F401 - the same release and curators' projects
 
 
 def test_notes_on_different_rows_and_flags_merge(rel, rids, tmp_path):
